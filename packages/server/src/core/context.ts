@@ -1,0 +1,37 @@
+import type { Permission, Role } from '@qiming/shared';
+import type { Config } from './config.ts';
+import type { FieldCipher } from './crypto/crypto.ts';
+import type { Db, DatabaseKind } from './db/database.ts';
+
+/** Process-wide services, built once at start-up. */
+export type AppContext = {
+  db: Db;
+  dbKind: DatabaseKind;
+  config: Config;
+  cipher: FieldCipher;
+  startedAt: number;
+};
+
+/** A grant of the active role, with the organisation path it covers. */
+export type ScopeGrant = { grantId: string; role: Role; scopeId: string | null; scopePath: string | null; subject: string | null };
+
+export type Actor = {
+  userId: string;
+  username: string;
+  displayName: string;
+  sessionId: string;
+  role: Role | null;
+  roles: Role[];
+  /** Grants of the active role only: switching role changes what the actor may reach. */
+  grants: ScopeGrant[];
+  permissions: ReadonlySet<Permission>;
+  mustChangePassword: boolean;
+};
+
+export type RequestContext = AppContext & {
+  actor: Actor | null;
+  ip: string | null;
+  requestId: string;
+};
+
+export type AuthedContext = RequestContext & { actor: Actor };

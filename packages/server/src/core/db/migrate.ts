@@ -1,0 +1,30 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { Db } from './database.ts';
+import * as foundation from '../../db/migrations/20261123150000-foundation.ts';
+import * as roster from '../../db/migrations/20261123161500-roster.ts';
+
+/** Migrations in order; timestamped names, never edited after they land. */
+const MIGRATIONS: Record<string, Migration> = {
+  '20261123150000-foundation': foundation,
+  '20261123161500-roster': roster,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+export async function migrateToLatest(db: Db): Promise<string | null> {
+  const migrator = new Migrator({ db, provider, migrationTableName: 'qiming_migrations', migrationLockTableName: 'qiming_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
+  }
+  return latestMigration();
+}
+
+export const latestMigration = (): string | null => Object.keys(MIGRATIONS).sort().at(-1) ?? null;
+
+export async function currentMigration(db: Db): Promise<string | null> {
+  const migrator = new Migrator({ db, provider, migrationTableName: 'qiming_migrations', migrationLockTableName: 'qiming_migrations_lock' });
+  const all = await migrator.getMigrations();
+  return all.filter((m) => m.executedAt).map((m) => m.name).sort().at(-1) ?? null;
+}

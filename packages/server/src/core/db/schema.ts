@@ -1,0 +1,155 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export type OrgUnitsTable = {
+  id: string;
+  kind: string;
+  parent_id: string | null;
+  path: string;
+  name: string;
+  code: string | null;
+  is_central: Generated<boolean>;
+  central_school_id: string | null;
+  grade_level: number | null;
+  class_no: number | null;
+  entry_year: number | null;
+  address: Generated<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  archived_at: NullableTimestamp;
+};
+
+export type UsersTable = {
+  id: string;
+  username: string;
+  display_name: string;
+  gender: string | null;
+  password_hash: string;
+  password_changed_at: Timestamp;
+  must_change_password: Generated<boolean>;
+  is_active: Generated<boolean>;
+  failed_logins: Generated<number>;
+  locked_until: NullableTimestamp;
+  last_login_at: NullableTimestamp;
+  id_card_enc: string | null;
+  id_card_bidx: string | null;
+  phone_enc: string | null;
+  phone_bidx: string | null;
+  home_org_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+};
+
+export type RoleGrantsTable = {
+  id: string;
+  user_id: string;
+  role: string;
+  scope_id: string | null;
+  scope_path: string | null;
+  subject: string | null;
+  granted_by: string | null;
+  created_at: Timestamp;
+};
+
+export type TeachersTable = { user_id: string; school_id: string; staff_no: string; subjects: string[] };
+export type StudentsTable = {
+  user_id: string;
+  school_id: string;
+  class_id: string | null;
+  student_no: string;
+  birth_date: ColumnType<string | null, string | null | undefined, string | null>;
+  status: Generated<string>;
+};
+export type StudentClassHistoryTable = {
+  id: string;
+  student_id: string;
+  class_id: string;
+  started_at: Timestamp;
+  ended_at: NullableTimestamp;
+  reason: Generated<string>;
+};
+export type GuardianshipsTable = {
+  parent_id: string;
+  student_id: string;
+  relation: string;
+  is_primary: Generated<boolean>;
+  created_at: Timestamp;
+};
+export type SessionsTable = {
+  id: string;
+  user_id: string;
+  active_role: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  revoked_at: NullableTimestamp;
+};
+export type SettingsTable = { key: string; value: unknown; updated_at: Timestamp };
+export type AuditLogTable = {
+  seq: ColumnType<number, number, never>;
+  id: string;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_name: string | null;
+  actor_role: string | null;
+  scope_id: string | null;
+  ip: string | null;
+  action: string;
+  outcome: string;
+  target_type: string | null;
+  target_id: string | null;
+  summary: ColumnType<Record<string, unknown>, string, string>;
+  prev_hash: string;
+  hash: string;
+};
+export type AuditChainTable = {
+  id: Generated<number>;
+  head_seq: number;
+  head_hash: string;
+  anchor_seq: number;
+  anchor_hash: string;
+  purged_through: NullableTimestamp;
+};
+export type ImportJobsTable = {
+  id: string;
+  school_id: string;
+  kind: string;
+  status: string;
+  file_name: string;
+  file_hash: string;
+  rows: ColumnType<unknown[] | null, string | null, string | null>;
+  total_rows: Generated<number>;
+  valid_rows: Generated<number>;
+  processed_rows: Generated<number>;
+  created_rows: Generated<number>;
+  updated_rows: Generated<number>;
+  errors: ColumnType<unknown[], string | undefined, string>;
+  failure_message: string | null;
+  created_by: string;
+  created_at: Timestamp;
+  finished_at: NullableTimestamp;
+};
+
+export type ImportJobChunksTable = { job_id: string; seq: number; row_count: number; new_accounts: Generated<number>; data: string };
+
+export type DB = {
+  org_units: OrgUnitsTable;
+  users: UsersTable;
+  role_grants: RoleGrantsTable;
+  teachers: TeachersTable;
+  students: StudentsTable;
+  student_class_history: StudentClassHistoryTable;
+  guardianships: GuardianshipsTable;
+  sessions: SessionsTable;
+  settings: SettingsTable;
+  audit_log: AuditLogTable;
+  audit_chain: AuditChainTable;
+  import_jobs: ImportJobsTable;
+  import_job_chunks: ImportJobChunksTable;
+};
+
+export type OrgUnitRow = Selectable<OrgUnitsTable>;
+export type UserRow = Selectable<UsersTable>;

@@ -1,0 +1,44 @@
+import { loadConfig } from './core/config.ts';
+import { openDatabase } from './core/db/database.ts';
+import { migrateToLatest } from './core/db/migrate.ts';
+import { resolveSecretKey } from './core/secret.ts';
+import { seedDemo } from './modules/org/index.ts';
+import { createAppContext, createServer } from './server.ts';
+
+const config = loadConfig();
+const warn = (msg: string) => console.warn(`⚠ ${msg}`);
+
+async function main() {
+  const secretKey = resolveSecretKey(config.secretKey, config.dataDir, warn);
+  const database = await openDatabase(config);
+  const migration = await migrateToLatest(database.db);
+  const ctx = createAppContext(database, { ...config, secretKey });
+
+  if (config.demo) {
+    const started = Date.now();
+    const seeded = await seedDemo(ctx, config.demoPassword);
+    if (seeded) {
+      console.log(`\n已生成演示数据 Demo region created: ${seeded.users} accounts in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+      console.log(`演示账号 Demo accounts (password: ${config.demoPassword}; 首次登录须修改密码 / change it at first sign-in):`);
+      for (const a of seeded.accounts) console.log(`  ${a.username.padEnd(22)} ${a.role.padEnd(14)} ${a.description}`);
+      console.log('');
+    }
+  }
+
+  const { server } = await createServer(ctx, { logger: { level: config.logLevel } });
+  const shutdown = async (signal: string) => {
+    server.log.info(`${signal}: shutting down`);
+    await server.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  await server.listen({ port: config.port, host: config.host });
+  console.log(`启明 Qiming is running at http://${config.host}:${config.port}  (database: ${database.kind}, migration ${migration})`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,25 @@
+import { type Config } from './core/config.ts';
+import type { AppContext } from './core/context.ts';
+import { createFieldCipher } from './core/crypto/crypto.ts';
+import type { Database } from './core/db/database.ts';
+import { buildApp, type ZApp } from './core/http/app.ts';
+import { auditRoutes } from './modules/audit/index.ts';
+import { identityRoutes } from './modules/identity/index.ts';
+import { orgRoutes } from './modules/org/index.ts';
+import { systemRoutes } from './modules/system/index.ts';
+
+export async function registerModules(api: ZApp): Promise<void> {
+  await systemRoutes(api);
+  await identityRoutes(api);
+  await orgRoutes(api);
+  await auditRoutes(api);
+}
+
+export function createAppContext(database: Database, config: Config & { secretKey: string }): AppContext {
+  return { db: database.db, dbKind: database.kind, config, cipher: createFieldCipher(config.secretKey), startedAt: Date.now() };
+}
+
+/** Builds the HTTP server over an open, migrated database. */
+export async function createServer(ctx: AppContext, opts: { logger?: boolean | object } = {}) {
+  return buildApp(ctx, registerModules, opts);
+}

@@ -1,0 +1,41 @@
+/**
+ * Every error the API returns has a stable code. The code decides the HTTP status (one table,
+ * here) and has a default Chinese message that the web app shows when the server sends none.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: { status: 400, message: '提交的数据有误，请检查后重试' },
+  BAD_REQUEST: { status: 400, message: '请求无效' },
+  UNAUTHENTICATED: { status: 401, message: '请先登录' },
+  SESSION_EXPIRED: { status: 401, message: '登录已超时，请重新登录' },
+  AUTH_INVALID_CREDENTIALS: { status: 401, message: '用户名或密码错误' },
+  AUTH_ACCOUNT_LOCKED: { status: 423, message: '密码错误次数过多，账号已锁定' },
+  AUTH_ACCOUNT_DISABLED: { status: 403, message: '账号已停用，请联系管理员' },
+  PASSWORD_CHANGE_REQUIRED: { status: 403, message: '首次登录或密码已过期，请先修改密码' },
+  PASSWORD_POLICY_VIOLATION: { status: 400, message: '新密码不符合密码策略' },
+  PASSWORD_INCORRECT: { status: 400, message: '当前密码不正确' },
+  FORBIDDEN: { status: 403, message: '没有权限执行此操作' },
+  ROLE_NOT_HELD: { status: 403, message: '您没有该角色' },
+  NOT_FOUND: { status: 404, message: '未找到该对象，或您无权查看' },
+  CONFLICT: { status: 409, message: '数据已被修改或已存在' },
+  DUPLICATE_CODE: { status: 409, message: '编码已存在' },
+  DUPLICATE_STUDENT_NO: { status: 409, message: '学号已存在' },
+  DUPLICATE_USERNAME: { status: 409, message: '用户名已存在' },
+  CLASS_NOT_EMPTY: { status: 409, message: '班级中仍有学生，不能删除' },
+  IMPORT_HAS_ERRORS: { status: 409, message: '导入文件仍有错误，请修正后重试，或选择只导入无误的行' },
+  IMPORT_STATE_INVALID: { status: 409, message: '导入任务当前状态不允许此操作' },
+  FILE_INVALID: { status: 400, message: '文件无法读取，请上传 .xlsx 格式的模板文件' },
+  FILE_TOO_LARGE: { status: 413, message: '文件过大' },
+  RETENTION_TOO_SHORT: { status: 400, message: '审计记录保存期限不得少于 180 天' },
+  RATE_LIMITED: { status: 429, message: '请求过于频繁，请稍后再试' },
+  CSRF_REJECTED: { status: 403, message: '请求来源无效' },
+  INTERNAL: { status: 500, message: '服务器内部错误，请稍后重试' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type AppErrorCode = keyof typeof ERROR_CODES;
+
+export type TErrorBody = {
+  error: { code: AppErrorCode; message: string; details?: unknown; requestId?: string };
+};
+
+/** One validation problem: where (path), what (Chinese message). */
+export type TValidationIssue = { path: (string | number)[]; message: string; code?: string };

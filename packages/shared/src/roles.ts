@@ -1,0 +1,60 @@
+/**
+ * Roles and what each may do. A grant is (role, scope): the permission says what, the scope
+ * (an organisation subtree, a class + subject, or a guardian's own children) says over what.
+ */
+export const ROLES = [
+  'bureau_admin', 'researcher', 'school_admin', 'teacher', 'head_teacher', 'student', 'parent',
+  'sys_admin', 'sec_admin', 'audit_admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_NAMES: Record<Role, string> = {
+  bureau_admin: '教育局管理员',
+  researcher: '教研员',
+  school_admin: '学校管理员',
+  teacher: '教师',
+  head_teacher: '班主任',
+  student: '学生',
+  parent: '家长',
+  sys_admin: '系统管理员',
+  sec_admin: '安全管理员',
+  audit_admin: '审计管理员',
+};
+
+export const PERMISSIONS = [
+  'org.read',          // see organisation units, schools, classes within scope
+  'org.manage',        // create / edit schools, campuses, teaching points (bureau level)
+  'class.manage',      // create / edit classes, assign teachers (school level)
+  'roster.read',       // see student / teacher / parent lists within scope
+  'roster.manage',     // enrol, move, link guardians, import / export rosters
+  'student.read_own',  // a parent reads their own children; a student reads themself
+  'user.manage',       // reset passwords, enable / disable accounts within scope
+  'grant.manage',      // give and take roles (security administrator)
+  'security.manage',   // password, lockout, session and retention policy
+  'audit.read',        // search, export and verify the audit log
+  'pii.read',          // see unmasked 身份证号 and phone numbers
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/**
+ * 三员分立: sys_admin runs the system (accounts, organisation) but cannot read the audit log;
+ * sec_admin holds policies and grants but no business data; audit_admin only reads the log.
+ */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  bureau_admin: ['org.read', 'org.manage', 'class.manage', 'roster.read', 'roster.manage', 'user.manage'],
+  researcher: ['org.read', 'roster.read'],
+  school_admin: ['org.read', 'class.manage', 'roster.read', 'roster.manage', 'user.manage', 'pii.read'],
+  teacher: ['org.read', 'roster.read'],
+  head_teacher: ['org.read', 'roster.read', 'pii.read'],
+  student: ['student.read_own'],
+  parent: ['student.read_own'],
+  sys_admin: ['org.read', 'org.manage', 'user.manage'],
+  sec_admin: ['grant.manage', 'security.manage'],
+  audit_admin: ['audit.read'],
+};
+
+export const roleHas = (role: Role, permission: Permission): boolean =>
+  ROLE_PERMISSIONS[role].includes(permission);
+
+/** Roles whose scope is an organisation subtree rather than a class or a child. */
+export const ADMIN_ROLES: readonly Role[] = ['bureau_admin', 'researcher', 'school_admin', 'sys_admin', 'sec_admin', 'audit_admin'];
