@@ -24,8 +24,8 @@ export async function buildWorld(f: FactoryCtx) {
   const classB1 = await buildClass(f, { host: b.campus, gradeLevel: 4, classNo: 1 });
   const classX1 = await buildClass(f, { host: x.campus, gradeLevel: 5, classNo: 1 });
 
-  const admin = async (username: string, role: string, scope: typeof city, home: typeof city | null = scope) => {
-    const u = await buildUser(f, { username, name: username, home });
+  const admin = async (username: string, role: string, scope: typeof city) => {
+    const u = await buildUser(f, { username, name: username, home: scope });
     await buildGrant(f, u.id, role, scope);
     return u;
   };
@@ -36,9 +36,9 @@ export async function buildWorld(f: FactoryCtx) {
   const aAdmin = await admin('a_admin', 'school_admin', a.school);
   const bAdmin = await admin('b_admin', 'school_admin', b.school);
   const xAdmin = await admin('x_admin', 'school_admin', x.school);
-  const sysAdmin = await admin('sys_admin', 'sys_admin', province, null);
-  const secAdmin = await admin('sec_admin', 'sec_admin', province, null);
-  const auditAdmin = await admin('audit_admin', 'audit_admin', province, null);
+  const sysAdmin = await admin('sys_admin', 'sys_admin', province);
+  const secAdmin = await admin('sec_admin', 'sec_admin', province);
+  const auditAdmin = await admin('audit_admin', 'audit_admin', province);
 
   const teacherA1 = await buildTeacher(f, a.school, { username: 'teacher_a1', name: '王老师', subjects: ['数学'] });
   await buildGrant(f, teacherA1.id, 'teacher', classA1, { subject: '数学' });

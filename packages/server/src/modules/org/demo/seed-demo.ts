@@ -87,10 +87,10 @@ export async function seedDemo(app: AppContext, password: string): Promise<{ acc
   for (const b of bureau) grant(addUser(b, regionByCode.get(b.regionCode)!.id), 'bureau_admin', regionByCode.get(b.regionCode)!);
   for (const r of researchers) grant(addUser(r, regionByCode.get(r.regionCode)!.id), 'researcher', regionByCode.get(r.regionCode)!);
   for (const a of schoolAdmins) grant(addUser(a, schoolUnits.get(a.schoolKey)!.id), 'school_admin', schoolUnits.get(a.schoolKey)!);
-  // the three security administrators act on the whole instance and belong to no unit
-  grant(addUser(security.sys, null), 'sys_admin', province);
-  grant(addUser(security.sec, null), 'sec_admin', province);
-  grant(addUser(security.audit, null), 'audit_admin', province);
+  // the three security administrators act on the whole instance: they belong to its top unit
+  grant(addUser(security.sys, province.id), 'sys_admin', province);
+  grant(addUser(security.sec, province.id), 'sec_admin', province);
+  grant(addUser(security.audit, province.id), 'audit_admin', province);
 
   const teacherRows: Insertable<DB['teachers']>[] = [];
   for (const t of region.teachers) {
