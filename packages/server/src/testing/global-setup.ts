@@ -11,6 +11,7 @@ import { buildWorld, WORLD_PASSWORD, type World } from './world.ts';
 import { TEST_SECRET_KEY, templateName } from './test-db.ts';
 
 declare module 'vitest' {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
   interface ProvidedContext {
     qimingTemplate: { kind: 'pglite'; dumpFile: string } | { kind: 'postgres'; url: string; template: string };
     qimingWorld: World;

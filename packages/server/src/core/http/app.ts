@@ -35,9 +35,11 @@ export type RouteAccess =
     };
 
 declare module 'fastify' {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
   interface FastifyRequest {
     ctx: RequestContext;
   }
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
   interface FastifyContextConfig {
     access?: RouteAccess;
   }
@@ -117,9 +119,13 @@ export async function buildApp(
 
   const dist = app.config.webDist;
   if (existsSync(path.join(dist, 'index.html'))) {
-    await server.register(fastifyStatic, { root: dist, wildcard: false, maxAge: '1h' });
+    // wildcard: files are looked up per request, so a rebuilt app is served without a restart
+    await server.register(fastifyStatic, { root: dist, wildcard: true, maxAge: '1h' });
     server.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.type('text/html').sendFile('index.html', { maxAge: 0 });
+      // app routes get the single-page app; a missing file (an old /assets/ chunk) is a real 404
+      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/assets/')) {
+        return reply.type('text/html').sendFile('index.html', { maxAge: 0 });
+      }
       return reply.code(404).send({ error: { code: 'NOT_FOUND', message: '接口不存在', requestId: req.id } });
     });
   } else {

@@ -1,0 +1,58 @@
+import { ROLE_PERMISSIONS, type Permission } from '@qiming/shared';
+import { screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { renderPage } from '../test/render.tsx';
+import { activeNavKey, NAV_ITEMS, NavMenu, navItemsFor } from './nav.tsx';
+
+const shownKeys = () =>
+  NAV_ITEMS.map((i) => i.key).filter((key) => screen.queryByTestId(`nav-${key}`) !== null);
+
+const renderNav = (permissions: readonly Permission[], at = '/') => renderPage(<NavMenu permissions={permissions} />, { at });
+
+describe('NavMenu', () => {
+  it('shows a teacher only the personal space, organisation and schools', () => {
+    renderNav(ROLE_PERMISSIONS.teacher);
+    expect(shownKeys()).toEqual(['home', 'org', 'schools']);
+    expect(screen.getByTestId('nav-home').textContent).toBe('个人空间');
+    expect(screen.getByTestId('nav-schools').getAttribute('href')).toBe('/schools');
+  });
+
+  it('keeps the three administrators apart (三员分立)', () => {
+    renderNav(ROLE_PERMISSIONS.sec_admin);
+    expect(shownKeys()).toEqual(['home', 'grants', 'security']);
+    renderNav(ROLE_PERMISSIONS.audit_admin);
+    expect(screen.getAllByTestId('nav-audit')).toHaveLength(1);
+  });
+
+  it('gives a school administrator the roster and user pages but not grants, policy or audit', () => {
+    renderNav(ROLE_PERMISSIONS.school_admin);
+    expect(shownKeys()).toEqual(['home', 'org', 'schools', 'roster', 'users']);
+  });
+
+  it('shows parents and students nothing but their personal space', () => {
+    renderNav(ROLE_PERMISSIONS.parent);
+    expect(shownKeys()).toEqual(['home']);
+  });
+
+  it('highlights the entry of the page being shown', () => {
+    const { container } = renderNav(ROLE_PERMISSIONS.school_admin, '/roster');
+    const selected = container.querySelector('.ant-menu-item-selected [data-testid]');
+    expect(selected?.getAttribute('data-testid')).toBe('nav-roster');
+  });
+});
+
+describe('navItemsFor / activeNavKey', () => {
+  it('lists an entry when any one of its permissions is held', () => {
+    expect(navItemsFor(['roster.read']).map((i) => i.key)).toEqual(['home', 'schools']);
+    expect(navItemsFor(['class.manage']).map((i) => i.key)).toEqual(['home', 'schools']);
+    expect(navItemsFor([]).map((i) => i.key)).toEqual(['home']);
+  });
+
+  it('files class and student pages under 学校/班级 when that entry is shown', () => {
+    const items = navItemsFor(ROLE_PERMISSIONS.school_admin);
+    expect(activeNavKey('/classes/x', items)).toBe('schools');
+    expect(activeNavKey('/schools/y', items)).toBe('schools');
+    expect(activeNavKey('/students/z', navItemsFor(ROLE_PERMISSIONS.parent))).toBe('home');
+    expect(activeNavKey('/', items)).toBe('home');
+  });
+});

@@ -1,0 +1,64 @@
+import {
+  ApartmentOutlined, AuditOutlined, BankOutlined, CloudUploadOutlined, HomeOutlined, SafetyCertificateOutlined,
+  TeamOutlined, UserSwitchOutlined,
+} from '@ant-design/icons';
+import type { Permission } from '@qiming/shared';
+import { Menu } from 'antd';
+import type { ReactNode } from 'react';
+import { Link, useLocation } from 'react-router';
+import { useT, type MessageKey } from '../lib/i18n.ts';
+
+export type NavItem = {
+  key: string;
+  path: string;
+  label: MessageKey;
+  icon: ReactNode;
+  /** Shown when the active role holds any one of these; no list means everyone. */
+  anyOf?: Permission[];
+};
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { key: 'home', path: '/', label: 'nav_home', icon: <HomeOutlined /> },
+  { key: 'org', path: '/org', label: 'nav_org', icon: <ApartmentOutlined />, anyOf: ['org.read'] },
+  { key: 'schools', path: '/schools', label: 'nav_schools', icon: <BankOutlined />, anyOf: ['class.manage', 'roster.read'] },
+  { key: 'roster', path: '/roster', label: 'nav_roster', icon: <CloudUploadOutlined />, anyOf: ['roster.manage'] },
+  { key: 'users', path: '/users', label: 'nav_users', icon: <TeamOutlined />, anyOf: ['user.manage'] },
+  { key: 'grants', path: '/grants', label: 'nav_grants', icon: <UserSwitchOutlined />, anyOf: ['grant.manage'] },
+  { key: 'security', path: '/security', label: 'nav_security', icon: <SafetyCertificateOutlined />, anyOf: ['security.manage'] },
+  { key: 'audit', path: '/audit', label: 'nav_audit', icon: <AuditOutlined />, anyOf: ['audit.read'] },
+];
+
+/** The menu entries the active role may open. */
+export const navItemsFor = (permissions: readonly Permission[]): NavItem[] =>
+  NAV_ITEMS.filter((item) => !item.anyOf || item.anyOf.some((p) => permissions.includes(p)));
+
+/** Which entry a path belongs to (school, class and student pages sit under 学校/班级). */
+export function activeNavKey(pathname: string, items: readonly NavItem[]): string {
+  if (/^\/(classes|students)\//.test(pathname)) return items.some((i) => i.key === 'schools') ? 'schools' : 'home';
+  const match = items
+    .filter((i) => i.path !== '/' && (pathname === i.path || pathname.startsWith(`${i.path}/`)))
+    .sort((a, b) => b.path.length - a.path.length)[0];
+  return match?.key ?? 'home';
+}
+
+export function NavMenu({ permissions, onNavigate }: { permissions: readonly Permission[]; onNavigate?: () => void }) {
+  const t = useT();
+  const { pathname } = useLocation();
+  const items = navItemsFor(permissions);
+  return (
+    <Menu
+      mode="inline"
+      selectedKeys={[activeNavKey(pathname, items)]}
+      style={{ borderInlineEnd: 'none' }}
+      items={items.map((item) => ({
+        key: item.key,
+        icon: item.icon,
+        label: (
+          <Link to={item.path} data-testid={`nav-${item.key}`} onClick={onNavigate}>
+            {t(item.label)}
+          </Link>
+        ),
+      }))}
+    />
+  );
+}

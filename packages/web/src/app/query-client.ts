@@ -1,0 +1,40 @@
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { AppError } from '../lib/api.ts';
+
+export type AuthFailure = { kind: 'login'; expired: boolean } | { kind: 'change-password' };
+type AuthFailureHandler = (failure: AuthFailure) => void;
+
+let onAuthFailure: AuthFailureHandler = () => {};
+
+/** The router registers how to leave the page when the session ends or a password change is due. */
+export function setAuthFailureHandler(handler: AuthFailureHandler): void {
+  onAuthFailure = handler;
+}
+
+/** Reads a failed request for what it means to the whole app (not to the page that sent it). */
+export function authFailureOf(error: unknown): AuthFailure | null {
+  if (!(error instanceof AppError)) return null;
+  if (error.code === 'UNAUTHENTICATED' || error.code === 'SESSION_EXPIRED') return { kind: 'login', expired: error.code === 'SESSION_EXPIRED' };
+  if (error.code === 'PASSWORD_CHANGE_REQUIRED') return { kind: 'change-password' };
+  return null;
+}
+
+const handle = (error: unknown) => {
+  const failure = authFailureOf(error);
+  if (failure) onAuthFailure(failure);
+};
+
+// 4xx answers will not change by asking again; network blips and 5xx get two more tries.
+const shouldRetry = (count: number, error: unknown) =>
+  count < 2 && !(error instanceof AppError && error.status >= 400 && error.status < 500);
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    queryCache: new QueryCache({ onError: handle }),
+    mutationCache: new MutationCache({ onError: handle }),
+    defaultOptions: {
+      queries: { retry: shouldRetry, refetchOnWindowFocus: false, staleTime: 15_000 },
+      mutations: { retry: false },
+    },
+  });
+}

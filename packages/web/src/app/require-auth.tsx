@@ -1,0 +1,44 @@
+import { Button, Result } from 'antd';
+import { Navigate, useLocation } from 'react-router';
+import { errorMessage } from '../lib/api.ts';
+import { useT } from '../lib/i18n.ts';
+import { useMe } from '../modules/identity/identity.api.ts';
+import { AppLayout, PageFallback } from './layout.tsx';
+import { authFailureOf } from './query-client.ts';
+
+/** Where to sign in, remembering the page to come back to (never an outside address). */
+export function loginPath(returnTo: string, expired = false): string {
+  const params = new URLSearchParams();
+  if (returnTo && returnTo !== '/' && returnTo.startsWith('/') && !returnTo.startsWith('//') && !returnTo.startsWith('/login')) params.set('next', returnTo);
+  if (expired) params.set('expired', '1');
+  const s = params.toString();
+  return s ? `/login?${s}` : '/login';
+}
+
+/** A safe place to go after signing in: a path on this site, or home. */
+export function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
+}
+
+/** Loads the user; sends the signed-out to /login and those who must change their password there first. */
+export function RequireAuth() {
+  const me = useMe();
+  const location = useLocation();
+  const t = useT();
+  if (me.isPending) return <PageFallback />;
+  if (me.isError) {
+    const failure = authFailureOf(me.error);
+    if (failure?.kind === 'login') return <Navigate to={loginPath(location.pathname + location.search, failure.expired)} replace />;
+    if (failure?.kind === 'change-password') return <Navigate to="/change-password" replace />;
+    return (
+      <Result
+        status="error"
+        title={t('load_failed')}
+        subTitle={errorMessage(me.error)}
+        extra={<Button type="primary" onClick={() => void me.refetch()}>{t('retry')}</Button>}
+      />
+    );
+  }
+  if (me.data.mustChangePassword) return <Navigate to="/change-password" replace />;
+  return <AppLayout />;
+}

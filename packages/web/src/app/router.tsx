@@ -1,0 +1,66 @@
+import { Button, Result } from 'antd';
+import { lazy, Suspense, type ComponentType } from 'react';
+import { Link, useRouteError, type RouteObject } from 'react-router';
+import { useT } from '../lib/i18n.ts';
+import { PageFallback } from './layout.tsx';
+import { RequireAuth } from './require-auth.tsx';
+
+/** React.lazy for a named export, so each page becomes its own chunk. */
+function page<M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M) {
+  const Component = lazy(async () => ({ default: (await load())[name] as ComponentType }));
+  return (
+    <Suspense fallback={<PageFallback />}>
+      <Component />
+    </Suspense>
+  );
+}
+
+export function NotFoundPage() {
+  const t = useT();
+  return (
+    <Result
+      status="404"
+      title={t('not_found_title')}
+      subTitle={t('not_found_body')}
+      extra={<Link to="/"><Button type="primary">{t('back_home')}</Button></Link>}
+    />
+  );
+}
+
+export function RouteError() {
+  const error = useRouteError();
+  const t = useT();
+  // a new deployment replaced the chunk this page was built against: a reload fetches the new one
+  const isStaleChunk = error instanceof TypeError && /dynamically imported module|Importing a module script failed/i.test(error.message);
+  return (
+    <Result
+      status="error"
+      title={isStaleChunk ? t('app_updated_title') : t('page_crashed_title')}
+      subTitle={isStaleChunk ? t('app_updated_body') : t('page_crashed_body')}
+      extra={<Button type="primary" onClick={() => window.location.reload()}>{t('reload')}</Button>}
+    />
+  );
+}
+
+export const routes: RouteObject[] = [
+  { path: '/login', element: page(() => import('../modules/identity/pages/login-page.tsx'), 'LoginPage'), errorElement: <RouteError /> },
+  { path: '/change-password', element: page(() => import('../modules/identity/pages/change-password-page.tsx'), 'ChangePasswordPage'), errorElement: <RouteError /> },
+  {
+    element: <RequireAuth />,
+    errorElement: <RouteError />,
+    children: [
+      { index: true, element: page(() => import('../modules/home/pages/home-page.tsx'), 'HomePage') },
+      { path: 'org', element: page(() => import('../modules/org/pages/org-tree-page.tsx'), 'OrgTreePage') },
+      { path: 'schools', element: page(() => import('../modules/org/pages/schools-page.tsx'), 'SchoolsPage') },
+      { path: 'schools/:schoolId', element: page(() => import('../modules/org/pages/school-page.tsx'), 'SchoolPage') },
+      { path: 'classes/:classId', element: page(() => import('../modules/org/pages/class-page.tsx'), 'ClassPage') },
+      { path: 'students/:studentId', element: page(() => import('../modules/org/pages/student-page.tsx'), 'StudentPage') },
+      { path: 'roster', element: page(() => import('../modules/roster/pages/roster-page.tsx'), 'RosterPage') },
+      { path: 'users', element: page(() => import('../modules/users/pages/users-page.tsx'), 'UsersPage') },
+      { path: 'grants', element: page(() => import('../modules/access/pages/grants-page.tsx'), 'GrantsPage') },
+      { path: 'security', element: page(() => import('../modules/security/pages/security-policy-page.tsx'), 'SecurityPolicyPage') },
+      { path: 'audit', element: page(() => import('../modules/audit/pages/audit-page.tsx'), 'AuditPage') },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+];

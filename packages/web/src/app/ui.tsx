@@ -1,0 +1,73 @@
+import { ArrowLeftOutlined } from '@ant-design/icons';
+import { Alert, Button, Empty, Result, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { useNavigate } from 'react-router';
+import { AppError, errorMessage } from '../lib/api.ts';
+import { useT } from '../lib/i18n.ts';
+
+/** A page's heading with its actions on the right (wrapping under it on a phone). */
+export function PageTitle({ title, extra, subtitle, back }: { title: ReactNode; extra?: ReactNode; subtitle?: ReactNode; back?: boolean }) {
+  const navigate = useNavigate();
+  const t = useT();
+  return (
+    <div className="qm-page-title">
+      <div style={{ display: 'flex', alignItems: 'center', gap: 8, minWidth: 0 }}>
+        {back && <Button type="text" icon={<ArrowLeftOutlined />} aria-label={t('back')} onClick={() => navigate(-1)} />}
+        <div style={{ minWidth: 0 }}>
+          <Typography.Title level={3} style={{ margin: 0 }}>{title}</Typography.Title>
+          {subtitle && <Typography.Text type="secondary">{subtitle}</Typography.Text>}
+        </div>
+      </div>
+      {extra && <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>{extra}</div>}
+    </div>
+  );
+}
+
+/** An empty list that says what to do next. */
+export function EmptyHint({ text, action }: { text: ReactNode; action?: ReactNode }) {
+  return (
+    <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={text} style={{ padding: '24px 0' }}>
+      {action}
+    </Empty>
+  );
+}
+
+/** A failed load: the server's message, and a retry. A 404 reads as "not found or not yours". */
+export function LoadError({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const t = useT();
+  const notFound = error instanceof AppError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN');
+  return (
+    <Result
+      status={notFound ? '404' : 'warning'}
+      title={notFound ? errorMessage(error) : t('load_failed')}
+      subTitle={notFound ? undefined : errorMessage(error)}
+      extra={onRetry && !notFound ? <Button onClick={onRetry}>{t('retry')}</Button> : undefined}
+    />
+  );
+}
+
+/** A secret shown exactly once (a temporary password), with a copy button. */
+export function OneTimeSecret({ value, hint, testId }: { value: string; hint: ReactNode; testId?: string }) {
+  const t = useT();
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      data-testid={testId}
+      title={hint}
+      description={
+        <div>
+          <Typography.Text code copyable={{ text: value, tooltips: [t('copy'), t('copied')] }} style={{ fontSize: 18 }} data-testid={testId ? `${testId}-value` : undefined}>
+            {value}
+          </Typography.Text>
+          <div style={{ marginTop: 6 }}>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('secret_shown_once')}</Typography.Text>
+          </div>
+        </div>
+      }
+    />
+  );
+}
+
+/** A data-testid for props objects (okButtonProps…) whose types do not list data-* attributes. */
+export const testId = (id: string) => ({ 'data-testid': id }) as Record<never, never>;

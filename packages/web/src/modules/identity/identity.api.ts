@@ -1,0 +1,68 @@
+import type { Permission, Role, TChangePasswordRequest, TLoginRequest, TMe } from '@qiming/shared';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../lib/api.ts';
+
+export const meKey = ['me'] as const;
+
+export const fetchMe = () => api.get<TMe>('/api/me');
+
+/** The signed-in user; fails with UNAUTHENTICATED when there is no session. */
+export const useMe = () => useQuery({ queryKey: meKey, queryFn: fetchMe, staleTime: 60_000, retry: false });
+
+/** The signed-in user, for components rendered only behind <RequireAuth> (which loaded it). */
+export function useCurrentUser(): TMe {
+  const { data } = useMe();
+  if (!data) throw new Error('useCurrentUser outside <RequireAuth>');
+  return data;
+}
+
+/** Whether the active role holds a permission. */
+export function useCan(): (permission: Permission) => boolean {
+  const { data } = useMe();
+  return (permission) => !!data?.permissions.includes(permission);
+}
+
+export function useLogin() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TLoginRequest) => api.post<TMe>('/api/auth/login', body),
+    onSuccess: (me) => {
+      client.clear();
+      client.setQueryData(meKey, me);
+    },
+  });
+}
+
+/**
+ * Ends the session. The cache is emptied by the sign-in page when it mounts: clearing it here,
+ * while the signed-in frame is still on screen, would leave that frame without its user.
+ */
+export function useLogout(everywhere = false) {
+  return useMutation({
+    mutationFn: () => api.post(everywhere ? '/api/auth/logout-all' : '/api/auth/logout'),
+  });
+}
+
+export function useSwitchRole() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (role: Role) => api.post<TMe>('/api/me/active-role', { role }),
+    onSuccess: (me) => {
+      // everything cached was fetched as the previous role
+      client.removeQueries({ predicate: (q) => q.queryKey[0] !== meKey[0] });
+      client.setQueryData(meKey, me);
+    },
+  });
+}
+
+export function useChangePassword() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TChangePasswordRequest) => api.post('/api/me/password', body),
+    onSuccess: () => {
+      // settle the flag now: <RequireAuth> would otherwise send the user back here until /api/me answers
+      client.setQueryData<TMe>(meKey, (me) => (me ? { ...me, mustChangePassword: false } : me));
+      void client.invalidateQueries({ queryKey: meKey });
+    },
+  });
+}

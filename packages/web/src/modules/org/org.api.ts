@@ -1,0 +1,148 @@
+import type {
+  GuardianRelation, TClass, TCreateClassRequest, TCreateStudentRequest, TOrgUnit, TSchool, TStudent, TStudentDetail, TTeacher,
+} from '@qiming/shared';
+import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { api, type Paged } from '../../lib/api.ts';
+
+export const orgKeys = {
+  units: (parentId: string | null) => ['org', 'units', parentId ?? 'roots'] as const,
+  schools: (params: SchoolListParams) => ['schools', 'list', params] as const,
+  school: (id: string) => ['schools', id] as const,
+  schoolClasses: (id: string) => ['schools', id, 'classes'] as const,
+  schoolStudents: (id: string, params: RosterParams) => ['schools', id, 'students', params] as const,
+  schoolTeachers: (id: string, params: RosterParams) => ['schools', id, 'teachers', params] as const,
+  klass: (id: string) => ['classes', id] as const,
+  classStudents: (id: string) => ['classes', id, 'students'] as const,
+  student: (id: string) => ['students', id] as const,
+};
+
+export type SchoolListParams = { q?: string; regionId?: string; page: number; pageSize: number };
+export type RosterParams = { q?: string; classId?: string; page: number; pageSize: number };
+export type TCreateTeacherInput = { name: string; gender: 'male' | 'female'; staffNo: string; phone: string; subjects: string[]; idCard?: string };
+export type TAddGuardianInput = { name: string; phone: string; relation: GuardianRelation; isPrimary: boolean };
+
+export const fetchUnits = (parentId: string | null) =>
+  api.get<TOrgUnit[]>('/api/org/units', parentId ? { parentId } : undefined);
+
+/** Children of a node of the organisation tree (the roots the user may see when parentId is null). */
+export const useOrgUnits = (parentId: string | null, enabled = true) =>
+  useQuery({ queryKey: orgKeys.units(parentId), queryFn: () => fetchUnits(parentId), enabled, staleTime: 60_000 });
+
+/** For lazy trees: the same cache as useOrgUnits, fetched on demand. */
+export const loadUnits = (client: QueryClient, parentId: string | null) =>
+  client.fetchQuery({ queryKey: orgKeys.units(parentId), queryFn: () => fetchUnits(parentId), staleTime: 60_000 });
+
+export const useSchools = (params: SchoolListParams, enabled = true) =>
+  useQuery({
+    queryKey: orgKeys.schools(params),
+    queryFn: () => api.get<Paged<TSchool>>('/api/schools', params),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+
+export const useSchool = (id: string) =>
+  useQuery({ queryKey: orgKeys.school(id), queryFn: () => api.get<TSchool>(`/api/schools/${id}`) });
+
+export const useSchoolClasses = (schoolId: string | undefined) =>
+  useQuery({
+    queryKey: orgKeys.schoolClasses(schoolId ?? ''),
+    queryFn: () => api.get<TClass[]>(`/api/schools/${schoolId}/classes`),
+    enabled: !!schoolId,
+  });
+
+export const useSchoolStudents = (schoolId: string, params: RosterParams) =>
+  useQuery({
+    queryKey: orgKeys.schoolStudents(schoolId, params),
+    queryFn: () => api.get<Paged<TStudent>>(`/api/schools/${schoolId}/students`, params),
+    placeholderData: keepPreviousData,
+  });
+
+export const useSchoolTeachers = (schoolId: string | undefined, params: RosterParams) =>
+  useQuery({
+    queryKey: orgKeys.schoolTeachers(schoolId ?? '', params),
+    queryFn: () => api.get<Paged<TTeacher>>(`/api/schools/${schoolId}/teachers`, { q: params.q, page: params.page, pageSize: params.pageSize }),
+    placeholderData: keepPreviousData,
+    enabled: !!schoolId,
+  });
+
+export const useClass = (id: string) =>
+  useQuery({ queryKey: orgKeys.klass(id), queryFn: () => api.get<TClass>(`/api/classes/${id}`) });
+
+export const useClassStudents = (id: string, enabled = true) =>
+  useQuery({ queryKey: orgKeys.classStudents(id), queryFn: () => api.get<TStudent[]>(`/api/classes/${id}/students`), enabled });
+
+export const useStudent = (id: string) =>
+  useQuery({ queryKey: orgKeys.student(id), queryFn: () => api.get<TStudentDetail>(`/api/students/${id}`) });
+
+export function useCreateClass(schoolId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TCreateClassRequest) => api.post<TClass>(`/api/schools/${schoolId}/classes`, body),
+    onSuccess: () => client.invalidateQueries({ queryKey: orgKeys.school(schoolId) }),
+  });
+}
+
+export function useDeleteClass(schoolId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (classId: string) => api.delete(`/api/classes/${classId}`),
+    onSuccess: () => client.invalidateQueries({ queryKey: orgKeys.school(schoolId) }),
+  });
+}
+
+/** Mutations on one class answer with the updated class: put it in the cache as is. */
+function useClassMutation<V>(classId: string, send: (v: V) => Promise<TClass>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: send,
+    onSuccess: (klass) => {
+      client.setQueryData(orgKeys.klass(classId), klass);
+      void client.invalidateQueries({ queryKey: orgKeys.schoolClasses(klass.schoolId) });
+      void client.invalidateQueries({ queryKey: ['home'] });
+    },
+  });
+}
+
+export const useAssignTeacher = (classId: string) =>
+  useClassMutation(classId, (body: { teacherId: string; subject: string }) => api.post<TClass>(`/api/classes/${classId}/teachers`, body));
+export const useRemoveTeacher = (classId: string) =>
+  useClassMutation(classId, (assignmentId: string) => api.delete<TClass>(`/api/classes/${classId}/teachers/${assignmentId}`));
+export const useSetHeadTeacher = (classId: string) =>
+  useClassMutation(classId, (teacherId: string) => api.put<TClass>(`/api/classes/${classId}/head-teacher`, { teacherId }));
+
+export function useCreateStudent(schoolId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TCreateStudentRequest) => api.post<TStudent>(`/api/schools/${schoolId}/students`, body),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: orgKeys.school(schoolId) });
+      void client.invalidateQueries({ queryKey: ['classes'] });
+    },
+  });
+}
+
+export function useCreateTeacher(schoolId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TCreateTeacherInput) => api.post<TTeacher>(`/api/schools/${schoolId}/teachers`, body),
+    onSuccess: () => client.invalidateQueries({ queryKey: orgKeys.school(schoolId) }),
+  });
+}
+
+/** Student mutations answer with the updated student; class lists they touch go stale. */
+function useStudentMutation<V>(studentId: string, send: (v: V) => Promise<TStudentDetail>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: send,
+    onSuccess: (student) => {
+      client.setQueryData(orgKeys.student(studentId), student);
+      void client.invalidateQueries({ queryKey: ['classes'] });
+      void client.invalidateQueries({ queryKey: orgKeys.school(student.schoolId) });
+    },
+  });
+}
+
+export const useMoveStudent = (studentId: string) =>
+  useStudentMutation(studentId, (body: { classId: string; reason: string }) => api.post<TStudentDetail>(`/api/students/${studentId}/move`, body));
+export const useAddGuardian = (studentId: string) =>
+  useStudentMutation(studentId, (body: TAddGuardianInput) => api.post<TStudentDetail>(`/api/students/${studentId}/guardians`, body));

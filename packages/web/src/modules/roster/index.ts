@@ -1,0 +1,1 @@
+export { RosterPanel } from './components/roster-panel.tsx';

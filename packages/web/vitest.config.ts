@@ -1,0 +1,16 @@
+import react from '@vitejs/plugin-react';
+import { defineProject } from 'vitest/config';
+
+// the folder of this file, so the project runs the same from the repository root or from here
+const root = decodeURIComponent(new URL('.', import.meta.url).pathname);
+
+export default defineProject({
+  root,
+  plugins: [react()],
+  test: {
+    name: 'web',
+    environment: 'happy-dom',
+    include: ['src/**/*.test.{ts,tsx}'],
+    setupFiles: ['src/test/setup.ts'],
+  },
+});
