@@ -11,16 +11,6 @@ export const relationName = (t: Translate, relation: GuardianRelation) => t(`rel
 export const studentStatusName = (t: Translate, status: StudentStatus) => t(`student_status_${status}`);
 export const rosterKindName = (t: Translate, kind: TRosterKind) => t(`roster_kind_${kind}`);
 
-/**
- * Masks a 身份证号 for display unless the server already did: keeps the first 6 and last 4
- * characters, the region and the check digit, which is what staff use to tell people apart.
- */
-export function maskIdCard(value: string | null): string {
-  if (!value) return '';
-  if (value.includes('*') || value.length < 10) return value;
-  return `${value.slice(0, 6)}${'*'.repeat(value.length - 10)}${value.slice(-4)}`;
-}
-
 /** Formats an ISO timestamp as local date and time (YYYY-MM-DD HH:mm). */
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '';

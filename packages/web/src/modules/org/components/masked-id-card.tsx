@@ -2,7 +2,7 @@ import { EyeInvisibleOutlined, EyeOutlined } from '@ant-design/icons';
 import { Button, Typography } from 'antd';
 import { useState } from 'react';
 import { useT } from '../../../lib/i18n.ts';
-import { maskIdCard } from '../../../lib/labels.ts';
+import { maskIdCard } from '@qiming/shared';
 
 /**
  * A 身份证号, masked on screen. The server sends the full number only to roles that may read it
@@ -15,7 +15,7 @@ export function MaskedIdCard({ value }: { value: string | null }) {
   const revealable = !value.includes('*');
   return (
     <span style={{ whiteSpace: 'nowrap' }}>
-      <Typography.Text style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' }}>{shown ? value : maskIdCard(value)}</Typography.Text>
+      <Typography.Text style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' }}>{shown || value.includes('*') ? value : maskIdCard(value)}</Typography.Text>
       {revealable && (
         <Button
           type="text"
