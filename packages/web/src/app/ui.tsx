@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { Alert, Button, Empty, Result, Typography } from 'antd';
+import { Alert, Button, Empty, Form, Modal, Result, Typography, type FormInstance, type FormProps } from 'antd';
 import type { ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { AppError, errorMessage } from '../lib/api.ts';
@@ -66,6 +66,46 @@ export function OneTimeSecret({ value, hint, testId }: { value: string; hint: Re
         </div>
       }
     />
+  );
+}
+
+type FormModalProps<V> = {
+  form: FormInstance<V>;
+  /** Left out by dialogs that are mounted only while shown. */
+  open?: boolean;
+  title: ReactNode;
+  okText: ReactNode;
+  onClose: () => void;
+  onFinish: (values: V) => void;
+  /** The OK button spins while the form is being saved. */
+  isPending: boolean;
+  submitTestId: string;
+  initialValues?: FormProps<V>['initialValues'];
+  requiredMark?: FormProps<V>['requiredMark'];
+  children: ReactNode;
+};
+
+/**
+ * A dialog that is one vertical form: OK submits it (so Enter does too), and closing it throws the
+ * fields away, so it opens with the initial values again.
+ */
+export function FormModal<V>({ form, open = true, title, okText, onClose, onFinish, isPending, submitTestId, initialValues, requiredMark, children }: FormModalProps<V>) {
+  return (
+    <Modal
+      open={open}
+      title={title}
+      onCancel={onClose}
+      okText={okText}
+      okButtonProps={{ htmlType: 'submit', loading: isPending, ...testId(submitTestId) }}
+      destroyOnHidden
+      modalRender={(node) => (
+        <Form form={form} layout="vertical" requiredMark={requiredMark} onFinish={onFinish} initialValues={initialValues} clearOnDestroy>
+          {node}
+        </Form>
+      )}
+    >
+      {children}
+    </Modal>
   );
 }
 

@@ -1,7 +1,7 @@
 import type { TValidationIssue } from '@qiming/shared';
-import type { FormInstance } from 'antd';
+import { App, type FormInstance } from 'antd';
 import type { z } from 'zod';
-import { AppError } from './api.ts';
+import { AppError, errorMessage } from './api.ts';
 import { getCurrentLocale, translate } from './i18n.ts';
 
 export type FieldError = { name: (string | number)[]; errors: string[] };
@@ -61,6 +61,35 @@ export function applyServerErrors(form: FormInstance, error: unknown): boolean {
   const fields = issuesToFields(error.issues as TValidationIssue[]).filter((f) => known.has(String(f.name[0])));
   if (fields.length) form.setFields(fields);
   return fields.length > 0;
+}
+
+/** What a form needs of a TanStack mutation: `mutate` with callbacks for this one call. */
+export type FormMutation<B, D> = {
+  mutate: (body: B, options: { onSuccess: (data: D) => void; onError: (error: unknown) => void }) => void;
+};
+
+/**
+ * The `onFinish` of a form that saves through a mutation: checks the values with the shared zod
+ * schema (messages go on the fields), sends the parsed body and hands the answer to `onSuccess`.
+ * A server VALIDATION_FAILED goes on the fields it names; any other failure is shown as a message.
+ */
+export function useFormSubmit<B, D>(
+  form: FormInstance,
+  schema: z.ZodType<B>,
+  mutation: FormMutation<B, D>,
+  onSuccess: (data: D) => void,
+): (values: unknown) => void {
+  const { message } = App.useApp();
+  return (values) => {
+    const body = parseForm(form, schema, values);
+    if (body === null) return;
+    mutation.mutate(body, {
+      onSuccess,
+      onError: (error) => {
+        if (!applyServerErrors(form, error)) message.error(errorMessage(error));
+      },
+    });
+  };
 }
 
 /**

@@ -1,8 +1,7 @@
 import { GUARDIAN_RELATIONS, ZAddGuardianRequest } from '@qiming/shared';
-import { App, Form, Input, Modal, Select, Switch } from 'antd';
-import { testId } from '../../../app/ui.tsx';
-import { errorMessage } from '../../../lib/api.ts';
-import { applyServerErrors, parseForm } from '../../../lib/form.ts';
+import { App, Form, Input, Select, Switch } from 'antd';
+import { FormModal } from '../../../app/ui.tsx';
+import { useFormSubmit } from '../../../lib/form.ts';
 import { useT } from '../../../lib/i18n.ts';
 import { relationName } from '../../../lib/labels.ts';
 import { useAddGuardian } from '../org.api.ts';
@@ -12,34 +11,23 @@ export function AddGuardianModal({ studentId, studentName, open, onClose }: { st
   const { message } = App.useApp();
   const [form] = Form.useForm();
   const add = useAddGuardian(studentId);
-
-  const submit = (values: unknown) => {
-    const body = parseForm(form, ZAddGuardianRequest, values);
-    if (!body) return;
-    add.mutate(body, {
-      onSuccess: () => {
-        message.success(t('guardian_added'));
-        onClose();
-      },
-      onError: (e) => {
-        if (!applyServerErrors(form, e)) message.error(errorMessage(e));
-      },
-    });
-  };
+  const submit = useFormSubmit(form, ZAddGuardianRequest, add, () => {
+    message.success(t('guardian_added'));
+    onClose();
+  });
 
   return (
-    <Modal
+    <FormModal
+      form={form}
       open={open}
       title={t('guardian_add_title', { name: studentName })}
-      onCancel={onClose}
       okText={t('save')}
-      okButtonProps={{ htmlType: 'submit', loading: add.isPending, ...testId('guardian-submit') }}
-      destroyOnHidden
-      modalRender={(node) => (
-        <Form form={form} layout="vertical" requiredMark="optional" onFinish={submit} initialValues={{ relation: 'mother', isPrimary: false }} clearOnDestroy>
-          {node}
-        </Form>
-      )}
+      onClose={onClose}
+      onFinish={submit}
+      isPending={add.isPending}
+      submitTestId="guardian-submit"
+      requiredMark="optional"
+      initialValues={{ relation: 'mother', isPrimary: false }}
     >
       <Form.Item name="name" label={t('person_name')} required>
         <Input maxLength={32} data-testid="guardian-name" />
@@ -53,6 +41,6 @@ export function AddGuardianModal({ studentId, studentName, open, onClose }: { st
       <Form.Item name="isPrimary" label={t('guardian_primary')} valuePropName="checked" extra={t('guardian_primary_hint')}>
         <Switch />
       </Form.Item>
-    </Modal>
+    </FormModal>
   );
 }

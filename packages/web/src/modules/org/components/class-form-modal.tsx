@@ -1,8 +1,7 @@
-import { GRADE_LEVELS, ZCreateClassRequest, type TCreateClassRequest } from '@qiming/shared';
-import { App, Form, Input, InputNumber, Modal, Select } from 'antd';
-import { testId } from '../../../app/ui.tsx';
-import { errorMessage } from '../../../lib/api.ts';
-import { applyServerErrors, parseForm } from '../../../lib/form.ts';
+import { GRADE_LEVELS, ZCreateClassRequest } from '@qiming/shared';
+import { App, Form, Input, InputNumber, Select } from 'antd';
+import { FormModal } from '../../../app/ui.tsx';
+import { useFormSubmit } from '../../../lib/form.ts';
 import { useT } from '../../../lib/i18n.ts';
 import { gradeName, orgKindName } from '../../../lib/labels.ts';
 import { useCreateClass, useOrgUnits } from '../org.api.ts';
@@ -25,34 +24,24 @@ export function ClassFormModal({ schoolId, open, onClose }: { schoolId: string; 
     .filter((u) => u.kind === 'campus' || u.kind === 'teaching_point')
     .map((u) => ({ value: u.id, label: `${u.name}（${orgKindName(t, u.kind)}）` }));
 
-  const submit = (values: Values) => {
-    const body = parseForm(form, ZCreateClassRequest, { ...values, name: values.name?.trim() || undefined });
-    if (!body) return;
-    create.mutate(body as TCreateClassRequest, {
-      onSuccess: (klass) => {
-        message.success(t('class_created', { name: klass.name }));
-        form.resetFields();
-        onClose();
-      },
-      onError: (e) => {
-        if (!applyServerErrors(form, e)) message.error(errorMessage(e));
-      },
-    });
-  };
+  const submit = useFormSubmit(form, ZCreateClassRequest, create, (klass) => {
+    message.success(t('class_created', { name: klass.name }));
+    form.resetFields();
+    onClose();
+  });
 
   return (
-    <Modal
+    <FormModal
+      form={form}
       open={open}
       title={t('class_create')}
-      onCancel={onClose}
       okText={t('create')}
-      okButtonProps={{ htmlType: 'submit', loading: create.isPending, ...testId('class-form-submit') }}
-      destroyOnHidden
-      modalRender={(node) => (
-        <Form form={form} layout="vertical" requiredMark="optional" onFinish={submit} initialValues={{ classNo: 1 }} clearOnDestroy>
-          {node}
-        </Form>
-      )}
+      onClose={onClose}
+      onFinish={(values) => submit({ ...values, name: values.name?.trim() || undefined })}
+      isPending={create.isPending}
+      submitTestId="class-form-submit"
+      requiredMark="optional"
+      initialValues={{ classNo: 1 }}
     >
       <Form.Item name="gradeLevel" label={t('class_grade')} required>
         <Select
@@ -78,6 +67,6 @@ export function ClassFormModal({ schoolId, open, onClose }: { schoolId: string; 
           <Select allowClear options={unitOptions} placeholder={t('class_unit_placeholder')} />
         </Form.Item>
       )}
-    </Modal>
+    </FormModal>
   );
 }

@@ -1,8 +1,7 @@
 import { ZMoveStudentRequest } from '@qiming/shared';
-import { App, Form, Input, Modal, Select } from 'antd';
-import { testId } from '../../../app/ui.tsx';
-import { errorMessage } from '../../../lib/api.ts';
-import { applyServerErrors, parseForm } from '../../../lib/form.ts';
+import { App, Form, Input, Select } from 'antd';
+import { FormModal } from '../../../app/ui.tsx';
+import { useFormSubmit } from '../../../lib/form.ts';
 import { useT } from '../../../lib/i18n.ts';
 import { useMoveStudent, useSchoolClasses } from '../org.api.ts';
 
@@ -15,30 +14,20 @@ export function MoveStudentModal({ student, onClose }: { student: MoveTarget; on
   const [form] = Form.useForm();
   const move = useMoveStudent(student.id);
   const classes = useSchoolClasses(student.schoolId);
-
-  const submit = (values: unknown) => {
-    const body = parseForm(form, ZMoveStudentRequest, values);
-    if (!body) return;
-    move.mutate(body, {
-      onSuccess: (updated) => {
-        message.success(t('student_moved', { name: updated.name, className: updated.className ?? '' }));
-        onClose();
-      },
-      onError: (e) => {
-        if (!applyServerErrors(form, e)) message.error(errorMessage(e));
-      },
-    });
-  };
+  const submit = useFormSubmit(form, ZMoveStudentRequest, move, (updated) => {
+    message.success(t('student_moved', { name: updated.name, className: updated.className ?? '' }));
+    onClose();
+  });
 
   return (
-    <Modal
-      open
+    <FormModal
+      form={form}
       title={t('move_title', { name: student.name })}
-      onCancel={onClose}
       okText={t('move_submit')}
-      okButtonProps={{ htmlType: 'submit', loading: move.isPending, ...testId('move-submit') }}
-      destroyOnHidden
-      modalRender={(node) => <Form form={form} layout="vertical" onFinish={submit} clearOnDestroy>{node}</Form>}
+      onClose={onClose}
+      onFinish={submit}
+      isPending={move.isPending}
+      submitTestId="move-submit"
     >
       <Form.Item name="classId" label={t('move_target_class')} required>
         <Select
@@ -52,6 +41,6 @@ export function MoveStudentModal({ student, onClose }: { student: MoveTarget; on
       <Form.Item name="reason" label={t('move_reason')} required>
         <Input.TextArea rows={3} maxLength={200} showCount placeholder={t('move_reason_placeholder')} data-testid="move-reason" />
       </Form.Item>
-    </Modal>
+    </FormModal>
   );
 }

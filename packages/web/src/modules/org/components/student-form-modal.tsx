@@ -1,8 +1,7 @@
-import { GENDERS, ZCreateStudentRequest, type TCreateStudentRequest } from '@qiming/shared';
-import { App, Form, Input, Modal, Radio, Select } from 'antd';
-import { testId } from '../../../app/ui.tsx';
-import { errorMessage } from '../../../lib/api.ts';
-import { applyServerErrors, parseForm } from '../../../lib/form.ts';
+import { GENDERS, ZCreateStudentRequest } from '@qiming/shared';
+import { App, Form, Input, Radio, Select } from 'antd';
+import { FormModal } from '../../../app/ui.tsx';
+import { useFormSubmit } from '../../../lib/form.ts';
 import { useT } from '../../../lib/i18n.ts';
 import { genderName } from '../../../lib/labels.ts';
 import { useCreateStudent, useSchoolClasses } from '../org.api.ts';
@@ -14,34 +13,23 @@ export function StudentFormModal({ schoolId, open, onClose, classId }: { schoolI
   const create = useCreateStudent(schoolId);
   // only once opened: the form sits (closed) on class pages whose readers may not list the school's classes
   const classes = useSchoolClasses(open ? schoolId : undefined);
-
-  const submit = (values: Record<string, unknown>) => {
-    const body = parseForm(form, ZCreateStudentRequest, values);
-    if (!body) return;
-    create.mutate(body as TCreateStudentRequest, {
-      onSuccess: (student) => {
-        message.success(t('student_created', { name: student.name, username: student.username }));
-        onClose();
-      },
-      onError: (e) => {
-        if (!applyServerErrors(form, e)) message.error(errorMessage(e));
-      },
-    });
-  };
+  const submit = useFormSubmit(form, ZCreateStudentRequest, create, (student) => {
+    message.success(t('student_created', { name: student.name, username: student.username }));
+    onClose();
+  });
 
   return (
-    <Modal
+    <FormModal
+      form={form}
       open={open}
       title={t('student_create')}
-      onCancel={onClose}
       okText={t('create')}
-      okButtonProps={{ htmlType: 'submit', loading: create.isPending, ...testId('student-form-submit') }}
-      destroyOnHidden
-      modalRender={(node) => (
-        <Form form={form} layout="vertical" requiredMark="optional" onFinish={submit} initialValues={{ gender: 'male', classId }} clearOnDestroy>
-          {node}
-        </Form>
-      )}
+      onClose={onClose}
+      onFinish={submit}
+      isPending={create.isPending}
+      submitTestId="student-form-submit"
+      requiredMark="optional"
+      initialValues={{ gender: 'male', classId }}
     >
       <Form.Item name="name" label={t('person_name')} required>
         <Input maxLength={32} data-testid="student-form-name" />
@@ -64,6 +52,6 @@ export function StudentFormModal({ schoolId, open, onClose, classId }: { schoolI
           data-testid="student-form-class"
         />
       </Form.Item>
-    </Modal>
+    </FormModal>
   );
 }

@@ -1,45 +1,33 @@
 import { GENDERS, SUBJECTS, ZCreateTeacherRequest } from '@qiming/shared';
-import { App, Form, Input, Modal, Radio, Select } from 'antd';
-import { testId } from '../../../app/ui.tsx';
-import { errorMessage } from '../../../lib/api.ts';
-import { applyServerErrors, parseForm } from '../../../lib/form.ts';
+import { App, Form, Input, Radio, Select } from 'antd';
+import { FormModal } from '../../../app/ui.tsx';
+import { useFormSubmit } from '../../../lib/form.ts';
 import { useT } from '../../../lib/i18n.ts';
 import { genderName } from '../../../lib/labels.ts';
-import { useCreateTeacher, type TCreateTeacherInput } from '../org.api.ts';
+import { useCreateTeacher } from '../org.api.ts';
 
 export function TeacherFormModal({ schoolId, open, onClose }: { schoolId: string; open: boolean; onClose: () => void }) {
   const t = useT();
   const { message } = App.useApp();
   const [form] = Form.useForm();
   const create = useCreateTeacher(schoolId);
-
-  const submit = (values: Record<string, unknown>) => {
-    const body = parseForm(form, ZCreateTeacherRequest, { ...values, idCard: (values.idCard as string | undefined)?.trim() || undefined });
-    if (!body) return;
-    create.mutate(body as TCreateTeacherInput, {
-      onSuccess: (teacher) => {
-        message.success(t('teacher_created', { name: teacher.name, username: teacher.username }));
-        onClose();
-      },
-      onError: (e) => {
-        if (!applyServerErrors(form, e)) message.error(errorMessage(e));
-      },
-    });
-  };
+  const submit = useFormSubmit(form, ZCreateTeacherRequest, create, (teacher) => {
+    message.success(t('teacher_created', { name: teacher.name, username: teacher.username }));
+    onClose();
+  });
 
   return (
-    <Modal
+    <FormModal
+      form={form}
       open={open}
       title={t('teacher_create')}
-      onCancel={onClose}
       okText={t('create')}
-      okButtonProps={{ htmlType: 'submit', loading: create.isPending, ...testId('teacher-form-submit') }}
-      destroyOnHidden
-      modalRender={(node) => (
-        <Form form={form} layout="vertical" requiredMark="optional" onFinish={submit} initialValues={{ gender: 'female', subjects: [] }} clearOnDestroy>
-          {node}
-        </Form>
-      )}
+      onClose={onClose}
+      onFinish={(values: Record<string, unknown>) => submit({ ...values, idCard: (values.idCard as string | undefined)?.trim() || undefined })}
+      isPending={create.isPending}
+      submitTestId="teacher-form-submit"
+      requiredMark="optional"
+      initialValues={{ gender: 'female', subjects: [] }}
     >
       <Form.Item name="name" label={t('person_name')} required>
         <Input maxLength={32} data-testid="teacher-form-name" />
@@ -59,6 +47,6 @@ export function TeacherFormModal({ schoolId, open, onClose }: { schoolId: string
       <Form.Item name="idCard" label={t('person_id_card')} extra={t('id_card_hint')}>
         <Input maxLength={18} autoComplete="off" />
       </Form.Item>
-    </Modal>
+    </FormModal>
   );
 }
