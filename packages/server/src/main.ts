@@ -1,6 +1,8 @@
 import { loadConfig } from './core/config.ts';
 import { openDatabase } from './core/db/database.ts';
 import { migrateToLatest } from './core/db/migrate.ts';
+import { purgeAudit } from './core/audit/audit.ts';
+import { getSecurityPolicy } from './core/settings.ts';
 import { resolveSecretKey } from './core/secret.ts';
 import { seedDemo } from './modules/org/index.ts';
 import { createAppContext, createServer } from './server.ts';
@@ -26,8 +28,18 @@ async function main() {
   }
 
   const { server } = await createServer(ctx, { logger: { level: config.logLevel } });
+
+  // audit retention: once at start and then daily, never keeping less than 180 days
+  const purge = async () => {
+    const removed = await purgeAudit(ctx.db, (await getSecurityPolicy(ctx.db, { fresh: true })).auditRetentionDays);
+    if (removed) server.log.info({ removed }, 'audit records past retention purged');
+  };
+  const purgeTimer = setInterval(() => purge().catch((err) => server.log.error({ err }, 'audit purge failed')), 86_400_000);
+  purgeTimer.unref();
+  await purge();
   const shutdown = async (signal: string) => {
     server.log.info(`${signal}: shutting down`);
+    clearInterval(purgeTimer);
     await server.close();
     await database.close();
     process.exit(0);
