@@ -35,7 +35,7 @@ export default async function setup(project: TestProject) {
     project.provide('qimingTemplate', { kind: 'postgres', url, template });
     cleanup = async () => {
       // drop clones a crashed run may have left, then the template
-      const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${template}_%`]);
+      const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${template}\\_c\\_%`]);
       for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`);
       await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
       await admin.end();

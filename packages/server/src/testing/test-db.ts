@@ -16,7 +16,7 @@ export async function createTestDatabase(): Promise<Database> {
     const pglite = await PGlite.create({ loadDataDir: new Blob([readFileSync(tpl.dumpFile)]) });
     return pgliteDatabase(pglite);
   }
-  const name = `${tpl.template}_${Math.random().toString(36).slice(2, 10)}`;
+  const name = `${tpl.template}_c_${Math.random().toString(36).slice(2, 10)}`;
   const admin = new pg.Client({ connectionString: tpl.url });
   await admin.connect();
   for (let attempt = 0; ; attempt++) {

@@ -29,6 +29,8 @@ pg.types.setTypeParser(20, (v) => {
 
 export function postgresDatabase(url: string, { max = 10 } = {}): Database {
   const pool = new pg.Pool({ connectionString: url, max });
+  // an idle connection the server drops (restart, failover) must not take the process down
+  pool.on('error', (err) => console.warn(`PostgreSQL connection lost: ${err.message}`));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }

@@ -12,6 +12,7 @@ import * as classes from './classes.service.ts';
 import { getHome } from './home.service.ts';
 import * as people from './people.service.ts';
 import * as schools from './schools.service.ts';
+import { rosterRoutes } from './roster/roster.routes.ts';
 
 const authed = (req: FastifyRequest) => req.ctx as AuthedContext;
 const byId = { kind: 'org', from: 'params', key: 'id' } as const;
@@ -23,7 +24,8 @@ export async function orgRoutes(app: ZApp): Promise<void> {
     async (req) => getHome(authed(req)));
 
   app.get('/api/org/units', {
-    config: { access: { permission: 'org.read', scope: { kind: 'org', from: 'query', key: 'parentId' } } },
+    // the security administrator needs the tree to pick a grant's scope, though no business data
+    config: { access: { permission: ['org.read', 'grant.manage'], scope: { kind: 'org', from: 'query', key: 'parentId' } } },
     schema: { tags, summary: '组织机构树的下一级', querystring: ZOrgChildrenQuery, response: { 200: z.array(ZOrgUnit) } },
   }, async (req) => schools.listUnits(authed(req), req.query.parentId));
 
@@ -123,4 +125,5 @@ export async function orgRoutes(app: ZApp): Promise<void> {
     config: { access: { permission: 'roster.manage', scope: byId } },
     schema: { tags, summary: '新增教师', params: ZIdParams, body: ZCreateTeacherRequest, response: { 201: ZTeacher } },
   }, async (req, reply) => reply.code(201).send(await people.createTeacher(authed(req), req.params.id, req.body)));
+  await rosterRoutes(app);
 }

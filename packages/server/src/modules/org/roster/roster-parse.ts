@@ -36,7 +36,11 @@ export function cellText(v: unknown): string {
   if (v instanceof Date) return v.toISOString().slice(0, 10);
   if (typeof v === 'object') {
     const o = v as { richText?: { text: string }[]; result?: unknown; text?: unknown; error?: unknown };
-    if (o.richText) return o.richText.map((r) => r.text).join('').trim();
+    if (o.richText)
+      return o.richText
+        .map((r) => r.text)
+        .join('')
+        .trim();
     if ('result' in o) return cellText(o.result);
     if ('text' in o) return cellText(o.text);
   }
@@ -49,14 +53,22 @@ export function cellText(v: unknown): string {
  */
 async function* readSheetRows(buffer: Buffer): AsyncGenerator<{ row: number; cells: string[] }> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buffer]), {
-    sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore',
+    sharedStrings: 'cache',
+    styles: 'ignore',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
   });
   let found = false;
   try {
     for await (const sheet of reader) {
-      const skip = found || sheet.name === HELP_SHEET_NAME || (sheet as { state?: string }).state === 'hidden';
+      // the reader knows these from workbook.xml; its type declarations leave them out
+      const info = sheet as unknown as { name?: string; state?: string };
+      const skip = found || info.name === HELP_SHEET_NAME || info.state === 'hidden' || info.state === 'veryHidden';
       if (skip) {
-        for await (const _row of sheet) { /* drain: the zip is read in order */ }
+        for await (const _row of sheet) {
+          /* drain: the zip is read in order */
+        }
         continue;
       }
       found = true;
@@ -134,7 +146,8 @@ export async function openRoster(buffer: Buffer, kind: TRosterKind): Promise<Ope
   if (!header) {
     await sheet.return(undefined);
     const expected = ROSTER_COLUMNS[kind].map((c) => c.header).join('、');
-    if (best && best.indexes.size >= 2) throw invalidFile(`表头缺少必填列：${missingColumns(kind, best.indexes).join('、')}。请使用下载的模板填写`);
+    if (best && best.indexes.size >= 2)
+      throw invalidFile(`表头缺少必填列：${missingColumns(kind, best.indexes).join('、')}。请使用下载的模板填写`);
     throw invalidFile(`未找到表头。第一行应为：${expected}。请使用下载的模板填写`);
   }
   const { indexes, headers } = header;
