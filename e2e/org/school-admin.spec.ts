@@ -18,7 +18,10 @@ test('school admin creates a class, imports 30 pupils, and a teacher sees the cl
   await page.getByTitle('六年级').click();
   await page.getByTestId('class-form-classno').fill('5');
   await page.getByTestId('class-form-entry-year').fill('2021');
-  await page.getByRole('dialog').getByRole('button', { name: /创\s*建/ }).click();
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: /创\s*建/ })
+    .click();
   await expect(page.getByRole('row', { name: /六年级\(5\)班/ })).toBeVisible();
   await screenshots(page, 'school-classes');
 
@@ -53,7 +56,9 @@ test('school admin creates a class, imports 30 pupils, and a teacher sees the cl
   const file = Buffer.from(await wb.xlsx.writeBuffer());
 
   await page.goto(`/roster?schoolId=${schoolId}`);
-  await page.getByTestId('import-upload').setInputFiles({ name: '六年级5班.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: file });
+  await page
+    .getByTestId('import-upload')
+    .setInputFiles({ name: '六年级5班.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: file });
   await expect(page.getByTestId('import-commit-all')).toBeEnabled();
   await screenshots(page, 'roster-validated');
   await page.getByTestId('import-commit-all').click();

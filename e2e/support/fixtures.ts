@@ -5,7 +5,7 @@ import { E2E_DEMO_PASSWORD } from '../playwright.config.ts';
 
 const csrf = { 'x-requested-with': 'qiming' };
 /** The password a demo user gets at its first sign-in in this run (stable, so a retry in a new worker knows it). */
-const changedPassword = (_username: string) => "Journey#2026pw";
+const changedPassword = (_username: string) => 'Journey#2026pw';
 
 /**
  * Signs a demo user in through the API, in the page's own cookie jar. Demo accounts must change
@@ -18,7 +18,10 @@ export async function signIn(page: Page, username: string, role?: string): Promi
   if (!res.ok()) throw new Error(`login ${username}: ${res.status()} ${await res.text()}`);
   const me = await res.json();
   if (me.mustChangePassword) {
-    const change = await api.post('/api/me/password', { data: { currentPassword: E2E_DEMO_PASSWORD, newPassword: changedPassword(username) }, headers: csrf });
+    const change = await api.post('/api/me/password', {
+      data: { currentPassword: E2E_DEMO_PASSWORD, newPassword: changedPassword(username) },
+      headers: csrf,
+    });
     if (change.status() !== 204) throw new Error(`change password ${username}: ${change.status()} ${await change.text()}`);
   }
   if (role) {

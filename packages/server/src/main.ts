@@ -34,7 +34,7 @@ async function main() {
     const removed = await purgeAudit(ctx.db, (await getSecurityPolicy(ctx.db, { fresh: true })).auditRetentionDays);
     if (removed) server.log.info({ removed }, 'audit records past retention purged');
   };
-  const purgeTimer = setInterval(() => purge().catch((err) => server.log.error({ err }, 'audit purge failed')), 86_400_000);
+  const purgeTimer = setInterval(() => void purge().catch((err: unknown) => server.log.error({ err }, 'audit purge failed')), 86_400_000);
   purgeTimer.unref();
   await purge();
   const shutdown = async (signal: string) => {

@@ -27,7 +27,12 @@ describe('idCardCheckDigit', () => {
 describe('validateIdCard', () => {
   it('accepts a valid number and extracts birth date, gender and region', () => {
     expect(validateIdCard('11010519491231002X')).toEqual({ ok: true, birthDate: '1949-12-31', gender: 'female', regionCode: '110105' });
-    expect(validateIdCard(withCheck('37020220150304123'))).toEqual({ ok: true, birthDate: '2015-03-04', gender: 'male', regionCode: '370202' });
+    expect(validateIdCard(withCheck('37020220150304123'))).toEqual({
+      ok: true,
+      birthDate: '2015-03-04',
+      gender: 'male',
+      regionCode: '370202',
+    });
   });
 
   it('accepts a lower-case x and surrounding spaces', () => {
@@ -39,14 +44,21 @@ describe('validateIdCard', () => {
     expect(validateIdCard(withCheck('37028320180101001'))).toMatchObject({ ok: true, gender: 'male' });
   });
 
-  it.each(['', '1101051949123100', '1101051949123100211', '11010519491231002Y', 'X1010519491231002X', '11010519491231X020', '１１０１０５１９４９１２３１００２X'])(
-    'rejects the format of %j', (s) => {
-      expect(validateIdCard(s)).toEqual({ ok: false, reason: 'format' });
-    },
-  );
+  it.each([
+    '',
+    '1101051949123100',
+    '1101051949123100211',
+    '11010519491231002Y',
+    'X1010519491231002X',
+    '11010519491231X020',
+    '１１０１０５１９４９１２３１００２X',
+  ])('rejects the format of %j', (s) => {
+    expect(validateIdCard(s)).toEqual({ ok: false, reason: 'format' });
+  });
 
   it.each(['37020220150230123', '37020220151301123', '37020220150001123', '37020220150100123', '37020218991231123', '37020220190229123'])(
-    'rejects the impossible birth date in %s', (first17) => {
+    'rejects the impossible birth date in %s',
+    (first17) => {
       expect(validateIdCard(withCheck(first17))).toEqual({ ok: false, reason: 'birth_date' });
     },
   );

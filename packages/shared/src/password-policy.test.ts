@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkPassword, generateTemporaryPassword, PASSWORD_VIOLATION_MESSAGES, passwordViolationMessage, type PasswordViolation,
+  checkPassword,
+  generateTemporaryPassword,
+  PASSWORD_VIOLATION_MESSAGES,
+  passwordViolationMessage,
+  type PasswordViolation,
 } from './password-policy.ts';
 
 describe('checkPassword', () => {
@@ -18,7 +22,8 @@ describe('checkPassword', () => {
   });
 
   it.each(['abcdefgh12', 'ABCDEFGH12', 'abcdEFGHij', 'abcd!@#$%^', '1234567890', '密码密码密码密码'])(
-    'reports fewer than three classes in %j', (pw) => {
+    'reports fewer than three classes in %j',
+    (pw) => {
       expect(checkPassword(pw, { username: 'zhangsan' })).toContain('too_few_classes');
     },
   );
@@ -44,8 +49,12 @@ describe('checkPassword', () => {
   });
 
   it('reports every violation at once, in a stable order', () => {
-    expect(checkPassword('admin', { username: 'admin', currentPassword: 'admin' }))
-      .toEqual(['too_short', 'too_few_classes', 'contains_username', 'same_as_current']);
+    expect(checkPassword('admin', { username: 'admin', currentPassword: 'admin' })).toEqual([
+      'too_short',
+      'too_few_classes',
+      'contains_username',
+      'same_as_current',
+    ]);
   });
 });
 

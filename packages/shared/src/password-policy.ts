@@ -30,7 +30,10 @@ export function passwordViolationMessage(violation: PasswordViolation, minLength
 
 /** How many of lower-case, upper-case, digit and other ("symbol") characters occur. */
 function characterClasses(password: string): number {
-  let lower = false, upper = false, digit = false, symbol = false;
+  let lower = false,
+    upper = false,
+    digit = false,
+    symbol = false;
   for (const ch of password) {
     if (ch >= 'a' && ch <= 'z') lower = true;
     else if (ch >= 'A' && ch <= 'Z') upper = true;

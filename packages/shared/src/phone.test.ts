@@ -27,7 +27,8 @@ describe('isMobilePhone', () => {
   });
 
   it.each(['', '1381234567', '138123456789', '12812345678', '23812345678', '0532-88886666', '1381234567a', '+1 13812345678'])(
-    'rejects %j', (s) => {
+    'rejects %j',
+    (s) => {
       expect(isMobilePhone(s)).toBe(false);
     },
   );

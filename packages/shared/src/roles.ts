@@ -3,8 +3,16 @@
  * (an organisation subtree, a class + subject, or a guardian's own children) says over what.
  */
 export const ROLES = [
-  'bureau_admin', 'researcher', 'school_admin', 'teacher', 'head_teacher', 'student', 'parent',
-  'sys_admin', 'sec_admin', 'audit_admin',
+  'bureau_admin',
+  'researcher',
+  'school_admin',
+  'teacher',
+  'head_teacher',
+  'student',
+  'parent',
+  'sys_admin',
+  'sec_admin',
+  'audit_admin',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -22,17 +30,17 @@ export const ROLE_NAMES: Record<Role, string> = {
 };
 
 export const PERMISSIONS = [
-  'org.read',          // see organisation units, schools, classes within scope
-  'org.manage',        // create / edit schools, campuses, teaching points (bureau level)
-  'class.manage',      // create / edit classes, assign teachers (school level)
-  'roster.read',       // see student / teacher / parent lists within scope
-  'roster.manage',     // enrol, move, link guardians, import / export rosters
-  'student.read_own',  // a parent reads their own children; a student reads themself
-  'user.manage',       // reset passwords, enable / disable accounts within scope
-  'grant.manage',      // give and take roles (security administrator)
-  'security.manage',   // password, lockout, session and retention policy
-  'audit.read',        // search, export and verify the audit log
-  'pii.read',          // see unmasked 身份证号 and phone numbers
+  'org.read', // see organisation units, schools, classes within scope
+  'org.manage', // create / edit schools, campuses, teaching points (bureau level)
+  'class.manage', // create / edit classes, assign teachers (school level)
+  'roster.read', // see student / teacher / parent lists within scope
+  'roster.manage', // enrol, move, link guardians, import / export rosters
+  'student.read_own', // a parent reads their own children; a student reads themself
+  'user.manage', // reset passwords, enable / disable accounts within scope
+  'grant.manage', // give and take roles (security administrator)
+  'security.manage', // password, lockout, session and retention policy
+  'audit.read', // search, export and verify the audit log
+  'pii.read', // see unmasked 身份证号 and phone numbers
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -53,8 +61,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   audit_admin: ['audit.read'],
 };
 
-export const roleHas = (role: Role, permission: Permission): boolean =>
-  ROLE_PERMISSIONS[role].includes(permission);
+export const roleHas = (role: Role, permission: Permission): boolean => ROLE_PERMISSIONS[role].includes(permission);
 
 /** Roles whose scope is an organisation subtree rather than a class or a child. */
 export const ADMIN_ROLES: readonly Role[] = ['bureau_admin', 'researcher', 'school_admin', 'sys_admin', 'sec_admin', 'audit_admin'];

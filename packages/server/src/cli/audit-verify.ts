@@ -16,7 +16,9 @@ try {
   if (r.ok) {
     console.log(`审计日志完整 Audit log intact: ${r.checked} records checked (${r.algorithm}).`);
   } else {
-    console.error(`审计日志被篡改 Audit log BROKEN after ${r.checked} good records: ${r.reason} (record ${r.firstBrokenId ?? '-'}, ${r.algorithm}).`);
+    console.error(
+      `审计日志被篡改 Audit log BROKEN after ${r.checked} good records: ${r.reason} (record ${r.firstBrokenId ?? '-'}, ${r.algorithm}).`,
+    );
   }
   process.exitCode = r.ok ? 0 : 1;
 } finally {

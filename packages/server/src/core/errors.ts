@@ -13,6 +13,5 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what?: string): AppError =>
-  new AppError('NOT_FOUND', what ? { message: `未找到${what}，或您无权查看` } : {});
+export const notFound = (what?: string): AppError => new AppError('NOT_FOUND', what ? { message: `未找到${what}，或您无权查看` } : {});
 export const forbidden = (message?: string): AppError => new AppError('FORBIDDEN', message ? { message } : {});

@@ -17,6 +17,8 @@ export function resolveSecretKey(configured: string | null, dataDir: string, war
   const key = randomBytes(32).toString('base64url');
   writeFileSync(file, key, { mode: 0o600 });
   chmodSync(file, 0o600);
-  warn(`QIMING_SECRET_KEY is not set: generated one into ${file}. Production must set QIMING_SECRET_KEY (and back it up): without it encrypted personal data cannot be read.`);
+  warn(
+    `QIMING_SECRET_KEY is not set: generated one into ${file}. Production must set QIMING_SECRET_KEY (and back it up): without it encrypted personal data cannot be read.`,
+  );
   return key;
 }

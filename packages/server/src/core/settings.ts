@@ -18,7 +18,10 @@ export async function getSecurityPolicy(db: DbOrTx, { fresh = false } = {}): Pro
 }
 
 export async function saveSecurityPolicy(db: DbOrTx, policy: TSecurityPolicy): Promise<void> {
-  await db.insertInto('settings').values({ key: 'security_policy', value: JSON.stringify(policy), updated_at: new Date() })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(policy), updated_at: new Date() })).execute();
+  await db
+    .insertInto('settings')
+    .values({ key: 'security_policy', value: JSON.stringify(policy), updated_at: new Date() })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(policy), updated_at: new Date() }))
+    .execute();
   cached = null;
 }

@@ -46,7 +46,11 @@ export default async function setup(project: TestProject) {
     cleanup = async () => {};
   }
   await migrateToLatest(database.db);
-  const world = await buildWorld({ db: database.db, cipher: createFieldCipher(TEST_SECRET_KEY), passwordHash: await hashPassword(WORLD_PASSWORD) });
+  const world = await buildWorld({
+    db: database.db,
+    cipher: createFieldCipher(TEST_SECRET_KEY),
+    passwordHash: await hashPassword(WORLD_PASSWORD),
+  });
   project.provide('qimingWorld', world);
 
   if (database.kind === 'pglite') {

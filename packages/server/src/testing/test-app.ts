@@ -61,7 +61,11 @@ export async function createTestApp(): Promise<TestApp> {
           body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
         });
         const type = raw.headers.get('content-type') ?? '';
-        const parsed = type.includes('json') ? await raw.json() : type.includes('spreadsheet') ? Buffer.from(await raw.arrayBuffer()) : await raw.text();
+        const parsed = type.includes('json')
+          ? await raw.json()
+          : type.includes('spreadsheet')
+            ? Buffer.from(await raw.arrayBuffer())
+            : await raw.text();
         return { status: raw.status, body: parsed as any, headers: raw.headers, raw };
       },
       get: (p) => c.request('GET', p),
@@ -74,7 +78,11 @@ export async function createTestApp(): Promise<TestApp> {
   };
 
   return {
-    ctx, database, routes, baseUrl, world: inject('qimingWorld'),
+    ctx,
+    database,
+    routes,
+    baseUrl,
+    world: inject('qimingWorld'),
     anon: () => client(null),
     async as(username, role) {
       const c = client(null);

@@ -1,5 +1,14 @@
 import type { FactoryCtx } from '../modules/org/org.factory.ts';
-import { buildClass, buildGrant, buildGuardian, buildSchool, buildStudent, buildTeacher, buildUnit, buildUser } from '../modules/org/org.factory.ts';
+import {
+  buildClass,
+  buildGrant,
+  buildGuardian,
+  buildSchool,
+  buildStudent,
+  buildTeacher,
+  buildUnit,
+  buildUser,
+} from '../modules/org/org.factory.ts';
 
 export const WORLD_PASSWORD = 'Fixture#2026';
 
@@ -14,7 +23,13 @@ export async function buildWorld(f: FactoryCtx) {
   const d1 = await buildUnit(f, { kind: 'district', parent: city, name: '市南区', code: '370202' });
   const d2 = await buildUnit(f, { kind: 'district', parent: city, name: '崂山区', code: '370212' });
   const a = await buildSchool(f, { district: d1, name: '市南区实验小学', code: '2137020201', isCentral: true });
-  const tp = await buildUnit(f, { kind: 'teaching_point', parent: a.school, name: '实验小学东村教学点', code: '2137020291', centralSchoolId: a.school.id });
+  const tp = await buildUnit(f, {
+    kind: 'teaching_point',
+    parent: a.school,
+    name: '实验小学东村教学点',
+    code: '2137020291',
+    centralSchoolId: a.school.id,
+  });
   const b = await buildSchool(f, { district: d1, name: '市南区第二小学', code: '2137020202' });
   const x = await buildSchool(f, { district: d2, name: '崂山区第一小学', code: '2137021201' });
 
@@ -50,7 +65,12 @@ export async function buildWorld(f: FactoryCtx) {
   const teacherX1 = await buildTeacher(f, x.school, { username: 'teacher_x1', name: '钱老师' });
   await buildGrant(f, teacherX1.id, 'teacher', classX1, { subject: '数学' });
 
-  const studentA1 = await buildStudent(f, classA1, a.school, { username: 'student_a1', name: '张小明', idCard: '370202201705010013', studentNo: 'A0001' });
+  const studentA1 = await buildStudent(f, classA1, a.school, {
+    username: 'student_a1',
+    name: '张小明',
+    idCard: '370202201705010013',
+    studentNo: 'A0001',
+  });
   const studentA1b = await buildStudent(f, classA1, a.school, { username: 'student_a1b', name: '陈小红', studentNo: 'A0002' });
   const studentA2 = await buildStudent(f, classA2, a.school, { username: 'student_a2', name: '张小亮', studentNo: 'A0003' });
   const studentTp = await buildStudent(f, classTp, tp, { username: 'student_tp', name: '孙小军', studentNo: 'T0001' });
@@ -82,7 +102,20 @@ export async function buildWorld(f: FactoryCtx) {
   const parentY = await buildUser(f, { username: 'parent_y', name: '外省家长', home: y.school, phone: '13800000009' });
   await buildGuardian(f, parentY.id, studentY1.id, y.school);
   const importY = { id: crypto.randomUUID() };
-  await f.db.insertInto('import_jobs').values({ id: importY.id, school_id: y.school.id, kind: 'students', status: 'validated', file_name: 'y.xlsx', file_hash: 'x', rows: null, created_by: yAdmin.id, created_at: new Date() }).execute();
+  await f.db
+    .insertInto('import_jobs')
+    .values({
+      id: importY.id,
+      school_id: y.school.id,
+      kind: 'students',
+      status: 'validated',
+      file_name: 'y.xlsx',
+      file_hash: 'x',
+      rows: null,
+      created_by: yAdmin.id,
+      created_at: new Date(),
+    })
+    .execute();
 
   const ids = <K extends string>(o: Record<K, { id: string }>): Record<K, string> =>
     Object.fromEntries(Object.entries<{ id: string }>(o).map(([k, v]) => [k, v.id])) as Record<K, string>;
@@ -93,8 +126,47 @@ export async function buildWorld(f: FactoryCtx) {
       grantY: yGrant!.id,
       names: ['玄武区外省小学', '外省管理员', '外省老师', '外省学生', '外省家长', '南京市', '玄武区'],
     },
-    units: ids({ province, city, d1, d2, schoolA: a.school, campusA: a.campus, tp, schoolB: b.school, schoolX: x.school, classA1, classA2, classTp, classB1, classX1 }),
-    users: ids({ cityAdmin, d1Admin, d2Admin, researcher, aAdmin, bAdmin, xAdmin, sysAdmin, secAdmin, auditAdmin, teacherA1, teacherA2, teacherB1, teacherX1, studentA1, studentA1b, studentA2, studentTp, studentB1, studentX1, parentA, parentB, mustChange }),
+    units: ids({
+      province,
+      city,
+      d1,
+      d2,
+      schoolA: a.school,
+      campusA: a.campus,
+      tp,
+      schoolB: b.school,
+      schoolX: x.school,
+      classA1,
+      classA2,
+      classTp,
+      classB1,
+      classX1,
+    }),
+    users: ids({
+      cityAdmin,
+      d1Admin,
+      d2Admin,
+      researcher,
+      aAdmin,
+      bAdmin,
+      xAdmin,
+      sysAdmin,
+      secAdmin,
+      auditAdmin,
+      teacherA1,
+      teacherA2,
+      teacherB1,
+      teacherX1,
+      studentA1,
+      studentA1b,
+      studentA2,
+      studentTp,
+      studentB1,
+      studentX1,
+      parentA,
+      parentB,
+      mustChange,
+    }),
   };
 }
 

@@ -4,7 +4,10 @@ import { ZId } from './common.ts';
 
 export const ZOrgKind = z.enum(ORG_KINDS);
 export const ZSubject = z.enum(SUBJECTS, { message: '学科不在列表中' });
-export const ZGradeLevel = z.coerce.number().int().refine((n) => (GRADE_LEVELS as readonly number[]).includes(n), '年级应为 1–6');
+export const ZGradeLevel = z.coerce
+  .number()
+  .int()
+  .refine((n) => (GRADE_LEVELS as readonly number[]).includes(n), '年级应为 1–6');
 
 export const ZOrgUnit = z.object({
   id: z.string(),
@@ -119,16 +122,25 @@ export const ZStudent = z.object({
 });
 export type TStudent = z.infer<typeof ZStudent>;
 export const ZGuardian = z.object({
-  id: z.string(), name: z.string(), phone: z.string().nullable(), relation: z.enum(GUARDIAN_RELATIONS), isPrimary: z.boolean(),
+  id: z.string(),
+  name: z.string(),
+  phone: z.string().nullable(),
+  relation: z.enum(GUARDIAN_RELATIONS),
+  isPrimary: z.boolean(),
 });
 export const ZStudentDetail = ZStudent.extend({
   guardians: z.array(ZGuardian),
-  classHistory: z.array(z.object({ classId: z.string(), className: z.string(), from: z.string(), to: z.string().nullable(), reason: z.string() })),
+  classHistory: z.array(
+    z.object({ classId: z.string(), className: z.string(), from: z.string(), to: z.string().nullable(), reason: z.string() }),
+  ),
 });
 export type TStudentDetail = z.infer<typeof ZStudentDetail>;
 
 export const ZCreateStudentRequest = ZPersonBase.extend({
-  studentNo: z.string().trim().regex(/^[A-Za-z0-9]{4,20}$/, '学号应为 4–20 位字母或数字'),
+  studentNo: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9]{4,20}$/, '学号应为 4–20 位字母或数字'),
   idCard: z.string().trim().toUpperCase(),
   classId: ZId,
 });
@@ -142,12 +154,21 @@ export const ZAddGuardianRequest = z.object({
 });
 
 export const ZTeacher = z.object({
-  id: z.string(), name: z.string(), gender: z.enum(GENDERS), username: z.string(), staffNo: z.string(),
-  subjects: z.array(z.string()), phone: z.string().nullable(), schoolId: z.string(),
+  id: z.string(),
+  name: z.string(),
+  gender: z.enum(GENDERS),
+  username: z.string(),
+  staffNo: z.string(),
+  subjects: z.array(z.string()),
+  phone: z.string().nullable(),
+  schoolId: z.string(),
 });
 export type TTeacher = z.infer<typeof ZTeacher>;
 export const ZCreateTeacherRequest = ZPersonBase.extend({
-  staffNo: z.string().trim().regex(/^[A-Za-z0-9]{3,20}$/, '工号应为 3–20 位字母或数字'),
+  staffNo: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9]{3,20}$/, '工号应为 3–20 位字母或数字'),
   phone: z.string().trim(),
   subjects: z.array(ZSubject).min(1, '至少选择一个任教学科'),
   idCard: z.string().trim().toUpperCase().optional(),
@@ -164,7 +185,16 @@ export const ZHome = z.object({
   role: z.string().nullable(),
   school: z.object({ id: z.string(), name: z.string() }).nullable(),
   region: z.object({ id: z.string(), name: z.string() }).nullable(),
-  classes: z.array(z.object({ id: z.string(), name: z.string(), schoolName: z.string(), subjects: z.array(z.string()), isHeadTeacher: z.boolean(), studentCount: z.number().int() })),
+  classes: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      schoolName: z.string(),
+      subjects: z.array(z.string()),
+      isHeadTeacher: z.boolean(),
+      studentCount: z.number().int(),
+    }),
+  ),
   children: z.array(z.object({ id: z.string(), name: z.string(), className: z.string().nullable(), schoolName: z.string() })),
   stats: z.array(z.object({ key: z.string(), label: z.string(), value: z.number() })),
 });

@@ -9,10 +9,10 @@ export const IMPORT_STATUSES = ['validating', 'validated', 'importing', 'done', 
 export type TImportStatus = (typeof IMPORT_STATUSES)[number];
 
 export const ZImportRowError = z.object({
-  row: z.number().int(),       // 1-based row number in the sheet, as Excel shows it
-  column: z.string(),          // the header text, e.g. 学号
-  code: z.string(),            // stable machine code, e.g. duplicate_student_no
-  message: z.string(),         // Chinese explanation
+  row: z.number().int(), // 1-based row number in the sheet, as Excel shows it
+  column: z.string(), // the header text, e.g. 学号
+  code: z.string(), // stable machine code, e.g. duplicate_student_no
+  message: z.string(), // Chinese explanation
 });
 export type TImportRowError = z.infer<typeof ZImportRowError>;
 

@@ -9,7 +9,11 @@ export const ZSecurityPolicy = z.object({
   lockoutThreshold: z.number().int().min(3).max(10),
   lockoutMinutes: z.number().int().min(5).max(1440),
   sessionIdleMinutes: z.number().int().min(5).max(480),
-  auditRetentionDays: z.number().int().min(AUDIT_RETENTION_FLOOR_DAYS, `审计记录保存期限不得少于 ${AUDIT_RETENTION_FLOOR_DAYS} 天`).max(3650),
+  auditRetentionDays: z
+    .number()
+    .int()
+    .min(AUDIT_RETENTION_FLOOR_DAYS, `审计记录保存期限不得少于 ${AUDIT_RETENTION_FLOOR_DAYS} 天`)
+    .max(3650),
 });
 export type TSecurityPolicy = z.infer<typeof ZSecurityPolicy>;
 

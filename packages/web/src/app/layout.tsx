@@ -15,12 +15,32 @@ export function Brand({ compact = false }: { compact?: boolean }) {
   const { t } = useI18n();
   return (
     <div style={{ display: 'flex', alignItems: 'center', gap: 10, minWidth: 0 }}>
-      <span aria-hidden style={{ width: 30, height: 30, borderRadius: 8, background: '#1f6fd1', color: '#fff', display: 'inline-flex', alignItems: 'center', justifyContent: 'center', fontWeight: 700, flex: 'none' }}>
+      <span
+        aria-hidden
+        style={{
+          width: 30,
+          height: 30,
+          borderRadius: 8,
+          background: '#1f6fd1',
+          color: '#fff',
+          display: 'inline-flex',
+          alignItems: 'center',
+          justifyContent: 'center',
+          fontWeight: 700,
+          flex: 'none',
+        }}
+      >
         启
       </span>
       <span style={{ lineHeight: 1.15, minWidth: 0 }}>
-        <Typography.Text strong style={{ fontSize: 16, display: 'block', whiteSpace: 'nowrap' }}>{compact ? t('login_brand') : t('app_name')}</Typography.Text>
-        {!compact && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('app_tagline')}</Typography.Text>}
+        <Typography.Text strong style={{ fontSize: 16, display: 'block', whiteSpace: 'nowrap' }}>
+          {compact ? t('login_brand') : t('app_name')}
+        </Typography.Text>
+        {!compact && (
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t('app_tagline')}
+          </Typography.Text>
+        )}
       </span>
     </div>
   );
@@ -33,7 +53,10 @@ export function LanguageSwitch({ size = 'middle' }: { size?: 'small' | 'middle' 
       size={size}
       value={locale}
       onChange={setLocale}
-      options={[{ label: '中文', value: 'zh-CN' }, { label: 'English', value: 'en-US' }]}
+      options={[
+        { label: '中文', value: 'zh-CN' },
+        { label: 'English', value: 'en-US' },
+      ]}
       data-testid="language-switch"
     />
   );
@@ -48,7 +71,9 @@ function RoleSwitcher({ compact }: { compact: boolean }) {
   // one role: nothing to switch to, so show it plainly rather than as a disabled control
   if (me.roles.length < 2)
     return me.activeRole ? (
-      <Tag color="blue" data-testid="role-switcher" style={{ marginInlineEnd: 0 }}>{roleName(t, me.activeRole)}</Tag>
+      <Tag color="blue" data-testid="role-switcher" style={{ marginInlineEnd: 0 }}>
+        {roleName(t, me.activeRole)}
+      </Tag>
     ) : null;
   return (
     <Select<Role>
@@ -138,7 +163,11 @@ export function AppLayout() {
   return (
     <Layout style={{ minHeight: '100vh' }}>
       {!isPhone && (
-        <Sider width={224} theme="light" style={{ borderInlineEnd: '1px solid #e8edf3', position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}>
+        <Sider
+          width={224}
+          theme="light"
+          style={{ borderInlineEnd: '1px solid #e8edf3', position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
+        >
           <div style={{ padding: '14px 18px 10px' }}>
             <Brand />
           </div>
@@ -156,7 +185,17 @@ export function AppLayout() {
         <NavMenu permissions={me.permissions} onNavigate={() => setDrawerOpen(false)} />
       </Drawer>
       <Layout>
-        <Header style={{ display: 'flex', alignItems: 'center', gap: 8, borderBottom: '1px solid #e8edf3', position: 'sticky', top: 0, zIndex: 10 }}>
+        <Header
+          style={{
+            display: 'flex',
+            alignItems: 'center',
+            gap: 8,
+            borderBottom: '1px solid #e8edf3',
+            position: 'sticky',
+            top: 0,
+            zIndex: 10,
+          }}
+        >
           {isPhone && (
             <>
               <Button type="text" icon={<MenuOutlined />} aria-label="menu" data-testid="nav-toggle" onClick={() => setDrawerOpen(true)} />

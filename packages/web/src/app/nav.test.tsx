@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { renderPage } from '../test/render.tsx';
 import { activeNavKey, NAV_ITEMS, NavMenu, navItemsFor } from './nav.tsx';
 
-const shownKeys = () =>
-  NAV_ITEMS.map((i) => i.key).filter((key) => screen.queryByTestId(`nav-${key}`) !== null);
+const shownKeys = () => NAV_ITEMS.map((i) => i.key).filter((key) => screen.queryByTestId(`nav-${key}`) !== null);
 
 const renderNav = (permissions: readonly Permission[], at = '/') => renderPage(<NavMenu permissions={permissions} />, { at });
 

@@ -1,6 +1,12 @@
 import {
-  ApartmentOutlined, AuditOutlined, BankOutlined, CloudUploadOutlined, HomeOutlined, SafetyCertificateOutlined,
-  TeamOutlined, UserSwitchOutlined,
+  ApartmentOutlined,
+  AuditOutlined,
+  BankOutlined,
+  CloudUploadOutlined,
+  HomeOutlined,
+  SafetyCertificateOutlined,
+  TeamOutlined,
+  UserSwitchOutlined,
 } from '@ant-design/icons';
 import type { Permission } from '@qiming/shared';
 import { Menu } from 'antd';

@@ -14,7 +14,8 @@ export function setAuthFailureHandler(handler: AuthFailureHandler): void {
 /** Reads a failed request for what it means to the whole app (not to the page that sent it). */
 export function authFailureOf(error: unknown): AuthFailure | null {
   if (!(error instanceof AppError)) return null;
-  if (error.code === 'UNAUTHENTICATED' || error.code === 'SESSION_EXPIRED') return { kind: 'login', expired: error.code === 'SESSION_EXPIRED' };
+  if (error.code === 'UNAUTHENTICATED' || error.code === 'SESSION_EXPIRED')
+    return { kind: 'login', expired: error.code === 'SESSION_EXPIRED' };
   if (error.code === 'PASSWORD_CHANGE_REQUIRED') return { kind: 'change-password' };
   return null;
 }

@@ -10,8 +10,15 @@ const routes = [
 ];
 
 const me = {
-  id: 'u1', username: 'admin', displayName: '张校长', mustChangePassword: false, mfaRequired: false, activeRole: 'school_admin',
-  roles: ['school_admin', 'teacher'], grants: [], permissions: ['org.read', 'class.manage', 'roster.read', 'roster.manage', 'user.manage', 'pii.read'],
+  id: 'u1',
+  username: 'admin',
+  displayName: '张校长',
+  mustChangePassword: false,
+  mfaRequired: false,
+  activeRole: 'school_admin',
+  roles: ['school_admin', 'teacher'],
+  grants: [],
+  permissions: ['org.read', 'class.manage', 'roster.read', 'roster.manage', 'user.manage', 'pii.read'],
   sessionIdleMinutes: 30,
 };
 

@@ -9,7 +9,8 @@ import { authFailureOf } from './query-client.ts';
 /** Where to sign in, remembering the page to come back to (never an outside address). */
 export function loginPath(returnTo: string, expired = false): string {
   const params = new URLSearchParams();
-  if (returnTo && returnTo !== '/' && returnTo.startsWith('/') && !returnTo.startsWith('//') && !returnTo.startsWith('/login')) params.set('next', returnTo);
+  if (returnTo && returnTo !== '/' && returnTo.startsWith('/') && !returnTo.startsWith('//') && !returnTo.startsWith('/login'))
+    params.set('next', returnTo);
   if (expired) params.set('expired', '1');
   const s = params.toString();
   return s ? `/login?${s}` : '/login';
@@ -35,7 +36,11 @@ export function RequireAuth() {
         status="error"
         title={t('load_failed')}
         subTitle={errorMessage(me.error)}
-        extra={<Button type="primary" onClick={() => void me.refetch()}>{t('retry')}</Button>}
+        extra={
+          <Button type="primary" onClick={() => void me.refetch()}>
+            {t('retry')}
+          </Button>
+        }
       />
     );
   }

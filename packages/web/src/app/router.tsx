@@ -22,7 +22,11 @@ export function NotFoundPage() {
       status="404"
       title={t('not_found_title')}
       subTitle={t('not_found_body')}
-      extra={<Link to="/"><Button type="primary">{t('back_home')}</Button></Link>}
+      extra={
+        <Link to="/">
+          <Button type="primary">{t('back_home')}</Button>
+        </Link>
+      }
     />
   );
 }
@@ -37,14 +41,22 @@ export function RouteError() {
       status="error"
       title={isStaleChunk ? t('app_updated_title') : t('page_crashed_title')}
       subTitle={isStaleChunk ? t('app_updated_body') : t('page_crashed_body')}
-      extra={<Button type="primary" onClick={() => window.location.reload()}>{t('reload')}</Button>}
+      extra={
+        <Button type="primary" onClick={() => window.location.reload()}>
+          {t('reload')}
+        </Button>
+      }
     />
   );
 }
 
 export const routes: RouteObject[] = [
   { path: '/login', element: page(() => import('../modules/identity/pages/login-page.tsx'), 'LoginPage'), errorElement: <RouteError /> },
-  { path: '/change-password', element: page(() => import('../modules/identity/pages/change-password-page.tsx'), 'ChangePasswordPage'), errorElement: <RouteError /> },
+  {
+    path: '/change-password',
+    element: page(() => import('../modules/identity/pages/change-password-page.tsx'), 'ChangePasswordPage'),
+    errorElement: <RouteError />,
+  },
   {
     element: <RequireAuth />,
     errorElement: <RouteError />,

@@ -21,7 +21,17 @@ function PetModal({ open, onClose }: { open: boolean; onClose: () => void }) {
     onClose();
   });
   return (
-    <FormModal form={form} open={open} title="添加宠物" okText="添加" onClose={onClose} onFinish={submit} isPending={create.isPending} submitTestId="pet-submit" initialValues={{ name: '小白' }}>
+    <FormModal
+      form={form}
+      open={open}
+      title="添加宠物"
+      okText="添加"
+      onClose={onClose}
+      onFinish={submit}
+      isPending={create.isPending}
+      submitTestId="pet-submit"
+      initialValues={{ name: '小白' }}
+    >
       <Form.Item name="name" label="名字">
         <Input data-testid="pet-name" />
       </Form.Item>
@@ -68,7 +78,11 @@ describe('FormModal with useFormSubmit', () => {
   });
 
   it('puts a server validation failure on its field, without a general message', async () => {
-    mockApi({ 'POST /api/pets': apiError(400, 'VALIDATION_FAILED', '请求参数有误', { issues: [{ path: ['body', 'name'], message: '已有同名宠物' }] }) });
+    mockApi({
+      'POST /api/pets': apiError(400, 'VALIDATION_FAILED', '请求参数有误', {
+        issues: [{ path: ['body', 'name'], message: '已有同名宠物' }],
+      }),
+    });
     renderPage(<Harness />);
     typeName('旺财');
     submit();

@@ -14,7 +14,9 @@ export function PageTitle({ title, extra, subtitle, back }: { title: ReactNode; 
       <div style={{ display: 'flex', alignItems: 'center', gap: 8, minWidth: 0 }}>
         {back && <Button type="text" icon={<ArrowLeftOutlined />} aria-label={t('back')} onClick={() => navigate(-1)} />}
         <div style={{ minWidth: 0 }}>
-          <Typography.Title level={3} style={{ margin: 0 }}>{title}</Typography.Title>
+          <Typography.Title level={3} style={{ margin: 0 }}>
+            {title}
+          </Typography.Title>
           {subtitle && <Typography.Text type="secondary">{subtitle}</Typography.Text>}
         </div>
       </div>
@@ -57,11 +59,18 @@ export function OneTimeSecret({ value, hint, testId }: { value: string; hint: Re
       title={hint}
       description={
         <div>
-          <Typography.Text code copyable={{ text: value, tooltips: [t('copy'), t('copied')] }} style={{ fontSize: 18 }} data-testid={testId ? `${testId}-value` : undefined}>
+          <Typography.Text
+            code
+            copyable={{ text: value, tooltips: [t('copy'), t('copied')] }}
+            style={{ fontSize: 18 }}
+            data-testid={testId ? `${testId}-value` : undefined}
+          >
             {value}
           </Typography.Text>
           <div style={{ marginTop: 6 }}>
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('secret_shown_once')}</Typography.Text>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('secret_shown_once')}
+            </Typography.Text>
           </div>
         </div>
       }
@@ -89,7 +98,19 @@ type FormModalProps<V> = {
  * A dialog that is one vertical form: OK submits it (so Enter does too), and closing it throws the
  * fields away, so it opens with the initial values again.
  */
-export function FormModal<V>({ form, open = true, title, okText, onClose, onFinish, isPending, submitTestId, initialValues, requiredMark, children }: FormModalProps<V>) {
+export function FormModal<V>({
+  form,
+  open = true,
+  title,
+  okText,
+  onClose,
+  onFinish,
+  isPending,
+  submitTestId,
+  initialValues,
+  requiredMark,
+  children,
+}: FormModalProps<V>) {
   return (
     <Modal
       open={open}

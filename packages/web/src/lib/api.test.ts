@@ -15,7 +15,9 @@ describe('api', () => {
 
   it('turns an error body into an AppError with code, message, details and status', async () => {
     mockApi({
-      'POST /api/classes/1/teachers': apiError(400, 'VALIDATION_FAILED', '提交的数据有误', { issues: [{ path: ['body', 'subject'], message: '学科不在列表中' }] }),
+      'POST /api/classes/1/teachers': apiError(400, 'VALIDATION_FAILED', '提交的数据有误', {
+        issues: [{ path: ['body', 'subject'], message: '学科不在列表中' }],
+      }),
     });
     const error = await api.post('/api/classes/1/teachers', { subject: 'x' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
@@ -47,7 +49,9 @@ describe('api', () => {
 
 describe('fileNameFromDisposition', () => {
   it('prefers the UTF-8 name, which is how Chinese file names travel', () => {
-    expect(fileNameFromDisposition(`attachment; filename="students.xlsx"; filename*=UTF-8''${encodeURIComponent('学生名单.xlsx')}`, 'x')).toBe('学生名单.xlsx');
+    expect(
+      fileNameFromDisposition(`attachment; filename="students.xlsx"; filename*=UTF-8''${encodeURIComponent('学生名单.xlsx')}`, 'x'),
+    ).toBe('学生名单.xlsx');
     expect(fileNameFromDisposition('attachment; filename="audit.xlsx"', 'x')).toBe('audit.xlsx');
     expect(fileNameFromDisposition(null, 'fallback.xlsx')).toBe('fallback.xlsx');
   });

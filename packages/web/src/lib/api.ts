@@ -70,7 +70,8 @@ async function toAppError(res: Response): Promise<AppError> {
     const message = typeof err.message === 'string' && err.message ? err.message : ERROR_CODES[code].message;
     return new AppError(code, message, res.status, err.details, typeof err.requestId === 'string' ? err.requestId : undefined);
   }
-  const code: AppErrorCode = res.status === 401 ? 'UNAUTHENTICATED' : res.status === 403 ? 'FORBIDDEN' : res.status === 404 ? 'NOT_FOUND' : 'INTERNAL';
+  const code: AppErrorCode =
+    res.status === 401 ? 'UNAUTHENTICATED' : res.status === 403 ? 'FORBIDDEN' : res.status === 404 ? 'NOT_FOUND' : 'INTERNAL';
   return new AppError(code, ERROR_CODES[code].message, res.status);
 }
 
@@ -114,7 +115,11 @@ export const api = {
 };
 
 /** Uploads one file as multipart form data (field `file` unless told otherwise). */
-export function uploadFile<T>(path: string, file: Blob, { field = 'file', fileName, query }: { field?: string; fileName?: string; query?: QueryParams } = {}): Promise<T> {
+export function uploadFile<T>(
+  path: string,
+  file: Blob,
+  { field = 'file', fileName, query }: { field?: string; fileName?: string; query?: QueryParams } = {},
+): Promise<T> {
   const form = new FormData();
   form.append(field, file, fileName ?? (file instanceof File ? file.name : 'upload'));
   return json<T>('POST', path, { body: form, query });

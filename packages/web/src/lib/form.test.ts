@@ -15,12 +15,14 @@ function fakeForm(fieldNames: string[]) {
 
 describe('issuesToFields', () => {
   it('drops where the server read the value from and groups messages by field', () => {
-    expect(issuesToFields([
-      { path: ['body', 'classNo'], message: '班号至少为 1' },
-      { path: ['body', 'classNo'], message: '班号至少为 1' },
-      { path: ['body', 'subjects', 0], message: '学科不在列表中' },
-      { path: ['querystring'], message: '整体错误' },
-    ])).toEqual([
+    expect(
+      issuesToFields([
+        { path: ['body', 'classNo'], message: '班号至少为 1' },
+        { path: ['body', 'classNo'], message: '班号至少为 1' },
+        { path: ['body', 'subjects', 0], message: '学科不在列表中' },
+        { path: ['querystring'], message: '整体错误' },
+      ]),
+    ).toEqual([
       { name: ['classNo'], errors: ['班号至少为 1'] },
       { name: ['subjects', 0], errors: ['学科不在列表中'] },
     ]);
@@ -30,7 +32,11 @@ describe('issuesToFields', () => {
 describe('parseForm', () => {
   it('returns the parsed value when the shared schema accepts it', () => {
     const { form, set } = fakeForm([]);
-    expect(parseForm(form, ZCreateClassRequest, { gradeLevel: 3, classNo: '2', entryYear: 2024 })).toEqual({ gradeLevel: 3, classNo: 2, entryYear: 2024 });
+    expect(parseForm(form, ZCreateClassRequest, { gradeLevel: 3, classNo: '2', entryYear: 2024 })).toEqual({
+      gradeLevel: 3,
+      classNo: 2,
+      entryYear: 2024,
+    });
     expect(set).toEqual([]);
   });
 
@@ -47,7 +53,12 @@ describe('parseForm', () => {
 describe('applyServerErrors', () => {
   it('places server issues on fields the form has, and says when none matched', () => {
     const { form, set } = fakeForm(['classNo']);
-    const err = new AppError('VALIDATION_FAILED', '提交的数据有误', 400, { issues: [{ path: ['body', 'classNo'], message: '班号已存在' }, { path: ['body', 'other'], message: 'x' }] });
+    const err = new AppError('VALIDATION_FAILED', '提交的数据有误', 400, {
+      issues: [
+        { path: ['body', 'classNo'], message: '班号已存在' },
+        { path: ['body', 'other'], message: 'x' },
+      ],
+    });
     expect(applyServerErrors(form, err)).toBe(true);
     expect(set).toEqual([{ name: ['classNo'], errors: ['班号已存在'] }]);
     expect(applyServerErrors(fakeForm([]).form, err)).toBe(false);

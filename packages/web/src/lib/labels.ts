@@ -3,8 +3,7 @@ import type { Translate } from './i18n.ts';
 
 /** Display names of the shared enums, in the current language. */
 export const roleName = (t: Translate, role: Role) => t(`role_${role}`);
-export const gradeName = (t: Translate, grade: number) =>
-  grade >= 1 && grade <= 6 ? t(`grade_${grade as GradeLevel}`) : String(grade);
+export const gradeName = (t: Translate, grade: number) => (grade >= 1 && grade <= 6 ? t(`grade_${grade as GradeLevel}`) : String(grade));
 export const orgKindName = (t: Translate, kind: OrgKind) => t(`org_kind_${kind}`);
 export const genderName = (t: Translate, gender: Gender) => t(`gender_${gender}`);
 export const relationName = (t: Translate, relation: GuardianRelation) => t(`relation_${relation}`);

@@ -32,8 +32,7 @@ export function requirePermission(ctx: RequestContext, permission: Permission | 
   if (!wanted.some((p) => ctx.actor!.permissions.has(p))) throw new AppError('FORBIDDEN');
 }
 
-export const hasPermission = (actor: Actor | null, permission: Permission): boolean =>
-  !!actor && actor.permissions.has(permission);
+export const hasPermission = (actor: Actor | null, permission: Permission): boolean => !!actor && actor.permissions.has(permission);
 
 /** Whether one of the actor's active grants covers an organisation path. */
 export function coversPath(actor: Actor, path: string): boolean {
@@ -69,7 +68,10 @@ export function pathInScope(actor: Actor, pathColumn: Expression<string> | strin
   const prefixes = actor.grants.map((g) => g.scopePath).filter((p): p is string => !!p);
   const col = typeof pathColumn === 'string' ? sql.ref(pathColumn) : pathColumn;
   if (prefixes.length === 0) return sql<SqlBool>`false`;
-  return sql<SqlBool>`(${sql.join(prefixes.map((p) => sql`${col} LIKE ${escapeLike(p) + '%'}`), sql` OR `)})`;
+  return sql<SqlBool>`(${sql.join(
+    prefixes.map((p) => sql`${col} LIKE ${escapeLike(p) + '%'}`),
+    sql` OR `,
+  )})`;
 }
 
 export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);

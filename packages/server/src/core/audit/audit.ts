@@ -21,17 +21,44 @@ export const AUDIT_ALGORITHM = `hmac-${HASH_ALGORITHM}`;
 
 /** Canonical text of a record: what the chain hashes. Keys sorted, so JSON order cannot matter. */
 function canonical(r: {
-  seq: number; id: string; at: string; actor_id: string | null; actor_name: string | null; actor_role: string | null;
-  scope_id: string | null; ip: string | null; action: string; outcome: string; target_type: string | null;
-  target_id: string | null; summary: unknown;
+  seq: number;
+  id: string;
+  at: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  actor_role: string | null;
+  scope_id: string | null;
+  ip: string | null;
+  action: string;
+  outcome: string;
+  target_type: string | null;
+  target_id: string | null;
+  summary: unknown;
 }): string {
-  return stableJson([r.seq, r.id, r.at, r.actor_id, r.actor_name, r.actor_role, r.scope_id, r.ip, r.action, r.outcome, r.target_type, r.target_id, r.summary]);
+  return stableJson([
+    r.seq,
+    r.id,
+    r.at,
+    r.actor_id,
+    r.actor_name,
+    r.actor_role,
+    r.scope_id,
+    r.ip,
+    r.action,
+    r.outcome,
+    r.target_type,
+    r.target_id,
+    r.summary,
+  ]);
 }
 
 function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (v && typeof v === 'object') {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v ?? null);
 }
@@ -50,7 +77,9 @@ export async function recordAudit(tx: Tx, ctx: Pick<RequestContext, 'actor' | 'i
   const chain = await tx.selectFrom('audit_chain').select(['head_seq', 'head_hash']).where('id', '=', 1).executeTakeFirst();
   const seq = (chain ? Number(chain.head_seq) : 0) + 1;
   const prev = chain?.head_hash ?? GENESIS;
-  const actor = event.actor ?? (ctx.actor ? { id: ctx.actor.userId, name: ctx.actor.displayName, role: ctx.actor.role } : { id: null, name: null, role: null });
+  const actor =
+    event.actor ??
+    (ctx.actor ? { id: ctx.actor.userId, name: ctx.actor.displayName, role: ctx.actor.role } : { id: null, name: null, role: null });
   const row = {
     seq,
     id: randomUUID(),
@@ -67,7 +96,10 @@ export async function recordAudit(tx: Tx, ctx: Pick<RequestContext, 'actor' | 'i
     summary: event.summary ?? {},
   };
   const hash = chainHash(ctx.config.secretKey ?? '', prev, canonical(row));
-  await tx.insertInto('audit_log').values({ ...row, summary: JSON.stringify(row.summary), prev_hash: prev, hash }).execute();
+  await tx
+    .insertInto('audit_log')
+    .values({ ...row, summary: JSON.stringify(row.summary), prev_hash: prev, hash })
+    .execute();
   if (chain) {
     await tx.updateTable('audit_chain').set({ head_seq: seq, head_hash: hash }).where('id', '=', 1).execute();
   } else {
@@ -80,8 +112,13 @@ export type VerifyResult = { ok: boolean; algorithm: string; checked: number; fi
 /** Walks the whole chain from its anchor and reports the first record that does not fit. */
 export async function verifyAuditChain(db: DbOrTx, secretKey: string): Promise<VerifyResult> {
   const chain = await db.selectFrom('audit_chain').selectAll().where('id', '=', 1).executeTakeFirst();
-  const result = (ok: boolean, checked: number, firstBrokenId: string | null, reason: string | null): VerifyResult =>
-    ({ ok, algorithm: AUDIT_ALGORITHM, checked, firstBrokenId, reason });
+  const result = (ok: boolean, checked: number, firstBrokenId: string | null, reason: string | null): VerifyResult => ({
+    ok,
+    algorithm: AUDIT_ALGORITHM,
+    checked,
+    firstBrokenId,
+    reason,
+  });
   if (!chain) {
     const any = await db.selectFrom('audit_log').select('id').limit(1).executeTakeFirst();
     return any ? result(false, 0, any.id, '审计链头记录缺失') : result(true, 0, null, null);
@@ -91,8 +128,7 @@ export async function verifyAuditChain(db: DbOrTx, secretKey: string): Promise<V
   let checked = 0;
   const batch = 5000;
   for (;;) {
-    const rows = await db.selectFrom('audit_log').selectAll()
-      .where('seq', '>=', expectedSeq).orderBy('seq').limit(batch).execute();
+    const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(batch).execute();
     for (const r of rows) {
       const at = r.at instanceof Date ? r.at.toISOString() : String(r.at);
       if (Number(r.seq) !== expectedSeq) return result(false, checked, r.id, `缺少第 ${expectedSeq} 条记录（记录被删除）`);
@@ -120,12 +156,21 @@ export async function purgeAudit(db: Db, retentionDays: number): Promise<number>
   return db.transaction().execute(async (tx) => {
     await sql`SELECT pg_advisory_xact_lock(7368001)`.execute(tx);
     const cutoff = new Date(Date.now() - days * 86_400_000);
-    const last = await tx.selectFrom('audit_log').select(['seq', 'hash']).where('at', '<', cutoff)
-      .orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const last = await tx
+      .selectFrom('audit_log')
+      .select(['seq', 'hash'])
+      .where('at', '<', cutoff)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     if (!last) return 0;
     await sql`SELECT set_config('qiming.audit_purge', 'on', true)`.execute(tx);
     const res = await tx.deleteFrom('audit_log').where('seq', '<=', last.seq).executeTakeFirst();
-    await tx.updateTable('audit_chain').set({ anchor_seq: Number(last.seq), anchor_hash: last.hash, purged_through: cutoff }).where('id', '=', 1).execute();
+    await tx
+      .updateTable('audit_chain')
+      .set({ anchor_seq: Number(last.seq), anchor_hash: last.hash, purged_through: cutoff })
+      .where('id', '=', 1)
+      .execute();
     return Number(res.numDeletedRows);
   });
 }

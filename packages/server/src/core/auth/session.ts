@@ -10,34 +10,62 @@ export const SESSION_COOKIE = 'qm_session';
 const TOUCH_EVERY_MS = 30_000;
 
 export async function createSession(
-  app: AppContext, db: DbOrTx, input: { userId: string; activeRole: Role | null; ip: string | null; userAgent: string | null },
+  app: AppContext,
+  db: DbOrTx,
+  input: { userId: string; activeRole: Role | null; ip: string | null; userAgent: string | null },
 ): Promise<{ token: string; sessionId: string }> {
   const token = randomBytes(32).toString('base64url');
   const sessionId = app.cipher.mac(token);
-  await db.insertInto('sessions').values({
-    id: sessionId, user_id: input.userId, active_role: input.activeRole, ip: input.ip,
-    user_agent: input.userAgent?.slice(0, 256) ?? null, created_at: new Date(), last_seen_at: new Date(),
-  }).execute();
+  await db
+    .insertInto('sessions')
+    .values({
+      id: sessionId,
+      user_id: input.userId,
+      active_role: input.activeRole,
+      ip: input.ip,
+      user_agent: input.userAgent?.slice(0, 256) ?? null,
+      created_at: new Date(),
+      last_seen_at: new Date(),
+    })
+    .execute();
   return { token, sessionId };
 }
 
 export async function listGrants(db: DbOrTx, userId: string): Promise<(ScopeGrant & { scopeName: string })[]> {
-  const rows = await db.selectFrom('role_grants as g').leftJoin('org_units as o', 'o.id', 'g.scope_id')
+  const rows = await db
+    .selectFrom('role_grants as g')
+    .leftJoin('org_units as o', 'o.id', 'g.scope_id')
     .select(['g.id', 'g.role', 'g.scope_id', 'g.scope_path', 'g.subject', 'o.name as scope_name'])
-    .where('g.user_id', '=', userId).orderBy('g.created_at').execute();
+    .where('g.user_id', '=', userId)
+    .orderBy('g.created_at')
+    .execute();
   return rows.map((r) => ({
-    grantId: r.id, role: r.role as Role, scopeId: r.scope_id, scopePath: r.scope_path, subject: r.subject,
+    grantId: r.id,
+    role: r.role as Role,
+    scopeId: r.scope_id,
+    scopePath: r.scope_path,
+    subject: r.subject,
     scopeName: r.scope_name ?? '全平台',
   }));
 }
 
 /** Roles in a stable order (the order of ROLES), each once. */
-export const distinctRoles = (grants: { role: Role }[]): Role[] =>
-  ROLES.filter((r) => grants.some((g) => g.role === r));
+export const distinctRoles = (grants: { role: Role }[]): Role[] => ROLES.filter((r) => grants.some((g) => g.role === r));
 
 /** A default role for a fresh session: the first administrative one, else teacher, else whatever is held. */
 export function defaultRole(roles: Role[]): Role | null {
-  const order: Role[] = ['sys_admin', 'sec_admin', 'audit_admin', 'bureau_admin', 'researcher', 'school_admin', 'head_teacher', 'teacher', 'parent', 'student'];
+  const order: Role[] = [
+    'sys_admin',
+    'sec_admin',
+    'audit_admin',
+    'bureau_admin',
+    'researcher',
+    'school_admin',
+    'head_teacher',
+    'teacher',
+    'parent',
+    'student',
+  ];
   return order.find((r) => roles.includes(r)) ?? null;
 }
 
@@ -47,10 +75,23 @@ export function defaultRole(roles: Role[]): Role | null {
  */
 export async function loadActor(app: AppContext, token: string): Promise<Actor | null> {
   const sessionId = app.cipher.mac(token);
-  const row = await app.db.selectFrom('sessions as s').innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['s.id', 's.user_id', 's.active_role', 's.last_seen_at', 's.revoked_at', 'u.username', 'u.display_name',
-      'u.is_active', 'u.must_change_password', 'u.password_changed_at'])
-    .where('s.id', '=', sessionId).executeTakeFirst();
+  const row = await app.db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select([
+      's.id',
+      's.user_id',
+      's.active_role',
+      's.last_seen_at',
+      's.revoked_at',
+      'u.username',
+      'u.display_name',
+      'u.is_active',
+      'u.must_change_password',
+      'u.password_changed_at',
+    ])
+    .where('s.id', '=', sessionId)
+    .executeTakeFirst();
   if (!row || row.revoked_at || !row.is_active) return null;
   const policy = await getSecurityPolicy(app.db);
   const idleMs = Date.now() - new Date(row.last_seen_at).getTime();
@@ -64,8 +105,8 @@ export async function loadActor(app: AppContext, token: string): Promise<Actor |
   const grants = await listGrants(app.db, row.user_id);
   const roles = distinctRoles(grants);
   const role = row.active_role && roles.includes(row.active_role as Role) ? (row.active_role as Role) : defaultRole(roles);
-  const expired = policy.passwordExpiryDays > 0 &&
-    Date.now() - new Date(row.password_changed_at).getTime() > policy.passwordExpiryDays * 86_400_000;
+  const expired =
+    policy.passwordExpiryDays > 0 && Date.now() - new Date(row.password_changed_at).getTime() > policy.passwordExpiryDays * 86_400_000;
   return {
     userId: row.user_id,
     username: row.username,

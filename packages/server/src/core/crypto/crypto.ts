@@ -1,4 +1,14 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, getCiphers, getHashes, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  getCiphers,
+  getHashes,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 /**
  * 国密 when this Node's OpenSSL has it (SM3 hash, SM4-CBC + HMAC-SM3, encrypt-then-MAC);

@@ -10,7 +10,9 @@ const tempDir = () => {
   dirs.push(d);
   return d;
 };
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('embedded database lock', () => {
   it('refuses a second process with a clear message while the first is alive', () => {

@@ -108,5 +108,4 @@ export async function openDatabase(opts: { databaseUrl: string | null; dataDir: 
 }
 
 /** Runs fn in a transaction; services own transactions and hand `tx` to repositories. */
-export const withTransaction = <T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> =>
-  db.transaction().execute(fn);
+export const withTransaction = <T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> => db.transaction().execute(fn);

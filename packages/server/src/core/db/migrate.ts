@@ -12,7 +12,12 @@ const MIGRATIONS: Record<string, Migration> = {
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 export async function migrateToLatest(db: Db): Promise<string | null> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'qiming_migrations', migrationLockTableName: 'qiming_migrations_lock' });
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'qiming_migrations',
+    migrationLockTableName: 'qiming_migrations_lock',
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
@@ -24,7 +29,18 @@ export async function migrateToLatest(db: Db): Promise<string | null> {
 export const latestMigration = (): string | null => Object.keys(MIGRATIONS).sort().at(-1) ?? null;
 
 export async function currentMigration(db: Db): Promise<string | null> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'qiming_migrations', migrationLockTableName: 'qiming_migrations_lock' });
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'qiming_migrations',
+    migrationLockTableName: 'qiming_migrations_lock',
+  });
   const all = await migrator.getMigrations();
-  return all.filter((m) => m.executedAt).map((m) => m.name).sort().at(-1) ?? null;
+  return (
+    all
+      .filter((m) => m.executedAt)
+      .map((m) => m.name)
+      .sort()
+      .at(-1) ?? null
+  );
 }

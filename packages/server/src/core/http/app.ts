@@ -7,7 +7,14 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Permission } from '@qiming/shared';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { assertInScope, requireActor, requirePermission, type ScopeKind } from '../access/access.ts';
@@ -46,7 +53,13 @@ declare module 'fastify' {
 }
 
 /** The Fastify instance modules register routes on, typed by the shared zod schemas. */
-export type ZApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+export type ZApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 export type RouteInfo = { method: string; url: string; access: RouteAccess | undefined };
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -80,7 +93,11 @@ export async function buildApp(
   await server.register(fastifyMultipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1 } });
   await server.register(fastifySwagger, {
     openapi: {
-      info: { title: '启明智慧教育平台 API (Qiming)', version: '0.1.0', description: 'REST API of Qiming. Errors are { error: { code, message, details } }.' },
+      info: {
+        title: '启明智慧教育平台 API (Qiming)',
+        version: '0.1.0',
+        description: 'REST API of Qiming. Errors are { error: { code, message, details } }.',
+      },
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
     },
     transform: jsonSchemaTransform,
@@ -102,7 +119,8 @@ export async function buildApp(
     if (req.ctx.actor.mustChangePassword && !access.allowPasswordChange) throw new AppError('PASSWORD_CHANGE_REQUIRED');
     if (access.permission) requirePermission(req.ctx, access.permission);
     if (access.scope) {
-      const source = (access.scope.from === 'params' ? req.params : access.scope.from === 'body' ? req.body : req.query) as Record<string, unknown> | undefined;
+      const source = (access.scope.from === 'params' ? req.params : access.scope.from === 'body' ? req.body : req.query) as
+        Record<string, unknown> | undefined;
       const id = source?.[access.scope.key];
       // a missing id is a validation problem, reported by the schema after this hook
       if (typeof id === 'string') await assertInScope(req.ctx as Parameters<typeof assertInScope>[0], access.scope.kind, id);
@@ -115,7 +133,8 @@ export async function buildApp(
 
   // Every /api route must say who may call it; a route that forgot is a bug, not an open door.
   const undeclared = routes.filter((r) => !r.access);
-  if (undeclared.length) throw new Error(`Routes without an access declaration: ${undeclared.map((r) => `${r.method} ${r.url}`).join(', ')}`);
+  if (undeclared.length)
+    throw new Error(`Routes without an access declaration: ${undeclared.map((r) => `${r.method} ${r.url}`).join(', ')}`);
 
   const dist = app.config.webDist;
   if (existsSync(path.join(dist, 'index.html'))) {
@@ -130,8 +149,12 @@ export async function buildApp(
     });
   } else {
     server.setNotFoundHandler((req, reply) => {
-      if (req.url.startsWith('/api/')) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: '接口不存在', requestId: req.id } });
-      return reply.code(503).type('text/html; charset=utf-8').send('<p>网页尚未构建：请运行 <code>npm start</code>（会先构建网页）。The web app is not built: run <code>npm start</code>.</p>');
+      if (req.url.startsWith('/api/'))
+        return reply.code(404).send({ error: { code: 'NOT_FOUND', message: '接口不存在', requestId: req.id } });
+      return reply
+        .code(503)
+        .type('text/html; charset=utf-8')
+        .send('<p>网页尚未构建：请运行 <code>npm start</code>（会先构建网页）。The web app is not built: run <code>npm start</code>.</p>');
     });
   }
   return { server, routes };

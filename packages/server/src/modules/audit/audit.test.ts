@@ -12,7 +12,9 @@ beforeAll(async () => {
   await a.post(`/api/schools/${t.world.units.schoolA}/classes`, { gradeLevel: 1, classNo: 7, entryYear: 2026 });
   await t.anon().post('/api/auth/login', { username: 'a_admin', password: 'wrong-password' });
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 describe('audit log (三员分立)', () => {
   it('only the audit administrator reads it: the system and security administrators get 403', async () => {
@@ -73,9 +75,17 @@ describe('audit log (三员分立)', () => {
     const c = await t.as('audit_admin');
     const tamper = async (stmt: ReturnType<typeof sql>) => {
       await sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`.execute(t.ctx.db);
-      try { await stmt.execute(t.ctx.db); } finally { await sql`ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`.execute(t.ctx.db); }
+      try {
+        await stmt.execute(t.ctx.db);
+      } finally {
+        await sql`ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`.execute(t.ctx.db);
+      }
     };
-    const victim = await t.ctx.db.selectFrom('audit_log').select(['id', 'seq', 'summary']).where('action', '=', 'org.class.create').executeTakeFirstOrThrow();
+    const victim = await t.ctx.db
+      .selectFrom('audit_log')
+      .select(['id', 'seq', 'summary'])
+      .where('action', '=', 'org.class.create')
+      .executeTakeFirstOrThrow();
 
     await tamper(sql`UPDATE audit_log SET summary = '{"name":"篡改"}'::jsonb WHERE id = ${victim.id}`);
     let res = await c.post('/api/audit/verify');
@@ -88,7 +98,9 @@ describe('audit log (三员分立)', () => {
     res = await c.post('/api/audit/verify');
     expect(res.body.ok).toBe(false);
     expect(res.body.reason).toMatch(/删除/);
-    await tamper(sql`INSERT INTO audit_log SELECT ${saved.seq}, ${saved.id}::uuid, ${saved.at}, ${saved.actor_id}::uuid, ${saved.actor_name}, ${saved.actor_role}, ${saved.scope_id}::uuid, ${saved.ip}, ${saved.action}, ${saved.outcome}, ${saved.target_type}, ${saved.target_id}, ${JSON.stringify(saved.summary)}::jsonb, ${saved.prev_hash}, ${saved.hash}`);
+    await tamper(
+      sql`INSERT INTO audit_log SELECT ${saved.seq}, ${saved.id}::uuid, ${saved.at}, ${saved.actor_id}::uuid, ${saved.actor_name}, ${saved.actor_role}, ${saved.scope_id}::uuid, ${saved.ip}, ${saved.action}, ${saved.outcome}, ${saved.target_type}, ${saved.target_id}, ${JSON.stringify(saved.summary)}::jsonb, ${saved.prev_hash}, ${saved.hash}`,
+    );
     expect((await c.post('/api/audit/verify')).body.ok).toBe(true);
 
     const last = await t.ctx.db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
@@ -101,9 +113,15 @@ describe('audit log (三员分立)', () => {
 
 describe('retention', () => {
   it('never purges records younger than 180 days, whatever is asked', async () => {
-    const before = await t.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await t.ctx.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(await purgeAudit(t.ctx.db, 1)).toBe(0);
-    const after = await t.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await t.ctx.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 

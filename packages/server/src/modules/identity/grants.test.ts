@@ -2,14 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 
 let t: TestApp;
-beforeAll(async () => { t = await createTestApp(); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 describe('role grants (security administrator)', () => {
   it('only the security administrator grants roles', async () => {
     for (const who of ['sys_admin', 'audit_admin', 'city_admin', 'a_admin']) {
       const c = await t.as(who);
-      expect((await c.post('/api/grants', { userId: t.world.users.teacherB1, role: 'school_admin', scopeId: t.world.units.schoolB })).status).toBe(403);
+      expect(
+        (await c.post('/api/grants', { userId: t.world.users.teacherB1, role: 'school_admin', scopeId: t.world.units.schoolB })).status,
+      ).toBe(403);
     }
   });
 
@@ -20,7 +26,9 @@ describe('role grants (security administrator)', () => {
     const res = await sec.post('/api/grants', { userId: t.world.users.teacherB1, role: 'school_admin', scopeId: t.world.units.schoolB });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ role: 'school_admin', scopeName: '市南区第二小学' });
-    expect((await sec.post('/api/grants', { userId: t.world.users.teacherB1, role: 'school_admin', scopeId: t.world.units.schoolB })).status).toBe(409);
+    expect(
+      (await sec.post('/api/grants', { userId: t.world.users.teacherB1, role: 'school_admin', scopeId: t.world.units.schoolB })).status,
+    ).toBe(409);
     const teacher = await t.as('teacher_b1');
     expect((await teacher.get('/api/me')).body.roles).toContain('school_admin');
     expect((await teacher.post('/api/me/active-role', { role: 'school_admin' })).body.permissions).toContain('roster.manage');

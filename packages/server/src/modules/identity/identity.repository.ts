@@ -2,17 +2,21 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../../core/db/database.ts';
 
 export const findUserByUsername = (db: DbOrTx, username: string) =>
-  db.selectFrom('users').selectAll().where(sql`lower(username)`, '=', username.toLowerCase()).executeTakeFirst();
+  db
+    .selectFrom('users')
+    .selectAll()
+    .where(sql`lower(username)`, '=', username.toLowerCase())
+    .executeTakeFirst();
 
-export const getUserById = (db: DbOrTx, id: string) =>
-  db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+export const getUserById = (db: DbOrTx, id: string) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 
 /**
  * Counts one failed sign-in atomically, so two processes cannot both let a sixth guess through,
  * and locks the account when the count reaches the threshold.
  */
 export async function registerFailedLogin(db: DbOrTx, userId: string, threshold: number, lockMinutes: number) {
-  return db.updateTable('users')
+  return db
+    .updateTable('users')
     .set({
       failed_logins: sql`failed_logins + 1`,
       locked_until: sql`CASE WHEN failed_logins + 1 >= ${threshold} THEN now() + make_interval(mins => ${lockMinutes}) ELSE locked_until END`,
@@ -35,5 +39,8 @@ export const setSessionRole = (db: DbOrTx, sessionId: string, role: string) =>
   db.updateTable('sessions').set({ active_role: role }).where('id', '=', sessionId).execute();
 
 export const setPassword = (db: DbOrTx, userId: string, passwordHash: string, mustChange: boolean) =>
-  db.updateTable('users').set({ password_hash: passwordHash, password_changed_at: new Date(), must_change_password: mustChange, updated_at: new Date() })
-    .where('id', '=', userId).execute();
+  db
+    .updateTable('users')
+    .set({ password_hash: passwordHash, password_changed_at: new Date(), must_change_password: mustChange, updated_at: new Date() })
+    .where('id', '=', userId)
+    .execute();

@@ -18,11 +18,16 @@ export async function login(ctx: RequestContext, input: TLoginRequest, userAgent
   const policy = await getSecurityPolicy(ctx.db);
   const user = await repo.findUserByUsername(ctx.db, input.username);
   const fail = async (reason: string, userId: string | null, extra: Record<string, unknown> = {}) =>
-    withTransaction(ctx.db, (tx) => recordAudit(tx, ctx, {
-      action: 'auth.login', outcome: 'failure', targetType: 'user', targetId: userId,
-      actor: { id: userId, name: user?.display_name ?? null, role: null },
-      summary: { username: input.username, reason, ...extra },
-    }));
+    withTransaction(ctx.db, (tx) =>
+      recordAudit(tx, ctx, {
+        action: 'auth.login',
+        outcome: 'failure',
+        targetType: 'user',
+        targetId: userId,
+        actor: { id: userId, name: user?.display_name ?? null, role: null },
+        summary: { username: input.username, reason, ...extra },
+      }),
+    );
 
   if (!user) {
     await burnPasswordCheck(input.password);
@@ -37,14 +42,19 @@ export async function login(ctx: RequestContext, input: TLoginRequest, userAgent
     const after = await withTransaction(ctx.db, async (tx) => {
       const r = await repo.registerFailedLogin(tx, user.id, policy.lockoutThreshold, policy.lockoutMinutes);
       await recordAudit(tx, ctx, {
-        action: 'auth.login', outcome: 'failure', targetType: 'user', targetId: user.id,
+        action: 'auth.login',
+        outcome: 'failure',
+        targetType: 'user',
+        targetId: user.id,
         actor: { id: user.id, name: user.display_name, role: null },
         summary: { username: input.username, reason: 'bad_password', failedLogins: r.failed_logins, locked: !!r.locked_until },
       });
       return r;
     });
     if (after.locked_until && new Date(after.locked_until) > new Date()) throw lockedError(new Date(after.locked_until));
-    throw new AppError('AUTH_INVALID_CREDENTIALS', { details: { remainingAttempts: Math.max(0, policy.lockoutThreshold - after.failed_logins) } });
+    throw new AppError('AUTH_INVALID_CREDENTIALS', {
+      details: { remainingAttempts: Math.max(0, policy.lockoutThreshold - after.failed_logins) },
+    });
   }
   if (!user.is_active) {
     await fail('disabled', user.id);
@@ -57,18 +67,26 @@ export async function login(ctx: RequestContext, input: TLoginRequest, userAgent
     await repo.registerSuccessfulLogin(tx, user.id);
     const s = await createSession(ctx, tx, { userId: user.id, activeRole: role, ip: ctx.ip, userAgent });
     await recordAudit(tx, ctx, {
-      action: 'auth.login', targetType: 'user', targetId: user.id,
-      actor: { id: user.id, name: user.display_name, role }, summary: { username: user.username },
+      action: 'auth.login',
+      targetType: 'user',
+      targetId: user.id,
+      actor: { id: user.id, name: user.display_name, role },
+      summary: { username: user.username },
     });
     return s;
   });
-  const expired = policy.passwordExpiryDays > 0 &&
-    Date.now() - new Date(user.password_changed_at).getTime() > policy.passwordExpiryDays * 86_400_000;
+  const expired =
+    policy.passwordExpiryDays > 0 && Date.now() - new Date(user.password_changed_at).getTime() > policy.passwordExpiryDays * 86_400_000;
   return {
     token: session.token,
     me: presentMe({
-      userId: user.id, username: user.username, displayName: user.display_name, role,
-      mustChangePassword: user.must_change_password || expired, grants, sessionIdleMinutes: policy.sessionIdleMinutes,
+      userId: user.id,
+      username: user.username,
+      displayName: user.display_name,
+      role,
+      mustChangePassword: user.must_change_password || expired,
+      grants,
+      sessionIdleMinutes: policy.sessionIdleMinutes,
     }),
   };
 }
@@ -84,8 +102,13 @@ function lockedError(until: Date): AppError {
 const MFA_ROLES: Role[] = ['bureau_admin', 'sys_admin', 'sec_admin', 'audit_admin'];
 
 export function presentMe(input: {
-  userId: string; username: string; displayName: string; role: Role | null; mustChangePassword: boolean;
-  grants: Awaited<ReturnType<typeof listGrants>>; sessionIdleMinutes: number;
+  userId: string;
+  username: string;
+  displayName: string;
+  role: Role | null;
+  mustChangePassword: boolean;
+  grants: Awaited<ReturnType<typeof listGrants>>;
+  sessionIdleMinutes: number;
 }): TMe {
   const roles = distinctRoles(input.grants);
   return {
@@ -106,8 +129,13 @@ export async function getMe(ctx: AuthedContext): Promise<TMe> {
   const policy = await getSecurityPolicy(ctx.db);
   const grants = await listGrants(ctx.db, ctx.actor.userId);
   return presentMe({
-    userId: ctx.actor.userId, username: ctx.actor.username, displayName: ctx.actor.displayName, role: ctx.actor.role,
-    mustChangePassword: ctx.actor.mustChangePassword, grants, sessionIdleMinutes: policy.sessionIdleMinutes,
+    userId: ctx.actor.userId,
+    username: ctx.actor.username,
+    displayName: ctx.actor.displayName,
+    role: ctx.actor.role,
+    mustChangePassword: ctx.actor.mustChangePassword,
+    grants,
+    sessionIdleMinutes: policy.sessionIdleMinutes,
   });
 }
 
@@ -115,7 +143,12 @@ export async function switchRole(ctx: AuthedContext, role: Role): Promise<TMe> {
   if (!ctx.actor.roles.includes(role)) throw new AppError('ROLE_NOT_HELD');
   await withTransaction(ctx.db, async (tx) => {
     await repo.setSessionRole(tx, ctx.actor.sessionId, role);
-    await recordAudit(tx, ctx, { action: 'auth.switch_role', targetType: 'user', targetId: ctx.actor.userId, summary: { from: ctx.actor.role, to: role } });
+    await recordAudit(tx, ctx, {
+      action: 'auth.switch_role',
+      targetType: 'user',
+      targetId: ctx.actor.userId,
+      summary: { from: ctx.actor.role, to: role },
+    });
   });
   return getMe({ ...ctx, actor: { ...ctx.actor, role } });
 }

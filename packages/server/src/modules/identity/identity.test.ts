@@ -4,11 +4,24 @@ import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { WORLD_PASSWORD } from '../../testing/world.ts';
 
 let t: TestApp;
-beforeAll(async () => { t = await createTestApp(); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 const auditCount = async (action: string, outcome = 'success') =>
-  Number((await t.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('action', '=', action).where('outcome', '=', outcome).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await t.ctx.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('action', '=', action)
+        .where('outcome', '=', outcome)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('sign-in', () => {
   it('400 lists every validation issue', async () => {
@@ -45,7 +58,8 @@ describe('sign-in', () => {
   });
 
   it('locks after 5 failures for 15 minutes, even with the right password, and says why', async () => {
-    for (let i = 0; i < 4; i++) expect((await t.anon().post('/api/auth/login', { username: 'teacher_x1', password: `bad${i}` })).status).toBe(401);
+    for (let i = 0; i < 4; i++)
+      expect((await t.anon().post('/api/auth/login', { username: 'teacher_x1', password: `bad${i}` })).status).toBe(401);
     const fifth = await t.anon().post('/api/auth/login', { username: 'teacher_x1', password: 'bad5' });
     expect(fifth.status).toBe(423);
     expect(fifth.body.error.code).toBe('AUTH_ACCOUNT_LOCKED');
@@ -100,7 +114,9 @@ describe('session', () => {
 
   it('expires after the idle timeout', async () => {
     const c = await t.as('teacher_a1');
-    await sql`UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE revoked_at IS NULL AND user_id = ${t.world.users.teacherA1}`.execute(t.ctx.db);
+    await sql`UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE revoked_at IS NULL AND user_id = ${t.world.users.teacherA1}`.execute(
+      t.ctx.db,
+    );
     const res = await c.get('/api/me');
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('SESSION_EXPIRED');

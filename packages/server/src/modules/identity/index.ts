@@ -11,8 +11,13 @@ export async function identityRoutes(app: ZApp): Promise<void> {
 }
 
 registerScopeResolver('grant', async (db, id) => {
-  const g = await db.selectFrom('role_grants as g').innerJoin('users as u', 'u.id', 'g.user_id').leftJoin('org_units as o', 'o.id', 'u.home_org_id')
-    .select(['g.scope_path', 'o.path as home_path']).where('g.id', '=', id).executeTakeFirst();
+  const g = await db
+    .selectFrom('role_grants as g')
+    .innerJoin('users as u', 'u.id', 'g.user_id')
+    .leftJoin('org_units as o', 'o.id', 'u.home_org_id')
+    .select(['g.scope_path', 'o.path as home_path'])
+    .where('g.id', '=', id)
+    .executeTakeFirst();
   // to take a grant away one must reach both the account and what the grant covers
   if (!g) return null;
   const candidates = [g.scope_path, g.home_path ?? '/'].filter((p): p is string => !!p);

@@ -19,9 +19,14 @@ export async function schoolOf(db: DbOrTx, path: string) {
 
 async function present(ctx: AuthedContext, rows: Awaited<ReturnType<typeof repo.listClassRows>>): Promise<TClass[]> {
   if (!rows.length) return [];
-  const staff = await repo.listClassStaff(ctx.db, rows.map((r) => r.id));
+  const staff = await repo.listClassStaff(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
   const unitIds = [...new Set(rows.map((r) => r.unit_id).filter((x): x is string => !!x))];
-  const units = unitIds.length ? await ctx.db.selectFrom('org_units').select(['id', 'name', 'kind']).where('id', 'in', unitIds).execute() : [];
+  const units = unitIds.length
+    ? await ctx.db.selectFrom('org_units').select(['id', 'name', 'kind']).where('id', 'in', unitIds).execute()
+    : [];
   const schools = new Map<string, { id: string; name: string }>();
   const out: TClass[] = [];
   for (const r of rows) {
@@ -43,7 +48,10 @@ export async function listClasses(ctx: AuthedContext, schoolId: string): Promise
   if (!school || !SCHOOL_KINDS.includes(school.kind)) throw new AppError('NOT_FOUND');
   // a teacher sees the classes it teaches; an administrator sees the whole school
   const rows = await repo.listClassRows(ctx.db, { schoolPath: school.path });
-  return present(ctx, rows.filter((r) => ctx.actor.grants.some((g) => g.scopePath && r.path.startsWith(g.scopePath))));
+  return present(
+    ctx,
+    rows.filter((r) => ctx.actor.grants.some((g) => g.scopePath && r.path.startsWith(g.scopePath))),
+  );
 }
 
 export async function getClass(ctx: AuthedContext, classId: string): Promise<TClass> {
@@ -57,12 +65,23 @@ async function resolveUnit(db: DbOrTx, school: Awaited<ReturnType<typeof repo.fi
   if (unitId) {
     const unit = await repo.findOrgUnit(db, unitId);
     const ok = unit && (unit.id === school.id || (unit.path.startsWith(school.path) && ['campus', 'teaching_point'].includes(unit.kind)));
-    if (!ok) throw new AppError('VALIDATION_FAILED', { message: '所选校区或教学点不属于该校', details: { issues: [{ path: ['body', 'unitId'], message: '所选校区或教学点不属于该校' }] } });
+    if (!ok)
+      throw new AppError('VALIDATION_FAILED', {
+        message: '所选校区或教学点不属于该校',
+        details: { issues: [{ path: ['body', 'unitId'], message: '所选校区或教学点不属于该校' }] },
+      });
     return unit;
   }
   if (school.kind === 'teaching_point') return school;
-  const campus = await db.selectFrom('org_units').selectAll().where('parent_id', '=', school.id).where('kind', '=', 'campus')
-    .where('archived_at', 'is', null).orderBy('created_at').limit(1).executeTakeFirst();
+  const campus = await db
+    .selectFrom('org_units')
+    .selectAll()
+    .where('parent_id', '=', school.id)
+    .where('kind', '=', 'campus')
+    .where('archived_at', 'is', null)
+    .orderBy('created_at')
+    .limit(1)
+    .executeTakeFirst();
   return campus ?? school;
 }
 
@@ -74,12 +93,37 @@ export async function createClass(ctx: AuthedContext, schoolId: string, input: T
   const name = input.name || `${GRADE_NAMES[gradeLevel]}(${input.classNo})班`;
   const created = await withTransaction(ctx.db, async (tx) => {
     let grade = await repo.findGrade(tx, unit.id, gradeLevel, input.entryYear);
-    grade ??= await repo.insertOrgUnit(tx, { kind: 'grade', parent: unit, name: `${input.entryYear}级（${GRADE_NAMES[gradeLevel]}）`, gradeLevel, entryYear: input.entryYear });
-    const clash = await tx.selectFrom('org_units').select('id').where('parent_id', '=', grade.id).where('class_no', '=', input.classNo)
-      .where('kind', '=', 'class').where('archived_at', 'is', null).executeTakeFirst();
+    grade ??= await repo.insertOrgUnit(tx, {
+      kind: 'grade',
+      parent: unit,
+      name: `${input.entryYear}级（${GRADE_NAMES[gradeLevel]}）`,
+      gradeLevel,
+      entryYear: input.entryYear,
+    });
+    const clash = await tx
+      .selectFrom('org_units')
+      .select('id')
+      .where('parent_id', '=', grade.id)
+      .where('class_no', '=', input.classNo)
+      .where('kind', '=', 'class')
+      .where('archived_at', 'is', null)
+      .executeTakeFirst();
     if (clash) throw new AppError('CONFLICT', { message: `${GRADE_NAMES[gradeLevel]}已有 ${input.classNo} 班` });
-    const c = await repo.insertOrgUnit(tx, { kind: 'class', parent: grade, name, gradeLevel, classNo: input.classNo, entryYear: input.entryYear });
-    await recordAudit(tx, ctx, { action: 'org.class.create', targetType: 'org_unit', targetId: c.id, scopeId: school.id, summary: { name, gradeLevel, classNo: input.classNo, entryYear: input.entryYear } });
+    const c = await repo.insertOrgUnit(tx, {
+      kind: 'class',
+      parent: grade,
+      name,
+      gradeLevel,
+      classNo: input.classNo,
+      entryYear: input.entryYear,
+    });
+    await recordAudit(tx, ctx, {
+      action: 'org.class.create',
+      targetType: 'org_unit',
+      targetId: c.id,
+      scopeId: school.id,
+      summary: { name, gradeLevel, classNo: input.classNo, entryYear: input.entryYear },
+    });
     return c;
   });
   return getClass(ctx, created.id);
@@ -90,11 +134,30 @@ export async function updateClass(ctx: AuthedContext, classId: string, input: { 
     const c = await repo.findOrgUnitForUpdate(tx, classId);
     if (!c || c.kind !== 'class') throw new AppError('NOT_FOUND');
     if (input.classNo !== undefined && input.classNo !== c.class_no) {
-      const clash = await tx.selectFrom('org_units').select('id').where('parent_id', '=', c.parent_id).where('class_no', '=', input.classNo).where('archived_at', 'is', null).executeTakeFirst();
+      const clash = await tx
+        .selectFrom('org_units')
+        .select('id')
+        .where('parent_id', '=', c.parent_id)
+        .where('class_no', '=', input.classNo)
+        .where('archived_at', 'is', null)
+        .executeTakeFirst();
       if (clash) throw new AppError('CONFLICT', { message: `该年级已有 ${input.classNo} 班` });
     }
-    await tx.updateTable('org_units').set({ ...(input.name && { name: input.name }), ...(input.classNo !== undefined && { class_no: input.classNo }), updated_at: new Date() }).where('id', '=', classId).execute();
-    await recordAudit(tx, ctx, { action: 'org.class.update', targetType: 'org_unit', targetId: classId, summary: { before: { name: c.name, classNo: c.class_no }, after: input } });
+    await tx
+      .updateTable('org_units')
+      .set({
+        ...(input.name && { name: input.name }),
+        ...(input.classNo !== undefined && { class_no: input.classNo }),
+        updated_at: new Date(),
+      })
+      .where('id', '=', classId)
+      .execute();
+    await recordAudit(tx, ctx, {
+      action: 'org.class.update',
+      targetType: 'org_unit',
+      targetId: classId,
+      summary: { before: { name: c.name, classNo: c.class_no }, after: input },
+    });
   });
   return getClass(ctx, classId);
 }
@@ -103,7 +166,13 @@ export async function deleteClass(ctx: AuthedContext, classId: string): Promise<
   await withTransaction(ctx.db, async (tx) => {
     const c = await repo.findOrgUnitForUpdate(tx, classId);
     if (!c || c.kind !== 'class') throw new AppError('NOT_FOUND');
-    const student = await tx.selectFrom('students').select('user_id').where('class_id', '=', classId).where('status', '=', 'enrolled').limit(1).executeTakeFirst();
+    const student = await tx
+      .selectFrom('students')
+      .select('user_id')
+      .where('class_id', '=', classId)
+      .where('status', '=', 'enrolled')
+      .limit(1)
+      .executeTakeFirst();
     if (student) throw new AppError('CLASS_NOT_EMPTY');
     await tx.updateTable('org_units').set({ archived_at: new Date() }).where('id', '=', classId).execute();
     await tx.deleteFrom('role_grants').where('scope_id', '=', classId).execute();
@@ -112,10 +181,17 @@ export async function deleteClass(ctx: AuthedContext, classId: string): Promise<
 }
 
 async function getTeacherOfSchool(db: DbOrTx, teacherId: string, schoolId: string) {
-  const t = await db.selectFrom('teachers as t').innerJoin('users as u', 'u.id', 't.user_id').select(['t.user_id', 't.school_id', 'u.display_name'])
-    .where('t.user_id', '=', teacherId).executeTakeFirst();
+  const t = await db
+    .selectFrom('teachers as t')
+    .innerJoin('users as u', 'u.id', 't.user_id')
+    .select(['t.user_id', 't.school_id', 'u.display_name'])
+    .where('t.user_id', '=', teacherId)
+    .executeTakeFirst();
   if (!t || t.school_id !== schoolId) {
-    throw new AppError('VALIDATION_FAILED', { message: '所选教师不属于该校', details: { issues: [{ path: ['body', 'teacherId'], message: '所选教师不属于该校' }] } });
+    throw new AppError('VALIDATION_FAILED', {
+      message: '所选教师不属于该校',
+      details: { issues: [{ path: ['body', 'teacherId'], message: '所选教师不属于该校' }] },
+    });
   }
   return t;
 }
@@ -126,19 +202,42 @@ export async function assignTeacher(ctx: AuthedContext, classId: string, input: 
   const school = await schoolOf(ctx.db, c.path);
   const t = await getTeacherOfSchool(ctx.db, input.teacherId, school.id);
   await withTransaction(ctx.db, async (tx) => {
-    const g = await insertGrant(tx, { userId: t.user_id, role: 'teacher', scopeId: c.id, scopePath: c.path, subject: input.subject, grantedBy: ctx.actor.userId });
+    const g = await insertGrant(tx, {
+      userId: t.user_id,
+      role: 'teacher',
+      scopeId: c.id,
+      scopePath: c.path,
+      subject: input.subject,
+      grantedBy: ctx.actor.userId,
+    });
     if (!g) throw new AppError('CONFLICT', { message: `${t.display_name} 已任教该班${input.subject}` });
-    await recordAudit(tx, ctx, { action: 'org.class.assign_teacher', targetType: 'org_unit', targetId: c.id, scopeId: school.id, summary: { teacherId: t.user_id, teacher: t.display_name, subject: input.subject } });
+    await recordAudit(tx, ctx, {
+      action: 'org.class.assign_teacher',
+      targetType: 'org_unit',
+      targetId: c.id,
+      scopeId: school.id,
+      summary: { teacherId: t.user_id, teacher: t.display_name, subject: input.subject },
+    });
   });
   return getClass(ctx, classId);
 }
 
 export async function removeTeacher(ctx: AuthedContext, classId: string, assignmentId: string): Promise<TClass> {
   await withTransaction(ctx.db, async (tx) => {
-    const g = await tx.deleteFrom('role_grants').where('id', '=', assignmentId).where('scope_id', '=', classId).where('role', '=', 'teacher')
-      .returning(['user_id', 'subject']).executeTakeFirst();
+    const g = await tx
+      .deleteFrom('role_grants')
+      .where('id', '=', assignmentId)
+      .where('scope_id', '=', classId)
+      .where('role', '=', 'teacher')
+      .returning(['user_id', 'subject'])
+      .executeTakeFirst();
     if (!g) throw new AppError('NOT_FOUND', { message: '未找到该任课安排' });
-    await recordAudit(tx, ctx, { action: 'org.class.remove_teacher', targetType: 'org_unit', targetId: classId, summary: { teacherId: g.user_id, subject: g.subject } });
+    await recordAudit(tx, ctx, {
+      action: 'org.class.remove_teacher',
+      targetType: 'org_unit',
+      targetId: classId,
+      summary: { teacherId: g.user_id, subject: g.subject },
+    });
   });
   return getClass(ctx, classId);
 }
@@ -149,10 +248,20 @@ export async function setHeadTeacher(ctx: AuthedContext, classId: string, teache
   const school = await schoolOf(ctx.db, c.path);
   const t = await getTeacherOfSchool(ctx.db, teacherId, school.id);
   await withTransaction(ctx.db, async (tx) => {
-    const prev = await tx.deleteFrom('role_grants').where('scope_id', '=', classId).where('role', '=', 'head_teacher').returning('user_id').execute();
+    const prev = await tx
+      .deleteFrom('role_grants')
+      .where('scope_id', '=', classId)
+      .where('role', '=', 'head_teacher')
+      .returning('user_id')
+      .execute();
     await insertGrant(tx, { userId: t.user_id, role: 'head_teacher', scopeId: c.id, scopePath: c.path, grantedBy: ctx.actor.userId });
-    await recordAudit(tx, ctx, { action: 'org.class.set_head_teacher', targetType: 'org_unit', targetId: c.id, scopeId: school.id, summary: { from: prev.map((p) => p.user_id), to: t.user_id, teacher: t.display_name } });
+    await recordAudit(tx, ctx, {
+      action: 'org.class.set_head_teacher',
+      targetType: 'org_unit',
+      targetId: c.id,
+      scopeId: school.id,
+      summary: { from: prev.map((p) => p.user_id), to: t.user_id, teacher: t.display_name },
+    });
   });
   return getClass(ctx, classId);
 }
-

@@ -25,10 +25,20 @@ export const childPath = (parentPath: string | null, id: string): string => `${p
 export function orgUnitValues(u: NewOrgUnit) {
   const id = u.id ?? randomUUID();
   return {
-    id, kind: u.kind, parent_id: u.parent?.id ?? null, path: childPath(u.parent?.path ?? null, id), name: u.name,
-    code: u.code ?? null, is_central: u.isCentral ?? false, central_school_id: u.centralSchoolId ?? null,
-    grade_level: u.gradeLevel ?? null, class_no: u.classNo ?? null, entry_year: u.entryYear ?? null,
-    address: u.address ?? '', created_at: new Date(), updated_at: new Date(),
+    id,
+    kind: u.kind,
+    parent_id: u.parent?.id ?? null,
+    path: childPath(u.parent?.path ?? null, id),
+    name: u.name,
+    code: u.code ?? null,
+    is_central: u.isCentral ?? false,
+    central_school_id: u.centralSchoolId ?? null,
+    grade_level: u.gradeLevel ?? null,
+    class_no: u.classNo ?? null,
+    entry_year: u.entryYear ?? null,
+    address: u.address ?? '',
+    created_at: new Date(),
+    updated_at: new Date(),
   };
 }
 
@@ -55,13 +65,28 @@ export async function findAncestor(db: DbOrTx, path: string, kinds: string[]): P
 
 /** Children of a node (or the roots), each with whether it has children, limited to what the actor may see. */
 export async function listChildren(db: DbOrTx, actor: Actor, parentId: string | null) {
-  let q = db.selectFrom('org_units as o')
+  let q = db
+    .selectFrom('org_units as o')
     .select((eb) => [
-      'o.id', 'o.kind', 'o.name', 'o.code', 'o.parent_id', 'o.is_central', 'o.central_school_id', 'o.grade_level', 'o.path',
-      eb.exists(eb.selectFrom('org_units as c').select('c.id').whereRef('c.parent_id', '=', 'o.id').where('c.archived_at', 'is', null)).as('has_children'),
+      'o.id',
+      'o.kind',
+      'o.name',
+      'o.code',
+      'o.parent_id',
+      'o.is_central',
+      'o.central_school_id',
+      'o.grade_level',
+      'o.path',
+      eb
+        .exists(eb.selectFrom('org_units as c').select('c.id').whereRef('c.parent_id', '=', 'o.id').where('c.archived_at', 'is', null))
+        .as('has_children'),
     ])
     .where('o.archived_at', 'is', null)
-    .orderBy('o.kind').orderBy('o.grade_level').orderBy('o.class_no').orderBy('o.code').orderBy('o.name');
+    .orderBy('o.kind')
+    .orderBy('o.grade_level')
+    .orderBy('o.class_no')
+    .orderBy('o.code')
+    .orderBy('o.name');
   q = parentId ? q.where('o.parent_id', '=', parentId) : q.where('o.parent_id', 'is', null);
   const rows = await q.execute();
   return rows;
@@ -71,19 +96,34 @@ export async function listChildren(db: DbOrTx, actor: Actor, parentId: string | 
 export async function listGrantRoots(db: DbOrTx, actor: Actor) {
   const ids = actor.grants.map((g) => g.scopeId).filter((x): x is string => !!x);
   if (!ids.length) return [];
-  const rows = await db.selectFrom('org_units as o')
+  const rows = await db
+    .selectFrom('org_units as o')
     .select((eb) => [
-      'o.id', 'o.kind', 'o.name', 'o.code', 'o.parent_id', 'o.is_central', 'o.central_school_id', 'o.grade_level', 'o.path',
-      eb.exists(eb.selectFrom('org_units as c').select('c.id').whereRef('c.parent_id', '=', 'o.id').where('c.archived_at', 'is', null)).as('has_children'),
+      'o.id',
+      'o.kind',
+      'o.name',
+      'o.code',
+      'o.parent_id',
+      'o.is_central',
+      'o.central_school_id',
+      'o.grade_level',
+      'o.path',
+      eb
+        .exists(eb.selectFrom('org_units as c').select('c.id').whereRef('c.parent_id', '=', 'o.id').where('c.archived_at', 'is', null))
+        .as('has_children'),
     ])
-    .where('o.id', 'in', ids).where('o.archived_at', 'is', null).execute();
+    .where('o.id', 'in', ids)
+    .where('o.archived_at', 'is', null)
+    .execute();
   // drop a grant root that sits inside another
   return rows.filter((r) => !rows.some((o) => o !== r && r.path.startsWith(o.path)));
 }
 
 export async function listSchools(db: DbOrTx, actor: Actor, q: { regionPath?: string; text?: string; limit: number; offset: number }) {
-  let base = db.selectFrom('org_units as s')
-    .where('s.kind', 'in', ['school', 'teaching_point']).where('s.archived_at', 'is', null)
+  let base = db
+    .selectFrom('org_units as s')
+    .where('s.kind', 'in', ['school', 'teaching_point'])
+    .where('s.archived_at', 'is', null)
     .where(pathInScope(actor, 's.path'));
   if (q.regionPath) base = base.where('s.path', 'like', `${q.regionPath}%`);
   if (q.text) base = base.where((eb) => eb.or([eb('s.name', 'ilike', `%${q.text}%`), eb('s.code', '=', q.text!)]));
@@ -95,33 +135,59 @@ export async function listSchools(db: DbOrTx, actor: Actor, q: { regionPath?: st
 /** Schools (or teaching points) with their district, central school and head counts. */
 export async function getSchoolRows(db: DbOrTx, ids: string[]) {
   if (!ids.length) return [];
-  const rows = await db.selectFrom('org_units as s')
+  const rows = await db
+    .selectFrom('org_units as s')
     .leftJoin('org_units as cs', 'cs.id', 's.central_school_id')
     .select([
-      's.id', 's.kind', 's.name', 's.code', 's.is_central', 's.central_school_id', 's.address', 's.path', 'cs.name as central_school_name',
-      sql<number>`(SELECT count(*) FROM org_units c WHERE c.kind = 'class' AND c.archived_at IS NULL AND c.path LIKE s.path || '%')`.as('class_count'),
+      's.id',
+      's.kind',
+      's.name',
+      's.code',
+      's.is_central',
+      's.central_school_id',
+      's.address',
+      's.path',
+      'cs.name as central_school_name',
+      sql<number>`(SELECT count(*) FROM org_units c WHERE c.kind = 'class' AND c.archived_at IS NULL AND c.path LIKE s.path || '%')`.as(
+        'class_count',
+      ),
       sql<number>`(SELECT count(*) FROM students st WHERE st.school_id = s.id AND st.status = 'enrolled')`.as('student_count'),
       sql<number>`(SELECT count(*) FROM teachers t WHERE t.school_id = s.id)`.as('teacher_count'),
     ])
-    .where('s.id', 'in', ids).execute();
+    .where('s.id', 'in', ids)
+    .execute();
   const ancestorIds = [...new Set(rows.flatMap((r) => pathIds(r.path)))];
-  const districts = await db.selectFrom('org_units').select(['id', 'name', 'path'])
-    .where('kind', '=', 'district').where('id', 'in', ancestorIds).execute();
-  const byId = new Map(rows.map((r) => {
-    const d = districts.find((x) => r.path.startsWith(x.path));
-    return [r.id, { ...r, district_id: d?.id ?? '', district_name: d?.name ?? '' }];
-  }));
+  const districts = await db
+    .selectFrom('org_units')
+    .select(['id', 'name', 'path'])
+    .where('kind', '=', 'district')
+    .where('id', 'in', ancestorIds)
+    .execute();
+  const byId = new Map(
+    rows.map((r) => {
+      const d = districts.find((x) => r.path.startsWith(x.path));
+      return [r.id, { ...r, district_id: d?.id ?? '', district_name: d?.name ?? '' }];
+    }),
+  );
   return ids.map((id) => byId.get(id)!).filter(Boolean);
 }
 
 export async function listClassRows(db: DbOrTx, where: { schoolPath?: string; classIds?: string[] }) {
-  let q = db.selectFrom('org_units as c')
+  let q = db
+    .selectFrom('org_units as c')
     .innerJoin('org_units as g', 'g.id', 'c.parent_id')
     .select([
-      'c.id', 'c.name', 'c.grade_level', 'c.class_no', 'c.entry_year', 'c.path', 'g.parent_id as unit_id',
+      'c.id',
+      'c.name',
+      'c.grade_level',
+      'c.class_no',
+      'c.entry_year',
+      'c.path',
+      'g.parent_id as unit_id',
       sql<number>`(SELECT count(*) FROM students st WHERE st.class_id = c.id AND st.status = 'enrolled')`.as('student_count'),
     ])
-    .where('c.kind', '=', 'class').where('c.archived_at', 'is', null);
+    .where('c.kind', '=', 'class')
+    .where('c.archived_at', 'is', null);
   if (where.schoolPath) q = q.where('c.path', 'like', `${where.schoolPath}%`);
   if (where.classIds) q = where.classIds.length ? q.where('c.id', 'in', where.classIds) : q.where(sql<boolean>`false`);
   return q.orderBy('c.grade_level').orderBy('c.class_no').execute();
@@ -130,12 +196,23 @@ export async function listClassRows(db: DbOrTx, where: { schoolPath?: string; cl
 /** Teachers of classes (subject assignments and head teachers), from the role grants. */
 export async function listClassStaff(db: DbOrTx, classIds: string[]) {
   if (!classIds.length) return [];
-  return db.selectFrom('role_grants as g').innerJoin('users as u', 'u.id', 'g.user_id')
+  return db
+    .selectFrom('role_grants as g')
+    .innerJoin('users as u', 'u.id', 'g.user_id')
     .select(['g.id', 'g.role', 'g.scope_id', 'g.subject', 'u.id as user_id', 'u.display_name'])
-    .where('g.scope_id', 'in', classIds).where('g.role', 'in', ['teacher', 'head_teacher'])
-    .orderBy('g.created_at').execute();
+    .where('g.scope_id', 'in', classIds)
+    .where('g.role', 'in', ['teacher', 'head_teacher'])
+    .orderBy('g.created_at')
+    .execute();
 }
 
 export const findGrade = (db: DbOrTx, unitId: string, gradeLevel: number, entryYear: number) =>
-  db.selectFrom('org_units').selectAll().where('parent_id', '=', unitId).where('kind', '=', 'grade')
-    .where('grade_level', '=', gradeLevel).where('entry_year', '=', entryYear).where('archived_at', 'is', null).executeTakeFirst();
+  db
+    .selectFrom('org_units')
+    .selectAll()
+    .where('parent_id', '=', unitId)
+    .where('kind', '=', 'grade')
+    .where('grade_level', '=', gradeLevel)
+    .where('entry_year', '=', entryYear)
+    .where('archived_at', 'is', null)
+    .executeTakeFirst();

@@ -2,8 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 
 let t: TestApp;
-beforeAll(async () => { t = await createTestApp(); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 const u = () => t.world.units;
 const people = () => t.world.users;
@@ -54,7 +58,9 @@ describe('schools', () => {
     const roots = (await a.get('/api/org/units')).body;
     expect(roots.map((r: { name: string }) => r.name)).toEqual(['市南区实验小学']);
     const children = (await a.get(`/api/org/units?parentId=${u().schoolA}`)).body;
-    expect(children.map((c: { kind: string }) => c.kind).sort()).toEqual(['campus', 'teaching_point', 'teaching_point'].slice(0, children.length).sort());
+    expect(children.map((c: { kind: string }) => c.kind).sort()).toEqual(
+      ['campus', 'teaching_point', 'teaching_point'].slice(0, children.length).sort(),
+    );
     expect((await a.get(`/api/org/units?parentId=${u().schoolB}`)).status).toBe(404);
   });
 });
@@ -88,7 +94,10 @@ describe('classes', () => {
     expect(bad.status).toBe(400);
     const ok = await a.post(`/api/classes/${u().classA2}/teachers`, { teacherId: people().teacherA1, subject: '数学' });
     expect(ok.status).toBe(200);
-    expect(ok.body.teachers.map((x: { subject: string; teacher: { name: string } }) => `${x.subject}:${x.teacher.name}`).sort()).toEqual(['数学:王老师', '语文:李老师']);
+    expect(ok.body.teachers.map((x: { subject: string; teacher: { name: string } }) => `${x.subject}:${x.teacher.name}`).sort()).toEqual([
+      '数学:王老师',
+      '语文:李老师',
+    ]);
     const head = await a.put(`/api/classes/${u().classA2}/head-teacher`, { teacherId: people().teacherA2 });
     expect(head.body.headTeacher).toEqual({ id: people().teacherA2, name: '李老师' });
     // the teacher now reaches the class
@@ -113,15 +122,39 @@ describe('classes', () => {
 describe('students and guardians', () => {
   it('enrols a pupil with a valid 身份证号 and refuses a bad checksum', async () => {
     const a = await t.as('a_admin');
-    const bad = await a.post(`/api/schools/${u().schoolA}/students`, { name: '林小雨', gender: 'female', studentNo: 'A0100', idCard: '370202201801010012', classId: u().classA1 });
+    const bad = await a.post(`/api/schools/${u().schoolA}/students`, {
+      name: '林小雨',
+      gender: 'female',
+      studentNo: 'A0100',
+      idCard: '370202201801010012',
+      classId: u().classA1,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/校验位/);
-    const ok = await a.post(`/api/schools/${u().schoolA}/students`, { name: '林小雨', gender: 'female', studentNo: 'A0100', idCard: '370202201801010021', classId: u().classA1 });
+    const ok = await a.post(`/api/schools/${u().schoolA}/students`, {
+      name: '林小雨',
+      gender: 'female',
+      studentNo: 'A0100',
+      idCard: '370202201801010021',
+      classId: u().classA1,
+    });
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ name: '林小雨', className: '三年级(1)班', birthDate: '2018-01-01', idCard: '370202201801010021' });
-    const dup = await a.post(`/api/schools/${u().schoolA}/students`, { name: '林小雨二', gender: 'female', studentNo: 'A0100', idCard: '370202201801010048', classId: u().classA1 });
+    const dup = await a.post(`/api/schools/${u().schoolA}/students`, {
+      name: '林小雨二',
+      gender: 'female',
+      studentNo: 'A0100',
+      idCard: '370202201801010048',
+      classId: u().classA1,
+    });
     expect(dup.body.error.code).toBe('DUPLICATE_STUDENT_NO');
-    const wrongSchool = await a.post(`/api/schools/${u().schoolA}/students`, { name: '林小风', gender: 'male', studentNo: 'A0101', idCard: '370202201801010048', classId: u().classB1 });
+    const wrongSchool = await a.post(`/api/schools/${u().schoolA}/students`, {
+      name: '林小风',
+      gender: 'male',
+      studentNo: 'A0101',
+      idCard: '370202201801010048',
+      classId: u().classB1,
+    });
     expect(wrongSchool.status).toBe(400);
   });
 
@@ -146,8 +179,12 @@ describe('students and guardians', () => {
     const ok = await a.post(`/api/students/${people().studentA1b}/move`, { classId: u().classA2, reason: '家长申请' });
     expect(ok.status).toBe(200);
     expect(ok.body.className).toBe('三年级(2)班');
-    expect(ok.body.classHistory.map((h: { className: string; to: string | null; reason: string }) => [h.className, h.to === null, h.reason]))
-      .toEqual([['三年级(1)班', false, '入学'], ['三年级(2)班', true, '家长申请']]);
+    expect(
+      ok.body.classHistory.map((h: { className: string; to: string | null; reason: string }) => [h.className, h.to === null, h.reason]),
+    ).toEqual([
+      ['三年级(1)班', false, '入学'],
+      ['三年级(2)班', true, '家长申请'],
+    ]);
     // the pupil's own scope follows the move
     const pupil = await t.as('student_a1b');
     expect((await pupil.get('/api/me/home')).body.classes.map((c: { name: string }) => c.name)).toEqual(['三年级(2)班']);
@@ -157,7 +194,11 @@ describe('students and guardians', () => {
     const a = await t.as('a_admin');
     const bad = await a.post(`/api/students/${people().studentA1b}/guardians`, { name: '陈妈妈', phone: '12345', relation: 'mother' });
     expect(bad.status).toBe(400);
-    const ok = await a.post(`/api/students/${people().studentA1b}/guardians`, { name: '张爸爸', phone: '138-0000-0001', relation: 'father' });
+    const ok = await a.post(`/api/students/${people().studentA1b}/guardians`, {
+      name: '张爸爸',
+      phone: '138-0000-0001',
+      relation: 'father',
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.guardians.map((g: { name: string }) => g.name)).toContain('张爸爸');
     expect(ok.body.guardians.find((g: { name: string }) => g.name === '张爸爸').phone).toBe('13800000001');
@@ -185,7 +226,13 @@ describe('students and guardians', () => {
     const bad = await a.post(`/api/schools/${u().schoolA}/teachers`, { name: '周', gender: 'x', staffNo: '!', phone: '1', subjects: [] });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.issues.length).toBeGreaterThanOrEqual(4);
-    const ok = await a.post(`/api/schools/${u().schoolA}/teachers`, { name: '周老师', gender: 'female', staffNo: 'T9001', phone: '13912345678', subjects: ['英语'] });
+    const ok = await a.post(`/api/schools/${u().schoolA}/teachers`, {
+      name: '周老师',
+      gender: 'female',
+      staffNo: 'T9001',
+      phone: '13912345678',
+      subjects: ['英语'],
+    });
     expect(ok.status).toBe(201);
     expect(ok.body.phone).toBe('13912345678');
     const list = await a.get(`/api/schools/${u().schoolA}/teachers?q=周老师`);
@@ -195,8 +242,14 @@ describe('students and guardians', () => {
   });
 
   it('every change above is in the audit log with actor and target', async () => {
-    const rows = await t.ctx.db.selectFrom('audit_log').select(['action', 'actor_name', 'target_id']).where('action', 'like', 'roster.%').execute();
-    expect(rows.map((r) => r.action)).toEqual(expect.arrayContaining(['roster.student.create', 'roster.student.move', 'roster.guardian.link', 'roster.teacher.create']));
+    const rows = await t.ctx.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_name', 'target_id'])
+      .where('action', 'like', 'roster.%')
+      .execute();
+    expect(rows.map((r) => r.action)).toEqual(
+      expect.arrayContaining(['roster.student.create', 'roster.student.move', 'roster.guardian.link', 'roster.teacher.create']),
+    );
     expect(rows.every((r) => r.actor_name === 'a_admin' && r.target_id)).toBe(true);
   });
 });

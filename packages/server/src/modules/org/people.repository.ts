@@ -45,7 +45,11 @@ export const findUsersByPhone = (db: DbOrTx, cipher: FieldCipher, phone: string)
   db.selectFrom('users').select(['id', 'display_name', 'username']).where('phone_bidx', '=', cipher.blindIndex(phone)).execute();
 
 export async function usernameTaken(db: DbOrTx, username: string): Promise<boolean> {
-  const r = await db.selectFrom('users').select('id').where(sql`lower(username)`, '=', username.toLowerCase()).executeTakeFirst();
+  const r = await db
+    .selectFrom('users')
+    .select('id')
+    .where(sql`lower(username)`, '=', username.toLowerCase())
+    .executeTakeFirst();
   return !!r;
 }
 
@@ -57,39 +61,86 @@ export async function freeUsername(db: DbOrTx, preferred: string, qualifier: str
   for (let i = 2; ; i++) if (!(await usernameTaken(db, `${qualified}_${i}`))) return `${qualified}_${i}`;
 }
 
-export async function insertGrant(db: DbOrTx, g: { userId: string; role: string; scopeId: string | null; scopePath: string | null; subject?: string | null; grantedBy?: string | null }) {
-  return db.insertInto('role_grants').values({
-    id: randomUUID(), user_id: g.userId, role: g.role, scope_id: g.scopeId, scope_path: g.scopePath,
-    subject: g.subject ?? null, granted_by: g.grantedBy ?? null, created_at: new Date(),
-  }).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
+export async function insertGrant(
+  db: DbOrTx,
+  g: { userId: string; role: string; scopeId: string | null; scopePath: string | null; subject?: string | null; grantedBy?: string | null },
+) {
+  return db
+    .insertInto('role_grants')
+    .values({
+      id: randomUUID(),
+      user_id: g.userId,
+      role: g.role,
+      scope_id: g.scopeId,
+      scope_path: g.scopePath,
+      subject: g.subject ?? null,
+      granted_by: g.grantedBy ?? null,
+      created_at: new Date(),
+    })
+    .onConflict((oc) => oc.doNothing())
+    .returning('id')
+    .executeTakeFirst();
 }
 
 export function studentSelect(db: DbOrTx) {
-  return db.selectFrom('students as st')
+  return db
+    .selectFrom('students as st')
     .innerJoin('users as u', 'u.id', 'st.user_id')
     .leftJoin('org_units as c', 'c.id', 'st.class_id')
-    .select(['u.id', 'u.display_name', 'u.gender', 'u.username', 'u.id_card_enc', 'st.student_no', 'st.birth_date', 'st.status', 'st.school_id', 'st.class_id', 'c.name as class_name', 'c.grade_level', 'c.class_no']);
+    .select([
+      'u.id',
+      'u.display_name',
+      'u.gender',
+      'u.username',
+      'u.id_card_enc',
+      'st.student_no',
+      'st.birth_date',
+      'st.status',
+      'st.school_id',
+      'st.class_id',
+      'c.name as class_name',
+      'c.grade_level',
+      'c.class_no',
+    ]);
 }
 export type StudentRow = Awaited<ReturnType<ReturnType<typeof studentSelect>['executeTakeFirstOrThrow']>>;
 
 export function teacherSelect(db: DbOrTx) {
-  return db.selectFrom('teachers as t').innerJoin('users as u', 'u.id', 't.user_id')
+  return db
+    .selectFrom('teachers as t')
+    .innerJoin('users as u', 'u.id', 't.user_id')
     .select(['u.id', 'u.display_name', 'u.gender', 'u.username', 'u.phone_enc', 't.staff_no', 't.subjects', 't.school_id']);
 }
 export type TeacherRow = Awaited<ReturnType<ReturnType<typeof teacherSelect>['executeTakeFirstOrThrow']>>;
 
 export const listGuardians = (db: DbOrTx, studentId: string) =>
-  db.selectFrom('guardianships as g').innerJoin('users as u', 'u.id', 'g.parent_id')
+  db
+    .selectFrom('guardianships as g')
+    .innerJoin('users as u', 'u.id', 'g.parent_id')
     .select(['u.id', 'u.display_name', 'u.phone_enc', 'g.relation', 'g.is_primary'])
-    .where('g.student_id', '=', studentId).orderBy('g.is_primary', 'desc').orderBy('g.created_at').execute();
+    .where('g.student_id', '=', studentId)
+    .orderBy('g.is_primary', 'desc')
+    .orderBy('g.created_at')
+    .execute();
 
 export const listClassHistory = (db: DbOrTx, studentId: string) =>
-  db.selectFrom('student_class_history as h').innerJoin('org_units as c', 'c.id', 'h.class_id')
+  db
+    .selectFrom('student_class_history as h')
+    .innerJoin('org_units as c', 'c.id', 'h.class_id')
     .select(['h.class_id', 'c.name as class_name', 'h.started_at', 'h.ended_at', 'h.reason'])
-    .where('h.student_id', '=', studentId).orderBy('h.started_at').execute();
+    .where('h.student_id', '=', studentId)
+    .orderBy('h.started_at')
+    .execute();
 
 export async function startClassHistory(db: DbOrTx, studentId: string, classId: string, reason: string) {
-  await db.updateTable('student_class_history').set({ ended_at: new Date() })
-    .where('student_id', '=', studentId).where('ended_at', 'is', null).execute();
-  await db.insertInto('student_class_history').values({ id: randomUUID(), student_id: studentId, class_id: classId, started_at: new Date(), reason }).execute();
+  await db
+    .updateTable('student_class_history')
+    .set({ ended_at: new Date() })
+    .where('student_id', '=', studentId)
+    .where('ended_at', 'is', null)
+    .execute();
+  await db
+    .insertInto('student_class_history')
+    .values({ id: randomUUID(), student_id: studentId, class_id: classId, started_at: new Date(), reason })
+    .execute();
 }

@@ -2,8 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 
 let t: TestApp;
-beforeAll(async () => { t = await createTestApp(); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 describe('system', () => {
   it('health reports the database kind and migration without a session', async () => {
@@ -30,8 +34,12 @@ describe('system', () => {
   });
 
   it('a malformed JSON body is a 400 in the one error shape, and unknown errors do not leak', async () => {
-    const raw = await fetch(`${t.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":' });
-    const body = await raw.json();
+    const raw = await fetch(`${t.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"username":',
+    });
+    const body = (await raw.json()) as { error: { code: string; message: string } };
     expect(raw.status).toBe(400);
     expect(body.error.code).toBe('BAD_REQUEST');
     expect(body.error.message).toMatch(/JSON/);

@@ -287,7 +287,8 @@ export const enUS: Record<MessageKey, string> = {
   grant_role_placeholder: 'Choose a role',
   grant_scope: 'Scope',
   grant_scope_placeholder: 'Choose an organisation unit',
-  grant_scope_hint: 'Teachers, head teachers and students: a class; school administrators: a school; bureau administrators: a district or city',
+  grant_scope_hint:
+    'Teachers, head teachers and students: a class; school administrators: a school; bureau administrators: a district or city',
   grant_scope_empty: 'No organisation units to choose from',
   grant_add: 'Grant',
   grant_created: 'Granted “{role}” ({scope})',

@@ -1,4 +1,12 @@
-import { GENDER_NAMES, GRADE_NAMES, GUARDIAN_RELATION_NAMES, ORG_KIND_NAMES, ROLE_NAMES, ROSTER_KIND_NAMES, STUDENT_STATUS_NAMES } from '@qiming/shared';
+import {
+  GENDER_NAMES,
+  GRADE_NAMES,
+  GUARDIAN_RELATION_NAMES,
+  ORG_KIND_NAMES,
+  ROLE_NAMES,
+  ROSTER_KIND_NAMES,
+  STUDENT_STATUS_NAMES,
+} from '@qiming/shared';
 
 /** The Chinese catalogue: the default language, and the list of every key (en-US must match it). */
 export const zhCN = {

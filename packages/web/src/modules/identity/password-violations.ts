@@ -24,7 +24,11 @@ export type PasswordCheck = { key: 'length' | 'mix' | 'username'; ok: boolean };
  * Which of the password hints a new password already meets, so the list can tick as the user
  * types. Advisory only: the server checks the policy in force (its minimum length may be longer).
  */
-export function checkPasswordHints(password: string, username: string, minLength: number = SECURITY_DEFAULTS.passwordMinLength): PasswordCheck[] {
+export function checkPasswordHints(
+  password: string,
+  username: string,
+  minLength: number = SECURITY_DEFAULTS.passwordMinLength,
+): PasswordCheck[] {
   const broken = new Set(checkPassword(password, { username, minLength }));
   return [
     { key: 'length', ok: !broken.has('too_short') },

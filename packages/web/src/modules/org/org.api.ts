@@ -1,5 +1,13 @@
 import type {
-  GuardianRelation, TClass, TCreateClassRequest, TCreateStudentRequest, TOrgUnit, TSchool, TStudent, TStudentDetail, TTeacher,
+  GuardianRelation,
+  TClass,
+  TCreateClassRequest,
+  TCreateStudentRequest,
+  TOrgUnit,
+  TSchool,
+  TStudent,
+  TStudentDetail,
+  TTeacher,
 } from '@qiming/shared';
 import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, type Paged } from '../../lib/api.ts';
@@ -18,11 +26,17 @@ export const orgKeys = {
 
 export type SchoolListParams = { q?: string; regionId?: string; page: number; pageSize: number };
 export type RosterParams = { q?: string; classId?: string; page: number; pageSize: number };
-export type TCreateTeacherInput = { name: string; gender: 'male' | 'female'; staffNo: string; phone: string; subjects: string[]; idCard?: string };
+export type TCreateTeacherInput = {
+  name: string;
+  gender: 'male' | 'female';
+  staffNo: string;
+  phone: string;
+  subjects: string[];
+  idCard?: string;
+};
 export type TAddGuardianInput = { name: string; phone: string; relation: GuardianRelation; isPrimary: boolean };
 
-export const fetchUnits = (parentId: string | null) =>
-  api.get<TOrgUnit[]>('/api/org/units', parentId ? { parentId } : undefined);
+export const fetchUnits = (parentId: string | null) => api.get<TOrgUnit[]>('/api/org/units', parentId ? { parentId } : undefined);
 
 /** Children of a node of the organisation tree (the roots the user may see when parentId is null). */
 export const useOrgUnits = (parentId: string | null, enabled = true) =>
@@ -40,8 +54,7 @@ export const useSchools = (params: SchoolListParams, enabled = true) =>
     enabled,
   });
 
-export const useSchool = (id: string) =>
-  useQuery({ queryKey: orgKeys.school(id), queryFn: () => api.get<TSchool>(`/api/schools/${id}`) });
+export const useSchool = (id: string) => useQuery({ queryKey: orgKeys.school(id), queryFn: () => api.get<TSchool>(`/api/schools/${id}`) });
 
 export const useSchoolClasses = (schoolId: string | undefined) =>
   useQuery({
@@ -60,13 +73,13 @@ export const useSchoolStudents = (schoolId: string, params: RosterParams) =>
 export const useSchoolTeachers = (schoolId: string | undefined, params: RosterParams) =>
   useQuery({
     queryKey: orgKeys.schoolTeachers(schoolId ?? '', params),
-    queryFn: () => api.get<Paged<TTeacher>>(`/api/schools/${schoolId}/teachers`, { q: params.q, page: params.page, pageSize: params.pageSize }),
+    queryFn: () =>
+      api.get<Paged<TTeacher>>(`/api/schools/${schoolId}/teachers`, { q: params.q, page: params.page, pageSize: params.pageSize }),
     placeholderData: keepPreviousData,
     enabled: !!schoolId,
   });
 
-export const useClass = (id: string) =>
-  useQuery({ queryKey: orgKeys.klass(id), queryFn: () => api.get<TClass>(`/api/classes/${id}`) });
+export const useClass = (id: string) => useQuery({ queryKey: orgKeys.klass(id), queryFn: () => api.get<TClass>(`/api/classes/${id}`) });
 
 export const useClassStudents = (id: string, enabled = true) =>
   useQuery({ queryKey: orgKeys.classStudents(id), queryFn: () => api.get<TStudent[]>(`/api/classes/${id}/students`), enabled });
@@ -143,6 +156,8 @@ function useStudentMutation<V>(studentId: string, send: (v: V) => Promise<TStude
 }
 
 export const useMoveStudent = (studentId: string) =>
-  useStudentMutation(studentId, (body: { classId: string; reason: string }) => api.post<TStudentDetail>(`/api/students/${studentId}/move`, body));
+  useStudentMutation(studentId, (body: { classId: string; reason: string }) =>
+    api.post<TStudentDetail>(`/api/students/${studentId}/move`, body),
+  );
 export const useAddGuardian = (studentId: string) =>
   useStudentMutation(studentId, (body: TAddGuardianInput) => api.post<TStudentDetail>(`/api/students/${studentId}/guardians`, body));

@@ -36,7 +36,8 @@ export const useImportJob = (id: string | null) =>
 export function useCommitImport(schoolId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, mode }: { id: string; mode: 'all' | 'valid_only' }) => api.post<TImportJobView>(`/api/roster/imports/${id}/commit`, { mode }),
+    mutationFn: ({ id, mode }: { id: string; mode: 'all' | 'valid_only' }) =>
+      api.post<TImportJobView>(`/api/roster/imports/${id}/commit`, { mode }),
     onSuccess: (job) => {
       client.setQueryData(importKey(job.id), job);
       void client.invalidateQueries({ queryKey: ['schools', schoolId] });

@@ -10,8 +10,15 @@ const studentByKey = new Map(region.students.map((s) => [s.key, s]));
 const { bureau, researchers, schoolAdmins, security } = region.admins;
 /** Every account the seed creates (a parent who is a teacher signs in as the teacher). */
 const accounts: DemoPerson[] = [
-  ...bureau, ...researchers, ...schoolAdmins, security.sys, security.sec, security.audit,
-  ...region.teachers, ...region.students, ...region.parents.filter((p) => !p.teacherKey),
+  ...bureau,
+  ...researchers,
+  ...schoolAdmins,
+  security.sys,
+  security.sec,
+  security.audit,
+  ...region.teachers,
+  ...region.students,
+  ...region.parents.filter((p) => !p.teacherKey),
 ];
 const isUrban = (districtCode: string) => districtCode === '370202' || districtCode === '370212';
 const duplicates = (values: string[]) => {
@@ -34,7 +41,9 @@ describe('generateDemoRegion', () => {
     expect(region.province).toEqual({ code: '37', name: '山东省' });
     expect(region.city).toEqual({ code: '3702', name: '青岛市' });
     expect(region.districts).toEqual([
-      { code: '370202', name: '市南区' }, { code: '370212', name: '崂山区' }, { code: '370283', name: '平度市' },
+      { code: '370202', name: '市南区' },
+      { code: '370212', name: '崂山区' },
+      { code: '370283', name: '平度市' },
     ]);
   });
 
@@ -50,7 +59,10 @@ describe('generateDemoRegion', () => {
     expect(region.students.length).toBeLessThanOrEqual(2700);
     expect(region.parents.length).toBeGreaterThan(region.students.length);
     expect(bureau.map((b) => [b.username, b.level, b.regionCode])).toEqual([
-      ['city_admin', 'city', '3702'], ['shinan_admin', 'district', '370202'], ['laoshan_admin', 'district', '370212'], ['pingdu_admin', 'district', '370283'],
+      ['city_admin', 'city', '3702'],
+      ['shinan_admin', 'district', '370202'],
+      ['laoshan_admin', 'district', '370212'],
+      ['pingdu_admin', 'district', '370283'],
     ]);
     expect(researchers.map((r) => r.username)).toEqual(['city_researcher', 'shinan_researcher', 'laoshan_researcher', 'pingdu_researcher']);
     expect(schoolAdmins.map((a) => a.schoolKey).sort()).toEqual(region.schools.map((s) => s.key).sort());
@@ -70,7 +82,10 @@ describe('generateDemoRegion', () => {
   });
 
   it('gives schools and teaching points unique 10-digit codes from their district', () => {
-    const units = region.schools.flatMap((s) => [{ code: s.code, district: s.districtCode }, ...s.teachingPoints.map((tp) => ({ code: tp.code, district: s.districtCode }))]);
+    const units = region.schools.flatMap((s) => [
+      { code: s.code, district: s.districtCode },
+      ...s.teachingPoints.map((tp) => ({ code: tp.code, district: s.districtCode })),
+    ]);
     for (const u of units) expect(u.code).toMatch(new RegExp(`^21${u.district}\\d{2}$`));
     expect(duplicates(units.map((u) => u.code))).toEqual([]);
     expect(duplicates(region.schools.map((s) => s.key))).toEqual([]);
@@ -145,7 +160,10 @@ describe('generateDemoRegion', () => {
       expect(id.gender).toBe(s.gender);
       expect(id.regionCode).toBe(schoolByKey.get(cls.schoolKey)!.districtCode);
       // turned six by 31 August of the year they started school
-      expect(s.birthDate >= `${cls.entryYear - 7}-09-01` && s.birthDate <= `${cls.entryYear - 6}-08-31`, `${s.birthDate} in grade ${cls.gradeLevel}`).toBe(true);
+      expect(
+        s.birthDate >= `${cls.entryYear - 7}-09-01` && s.birthDate <= `${cls.entryYear - 6}-08-31`,
+        `${s.birthDate} in grade ${cls.gradeLevel}`,
+      ).toBe(true);
     }
   });
 
@@ -169,7 +187,12 @@ describe('generateDemoRegion', () => {
       expect(subjects.length).toBeGreaterThan(3);
       const heads = headOf.get(c.key) ?? [];
       expect(heads).toHaveLength(1);
-      expect(assigned.filter((a) => a.teacherKey === heads[0]).map((a) => a.subject).some((s) => s === '语文' || s === '数学')).toBe(true);
+      expect(
+        assigned
+          .filter((a) => a.teacherKey === heads[0])
+          .map((a) => a.subject)
+          .some((s) => s === '语文' || s === '数学'),
+      ).toBe(true);
     }
     expect(duplicates(region.headTeachers.map((h) => h.teacherKey))).toEqual([]);
   });
@@ -182,7 +205,9 @@ describe('generateDemoRegion', () => {
       expect(classByKey.get(a.classKey)!.schoolKey).toBe(t.schoolKey);
     }
     const used = new Set(region.teachingAssignments.map((a) => a.subject));
-    expect([...used].sort()).toEqual(['语文', '数学', '英语', '道德与法治', '科学', '音乐', '美术', '体育与健康', '信息科技', '劳动', '综合实践'].sort());
+    expect([...used].sort()).toEqual(
+      ['语文', '数学', '英语', '道德与法治', '科学', '音乐', '美术', '体育与健康', '信息科技', '劳动', '综合实践'].sort(),
+    );
     // teaching points get some lessons from the central school's teachers (专递课堂)
     const tpKeys = new Set(region.schools.flatMap((s) => s.teachingPoints.map((tp) => tp.key)));
     expect(region.teachingAssignments.some((a) => tpKeys.has(classByKey.get(a.classKey)!.unitKey) && a.subject === '音乐')).toBe(true);
@@ -218,8 +243,13 @@ describe('generateDemoRegion', () => {
     expect(teacherParents.length).toBeGreaterThanOrEqual(1);
     for (const p of teacherParents) {
       const t = teacherByKey.get(p.teacherKey!)!;
-      expect({ username: p.username, name: p.name, gender: p.gender, idCard: p.idCard, phone: p.phone })
-        .toEqual({ username: t.username, name: t.name, gender: t.gender, idCard: t.idCard, phone: t.phone });
+      expect({ username: p.username, name: p.name, gender: p.gender, idCard: p.idCard, phone: p.phone }).toEqual({
+        username: t.username,
+        name: t.name,
+        gender: t.gender,
+        idCard: t.idCard,
+        phone: t.phone,
+      });
       const teacherBorn = validateIdCard(t.idCard);
       const childBorn = studentByKey.get(p.childKeys[0])!.birthDate;
       expect(teacherBorn.ok && Number(childBorn.slice(0, 4)) - Number(teacherBorn.birthDate.slice(0, 4))).toBeGreaterThanOrEqual(20);

@@ -9,12 +9,24 @@ import { idCardCheckDigit } from '../../../../../shared/src/id-card.ts';
 
 export type DemoPerson = { key: string; username: string; name: string; gender: 'male' | 'female'; idCard: string; phone: string };
 export type DemoSchool = {
-  key: string; districtCode: string; code: string; name: string; shortName: string; isCentral: boolean; address: string;
+  key: string;
+  districtCode: string;
+  code: string;
+  name: string;
+  shortName: string;
+  isCentral: boolean;
+  address: string;
   campuses: { key: string; name: string }[];
   teachingPoints: { key: string; name: string; code: string; address: string }[];
 };
 export type DemoClass = {
-  key: string; schoolKey: string; unitKey: string; gradeLevel: GradeLevel; classNo: number; name: string; entryYear: number;
+  key: string;
+  schoolKey: string;
+  unitKey: string;
+  gradeLevel: GradeLevel;
+  classNo: number;
+  name: string;
+  entryYear: number;
 };
 export type DemoTeacher = DemoPerson & { schoolKey: string; staffNo: string; subjects: string[] };
 export type DemoStudent = DemoPerson & { classKey: string; studentNo: string; birthDate: string };
@@ -77,7 +89,8 @@ function createRng(seed: number): Rng {
   };
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   return {
-    next, int,
+    next,
+    int,
     chance: (p) => next() < p,
     pick: (items) => items[Math.floor(next() * items.length)],
     weighted: (items) => {
@@ -101,10 +114,46 @@ function createRng(seed: number): Rng {
 // given names by the decade people were born in.
 
 const SURNAMES: [string, number][] = [
-  ['王', 90], ['张', 80], ['李', 78], ['刘', 70], ['孙', 45], ['杨', 38], ['赵', 38], ['于', 36], ['徐', 30], ['高', 30],
-  ['陈', 28], ['姜', 24], ['周', 20], ['吴', 18], ['马', 18], ['朱', 17], ['郭', 17], ['宋', 16], ['林', 15], ['崔', 14],
-  ['韩', 14], ['董', 14], ['胡', 12], ['曲', 11], ['吕', 10], ['薛', 9], ['冯', 9], ['丁', 9], ['曹', 9], ['范', 8],
-  ['袁', 7], ['邢', 7], ['隋', 6], ['纪', 6], ['毛', 5], ['栾', 4], ['宫', 4], ['修', 3], ['臧', 3], ['綦', 2],
+  ['王', 90],
+  ['张', 80],
+  ['李', 78],
+  ['刘', 70],
+  ['孙', 45],
+  ['杨', 38],
+  ['赵', 38],
+  ['于', 36],
+  ['徐', 30],
+  ['高', 30],
+  ['陈', 28],
+  ['姜', 24],
+  ['周', 20],
+  ['吴', 18],
+  ['马', 18],
+  ['朱', 17],
+  ['郭', 17],
+  ['宋', 16],
+  ['林', 15],
+  ['崔', 14],
+  ['韩', 14],
+  ['董', 14],
+  ['胡', 12],
+  ['曲', 11],
+  ['吕', 10],
+  ['薛', 9],
+  ['冯', 9],
+  ['丁', 9],
+  ['曹', 9],
+  ['范', 8],
+  ['袁', 7],
+  ['邢', 7],
+  ['隋', 6],
+  ['纪', 6],
+  ['毛', 5],
+  ['栾', 4],
+  ['宫', 4],
+  ['修', 3],
+  ['臧', 3],
+  ['綦', 2],
 ];
 
 const GIVEN_NAMES: { until: number; male: string[]; female: string[] }[] = [
@@ -130,8 +179,13 @@ const GIVEN_NAMES: { until: number; male: string[]; female: string[] }[] = [
   },
   {
     until: 9999,
-    male: '浩宇 宇轩 子墨 梓睿 沐宸 一鸣 俊熙 梓轩 奕辰 皓轩 博文 子豪 铭泽 睿泽 嘉懿 锦程 思远 承泽 天佑 瑞霖 子骞 明轩 昊然 翊辰 俊宇 晨阳 书恒 煜祺 梓豪 宸睿'.split(' '),
-    female: '梓涵 一诺 欣怡 梓萱 语桐 诗涵 雨萱 可馨 若汐 依诺 思彤 紫涵 佳怡 沐瑶 芷若 安琪 梦琪 语汐 欣妍 子涵 悦彤 梓琪 雨桐 嘉怡 诗雨 心悦 婉清 若曦 钰彤 芊羽'.split(' '),
+    male: '浩宇 宇轩 子墨 梓睿 沐宸 一鸣 俊熙 梓轩 奕辰 皓轩 博文 子豪 铭泽 睿泽 嘉懿 锦程 思远 承泽 天佑 瑞霖 子骞 明轩 昊然 翊辰 俊宇 晨阳 书恒 煜祺 梓豪 宸睿'.split(
+      ' ',
+    ),
+    female:
+      '梓涵 一诺 欣怡 梓萱 语桐 诗涵 雨萱 可馨 若汐 依诺 思彤 紫涵 佳怡 沐瑶 芷若 安琪 梦琪 语汐 欣妍 子涵 悦彤 梓琪 雨桐 嘉怡 诗雨 心悦 婉清 若曦 钰彤 芊羽'.split(
+        ' ',
+      ),
   },
 ];
 
@@ -141,7 +195,13 @@ const GIVEN_NAMES: { until: number; male: string[]; female: string[] }[] = [
 type Kind = 'urban' | 'central' | 'village';
 type UnitSpec = { key: string; name: string; grades: GradeLevel[] };
 type SchoolSpec = {
-  slug: string; no: number; district: string; name: string; shortName: string; address: string; kind: Kind;
+  slug: string;
+  no: number;
+  district: string;
+  name: string;
+  shortName: string;
+  address: string;
+  kind: Kind;
   campuses: UnitSpec[];
   teachingPoints: (UnitSpec & { no: number; address: string })[];
 };
@@ -150,47 +210,157 @@ const ALL_GRADES: GradeLevel[] = [1, 2, 3, 4, 5, 6];
 const main = (slug: string, grades = ALL_GRADES): UnitSpec => ({ key: `${slug}:main`, name: '本部', grades });
 
 const SCHOOLS: SchoolSpec[] = [
-  { slug: 'sn_shiyan', no: 11, district: SHINAN.code, name: '青岛市市南区实验小学', shortName: '市南实验小学', address: '青岛市市南区江苏路 21 号', kind: 'urban', campuses: [main('sn_shiyan')], teachingPoints: [] },
-  { slug: 'sn_haibin', no: 12, district: SHINAN.code, name: '青岛市市南区海滨小学', shortName: '海滨小学', address: '青岛市市南区太平路 36 号', kind: 'urban', campuses: [main('sn_haibin')], teachingPoints: [] },
-  { slug: 'sn_zhanshan', no: 13, district: SHINAN.code, name: '青岛市市南区湛山小学', shortName: '湛山小学', address: '青岛市市南区湛山大路 8 号', kind: 'urban', campuses: [main('sn_zhanshan')], teachingPoints: [] },
   {
-    slug: 'ls_jinjialing', no: 14, district: LAOSHAN.code, name: '青岛市崂山区金家岭小学', shortName: '金家岭小学', address: '青岛市崂山区银川东路 15 号', kind: 'urban',
+    slug: 'sn_shiyan',
+    no: 11,
+    district: SHINAN.code,
+    name: '青岛市市南区实验小学',
+    shortName: '市南实验小学',
+    address: '青岛市市南区江苏路 21 号',
+    kind: 'urban',
+    campuses: [main('sn_shiyan')],
+    teachingPoints: [],
+  },
+  {
+    slug: 'sn_haibin',
+    no: 12,
+    district: SHINAN.code,
+    name: '青岛市市南区海滨小学',
+    shortName: '海滨小学',
+    address: '青岛市市南区太平路 36 号',
+    kind: 'urban',
+    campuses: [main('sn_haibin')],
+    teachingPoints: [],
+  },
+  {
+    slug: 'sn_zhanshan',
+    no: 13,
+    district: SHINAN.code,
+    name: '青岛市市南区湛山小学',
+    shortName: '湛山小学',
+    address: '青岛市市南区湛山大路 8 号',
+    kind: 'urban',
+    campuses: [main('sn_zhanshan')],
+    teachingPoints: [],
+  },
+  {
+    slug: 'ls_jinjialing',
+    no: 14,
+    district: LAOSHAN.code,
+    name: '青岛市崂山区金家岭小学',
+    shortName: '金家岭小学',
+    address: '青岛市崂山区银川东路 15 号',
+    kind: 'urban',
     // the lower grades moved into a new building across the road
     campuses: [main('ls_jinjialing', [3, 4, 5, 6]), { key: 'ls_jinjialing:east', name: '东校区', grades: [1, 2] }],
     teachingPoints: [],
   },
-  { slug: 'ls_songling', no: 15, district: LAOSHAN.code, name: '青岛市崂山区松岭路小学', shortName: '松岭路小学', address: '青岛市崂山区松岭路 66 号', kind: 'urban', campuses: [main('ls_songling')], teachingPoints: [] },
   {
-    slug: 'pd_nancun', no: 16, district: PINGDU.code, name: '平度市南村镇中心小学', shortName: '南村中心小学', address: '平度市南村镇府前街 8 号', kind: 'central', campuses: [main('pd_nancun')],
+    slug: 'ls_songling',
+    no: 15,
+    district: LAOSHAN.code,
+    name: '青岛市崂山区松岭路小学',
+    shortName: '松岭路小学',
+    address: '青岛市崂山区松岭路 66 号',
+    kind: 'urban',
+    campuses: [main('ls_songling')],
+    teachingPoints: [],
+  },
+  {
+    slug: 'pd_nancun',
+    no: 16,
+    district: PINGDU.code,
+    name: '平度市南村镇中心小学',
+    shortName: '南村中心小学',
+    address: '平度市南村镇府前街 8 号',
+    kind: 'central',
+    campuses: [main('pd_nancun')],
     teachingPoints: [
       { key: 'pd_nancun_honglan', no: 31, name: '平度市南村镇洪兰教学点', address: '平度市南村镇洪兰村', grades: [1, 2] },
       { key: 'pd_nancun_guozhuang', no: 32, name: '平度市南村镇郭庄教学点', address: '平度市南村镇郭庄村', grades: [1] },
     ],
   },
   {
-    slug: 'pd_dazeshan', no: 17, district: PINGDU.code, name: '平度市大泽山镇中心小学', shortName: '大泽山中心小学', address: '平度市大泽山镇泽山路 18 号', kind: 'central', campuses: [main('pd_dazeshan')],
+    slug: 'pd_dazeshan',
+    no: 17,
+    district: PINGDU.code,
+    name: '平度市大泽山镇中心小学',
+    shortName: '大泽山中心小学',
+    address: '平度市大泽山镇泽山路 18 号',
+    kind: 'central',
+    campuses: [main('pd_dazeshan')],
     teachingPoints: [
       { key: 'pd_dazeshan_lanqian', no: 33, name: '平度市大泽山镇岚前教学点', address: '平度市大泽山镇岚前村', grades: [1, 2] },
       { key: 'pd_dazeshan_gaojia', no: 34, name: '平度市大泽山镇高家教学点', address: '平度市大泽山镇高家村', grades: [2] },
     ],
   },
   {
-    slug: 'pd_mingcun', no: 18, district: PINGDU.code, name: '平度市明村镇中心小学', shortName: '明村中心小学', address: '平度市明村镇驻地明珠路 3 号', kind: 'central', campuses: [main('pd_mingcun')],
+    slug: 'pd_mingcun',
+    no: 18,
+    district: PINGDU.code,
+    name: '平度市明村镇中心小学',
+    shortName: '明村中心小学',
+    address: '平度市明村镇驻地明珠路 3 号',
+    kind: 'central',
+    campuses: [main('pd_mingcun')],
     teachingPoints: [
       { key: 'pd_mingcun_zhujia', no: 35, name: '平度市明村镇朱家教学点', address: '平度市明村镇朱家村', grades: [1] },
       { key: 'pd_mingcun_xiwang', no: 36, name: '平度市明村镇西王教学点', address: '平度市明村镇西王村', grades: [1, 2] },
     ],
   },
-  { slug: 'pd_xianshan', no: 19, district: PINGDU.code, name: '平度市古岘镇仙山小学', shortName: '仙山小学', address: '平度市古岘镇仙山村', kind: 'village', campuses: [main('pd_xianshan')], teachingPoints: [] },
-  { slug: 'pd_zhaofeng', no: 20, district: PINGDU.code, name: '平度市仁兆镇兆丰小学', shortName: '兆丰小学', address: '平度市仁兆镇兆丰路 2 号', kind: 'village', campuses: [main('pd_zhaofeng')], teachingPoints: [] },
-  { slug: 'pd_liulin', no: 21, district: PINGDU.code, name: '平度市田庄镇柳林小学', shortName: '柳林小学', address: '平度市田庄镇柳林村', kind: 'village', campuses: [main('pd_liulin')], teachingPoints: [] },
-  { slug: 'pd_landi', no: 22, district: PINGDU.code, name: '平度市蓼兰镇兰底小学', shortName: '兰底小学', address: '平度市蓼兰镇兰底村', kind: 'village', campuses: [main('pd_landi')], teachingPoints: [] },
+  {
+    slug: 'pd_xianshan',
+    no: 19,
+    district: PINGDU.code,
+    name: '平度市古岘镇仙山小学',
+    shortName: '仙山小学',
+    address: '平度市古岘镇仙山村',
+    kind: 'village',
+    campuses: [main('pd_xianshan')],
+    teachingPoints: [],
+  },
+  {
+    slug: 'pd_zhaofeng',
+    no: 20,
+    district: PINGDU.code,
+    name: '平度市仁兆镇兆丰小学',
+    shortName: '兆丰小学',
+    address: '平度市仁兆镇兆丰路 2 号',
+    kind: 'village',
+    campuses: [main('pd_zhaofeng')],
+    teachingPoints: [],
+  },
+  {
+    slug: 'pd_liulin',
+    no: 21,
+    district: PINGDU.code,
+    name: '平度市田庄镇柳林小学',
+    shortName: '柳林小学',
+    address: '平度市田庄镇柳林村',
+    kind: 'village',
+    campuses: [main('pd_liulin')],
+    teachingPoints: [],
+  },
+  {
+    slug: 'pd_landi',
+    no: 22,
+    district: PINGDU.code,
+    name: '平度市蓼兰镇兰底小学',
+    shortName: '兰底小学',
+    address: '平度市蓼兰镇兰底村',
+    kind: 'village',
+    campuses: [main('pd_landi')],
+    teachingPoints: [],
+  },
 ];
 
 const CLASSES_PER_GRADE: Record<Kind, number> = { urban: 2, central: 1, village: 1 };
 /** Pupils per class, inclusive range: full city classes, shrinking village ones, tiny teaching points. */
 const CLASS_SIZE: Record<Kind | 'teaching_point', [number, number]> = {
-  urban: [27, 33], central: [18, 24], village: [9, 15], teaching_point: [4, 8],
+  urban: [27, 33],
+  central: [18, 24],
+  village: [9, 15],
+  teaching_point: [4, 8],
 };
 
 /** 学校标识码: '21', the district code, then a two-digit number within the district. */
@@ -205,9 +375,53 @@ const isoDate = (day: number) => new Date(day * ISO_DAY).toISOString().slice(0, 
 const yearOf = (iso: string) => Number(iso.slice(0, 4));
 
 // Mobile number segments in use by the three carriers.
-const PHONE_PREFIXES = ['130', '131', '132', '133', '135', '136', '137', '138', '139', '150', '151', '152', '153', '155', '156', '157', '158', '159', '166', '176', '177', '178', '180', '181', '182', '183', '185', '186', '187', '188', '189', '191', '198', '199'];
+const PHONE_PREFIXES = [
+  '130',
+  '131',
+  '132',
+  '133',
+  '135',
+  '136',
+  '137',
+  '138',
+  '139',
+  '150',
+  '151',
+  '152',
+  '153',
+  '155',
+  '156',
+  '157',
+  '158',
+  '159',
+  '166',
+  '176',
+  '177',
+  '178',
+  '180',
+  '181',
+  '182',
+  '183',
+  '185',
+  '186',
+  '187',
+  '188',
+  '189',
+  '191',
+  '198',
+  '199',
+];
 
-type PersonSpec = { key: string; username: (phone: string) => string; gender: Gender; birthDate: string; regionCode: string; surname?: string; name?: string; withPhone?: boolean };
+type PersonSpec = {
+  key: string;
+  username: (phone: string) => string;
+  gender: Gender;
+  birthDate: string;
+  regionCode: string;
+  surname?: string;
+  name?: string;
+  withPhone?: boolean;
+};
 
 function createPeople(rng: Rng) {
   const idCards = new Set<string>();
@@ -265,17 +479,34 @@ const strip = <T extends { birthDate: string }>({ birthDate: _omit, ...rest }: T
 // Generation
 
 type Slot = {
-  key: string; classKey: string; schoolKey: string; studentNo: string; gender: Gender; birthDate: string;
-  regionCode: string; gradeLevel: GradeLevel; atTeachingPoint: boolean;
+  key: string;
+  classKey: string;
+  schoolKey: string;
+  studentNo: string;
+  gender: Gender;
+  birthDate: string;
+  regionCode: string;
+  gradeLevel: GradeLevel;
+  atTeachingPoint: boolean;
 };
 type FamilyPattern = readonly GuardianRelation[];
 
 const URBAN_FAMILIES: [FamilyPattern, number][] = [
-  [['father', 'mother'], 55], [['mother'], 22], [['father'], 12], [['grandmother'], 4], [['grandfather', 'grandmother'], 4], [['guardian'], 3],
+  [['father', 'mother'], 55],
+  [['mother'], 22],
+  [['father'], 12],
+  [['grandmother'], 4],
+  [['grandfather', 'grandmother'], 4],
+  [['guardian'], 3],
 ];
 // more pupils in the countryside live with grandparents while their parents work in the city (留守儿童)
 const RURAL_FAMILIES: [FamilyPattern, number][] = [
-  [['father', 'mother'], 45], [['mother'], 18], [['father'], 10], [['grandmother'], 9], [['grandfather', 'grandmother'], 14], [['guardian'], 4],
+  [['father', 'mother'], 45],
+  [['mother'], 18],
+  [['father'], 10],
+  [['grandmother'], 9],
+  [['grandfather', 'grandmother'], 14],
+  [['guardian'], 4],
 ];
 
 /** Generates the demo region. Same output on every call. */
@@ -303,10 +534,20 @@ export function generateDemoRegion(): DemoRegion {
 
   for (const spec of SCHOOLS) {
     schools.push({
-      key: spec.slug, districtCode: spec.district, code: nextCode(spec.district, 0), name: spec.name, shortName: spec.shortName,
-      isCentral: spec.kind === 'central', address: spec.address,
+      key: spec.slug,
+      districtCode: spec.district,
+      code: nextCode(spec.district, 0),
+      name: spec.name,
+      shortName: spec.shortName,
+      isCentral: spec.kind === 'central',
+      address: spec.address,
       campuses: spec.campuses.map((c) => ({ key: c.key, name: c.name })),
-      teachingPoints: spec.teachingPoints.map((tp) => ({ key: tp.key, name: tp.name, code: nextCode(spec.district, 50), address: tp.address })),
+      teachingPoints: spec.teachingPoints.map((tp) => ({
+        key: tp.key,
+        name: tp.name,
+        code: nextCode(spec.district, 50),
+        address: tp.address,
+      })),
     });
 
     // classes, and pupils' places in them (names come later, with their families)
@@ -320,8 +561,13 @@ export function generateDemoRegion(): DemoRegion {
         let seq = 0;
         for (let classNo = 1; classNo <= perGrade; classNo++) {
           const cls: DemoClass = {
-            key: `${unit.key}/g${gradeLevel}c${classNo}`, schoolKey: spec.slug, unitKey: unit.key, gradeLevel, classNo,
-            name: `${GRADE_NAMES[gradeLevel]}(${classNo})班`, entryYear,
+            key: `${unit.key}/g${gradeLevel}c${classNo}`,
+            schoolKey: spec.slug,
+            unitKey: unit.key,
+            gradeLevel,
+            classNo,
+            name: `${GRADE_NAMES[gradeLevel]}(${classNo})班`,
+            entryYear,
           };
           unitClasses.push(cls);
           const [min, max] = CLASS_SIZE[isTeachingPoint ? 'teaching_point' : spec.kind];
@@ -330,11 +576,16 @@ export function generateDemoRegion(): DemoRegion {
             // 学号: unit number, entry year, sequence — unique across the demo, not only the school
             const studentNo = `${unit.no}${entryYear}${String(++seq).padStart(3, '0')}`;
             slots.push({
-              key: `stu-${studentNo}`, classKey: cls.key, schoolKey: spec.slug, studentNo,
+              key: `stu-${studentNo}`,
+              classKey: cls.key,
+              schoolKey: spec.slug,
+              studentNo,
               gender: rng.chance(0.52) ? 'male' : 'female',
               // a pupil starts grade 1 in the September after turning six
               birthDate: people.birthDate(`${entryYear - 7}-09-01`, `${entryYear - 6}-08-31`),
-              regionCode: spec.district, gradeLevel, atTeachingPoint: isTeachingPoint,
+              regionCode: spec.district,
+              gradeLevel,
+              atTeachingPoint: isTeachingPoint,
             });
           }
         }
@@ -349,15 +600,19 @@ export function generateDemoRegion(): DemoRegion {
       const staffNo = `${spec.no}${String(++staffSeq).padStart(3, '0')}`;
       const gender: Gender = rng.chance(0.74) ? 'female' : 'male';
       const p = people.person({
-        key: `tea-${staffNo}`, username: () => `t${staffNo}`, gender,
-        birthDate: people.birthDate('1968-01-01', '2002-08-31'), regionCode: people.adultRegion(spec.district),
+        key: `tea-${staffNo}`,
+        username: () => `t${staffNo}`,
+        gender,
+        birthDate: people.birthDate('1968-01-01', '2002-08-31'),
+        regionCode: people.adultRegion(spec.district),
       });
       teacherBirth.set(p.key, p.birthDate);
       const t: DemoTeacher = { ...strip(p), schoolKey: spec.slug, staffNo, subjects: subjectsTaught };
       teachers.push(t);
       return t;
     };
-    const teach = (t: DemoTeacher, cls: DemoClass, subject: Subject) => teachingAssignments.push({ teacherKey: t.key, classKey: cls.key, subject });
+    const teach = (t: DemoTeacher, cls: DemoClass, subject: Subject) =>
+      teachingAssignments.push({ teacherKey: t.key, classKey: cls.key, subject });
 
     for (const unit of units) {
       for (let i = 0; i < unit.classes.length; i += 2) {
@@ -365,14 +620,18 @@ export function generateDemoRegion(): DemoRegion {
         if (pair.length === 1) {
           // a one-class teaching point: one teacher teaches it everything but what comes by 专递课堂
           const t = hire(['语文', '数学', '道德与法治']);
-          teach(t, pair[0], '语文'); teach(t, pair[0], '数学'); teach(t, pair[0], '道德与法治');
+          teach(t, pair[0], '语文');
+          teach(t, pair[0], '数学');
+          teach(t, pair[0], '道德与法治');
           headTeachers.push({ teacherKey: t.key, classKey: pair[0].key });
           continue;
         }
         const chinese = hire(['语文', '道德与法治']);
         const maths = hire(['数学']);
         for (const cls of pair) {
-          teach(chinese, cls, '语文'); teach(chinese, cls, '道德与法治'); teach(maths, cls, '数学');
+          teach(chinese, cls, '语文');
+          teach(chinese, cls, '道德与法治');
+          teach(maths, cls, '数学');
         }
         headTeachers.push({ teacherKey: chinese.key, classKey: pair[0].key }, { teacherKey: maths.key, classKey: pair[1].key });
       }
@@ -434,10 +693,15 @@ export function generateDemoRegion(): DemoRegion {
       made++;
     }
     if (TEACHER_PARENT_SCHOOLS.has(schoolKey)) {
-      const candidates = teachers.filter((t) => t.schoolKey === schoolKey && yearOf(teacherBirth.get(t.key)!) >= 1982 && yearOf(teacherBirth.get(t.key)!) <= 1992);
+      const candidates = teachers.filter(
+        (t) => t.schoolKey === schoolKey && yearOf(teacherBirth.get(t.key)!) >= 1982 && yearOf(teacherBirth.get(t.key)!) <= 1992,
+      );
       const t = candidates[0];
-      const child = t && campusSlots.find((s) => !taken.has(s) && !taughtBy.get(t.key)!.has(s.classKey)
-        && yearOf(s.birthDate) - yearOf(teacherBirth.get(t.key)!) >= 26);
+      const child =
+        t &&
+        campusSlots.find(
+          (s) => !taken.has(s) && !taughtBy.get(t.key)!.has(s.classKey) && yearOf(s.birthDate) - yearOf(teacherBirth.get(t.key)!) >= 26,
+        );
       if (t && child) {
         taken.add(child);
         families.push({ children: [child], teacher: t });
@@ -455,7 +719,9 @@ export function generateDemoRegion(): DemoRegion {
     const home = eldest.regionCode;
     const childYear = yearOf(eldest.birthDate);
     const pattern: FamilyPattern = family.teacher
-      ? (family.teacher.gender === 'male' ? ['father', 'mother'] : ['mother', 'father'])
+      ? family.teacher.gender === 'male'
+        ? ['father', 'mother']
+        : ['mother', 'father']
       : rng.weighted(kindOf.get(eldest.schoolKey) === 'urban' ? URBAN_FAMILIES : RURAL_FAMILIES);
     const fatherSurname = family.teacher?.gender === 'male' ? family.teacher.name[0] : people.surname();
     // most children take the father's surname; some take the mother's
@@ -470,14 +736,27 @@ export function generateDemoRegion(): DemoRegion {
         parents.push({ ...teacher, key: `par-${++parentSeq}`, childKeys, relations, teacherKey });
         continue;
       }
-      const gender: Gender = relation === 'father' || relation === 'grandfather' ? 'male'
-        : relation === 'mother' || relation === 'grandmother' ? 'female' : rng.chance(0.5) ? 'male' : 'female';
-      const ageAtBirth = relation === 'grandfather' || relation === 'grandmother' ? rng.int(48, 60)
-        : relation === 'guardian' ? rng.int(25, 50) : rng.int(gender === 'male' ? 25 : 23, 38);
+      const gender: Gender =
+        relation === 'father' || relation === 'grandfather'
+          ? 'male'
+          : relation === 'mother' || relation === 'grandmother'
+            ? 'female'
+            : rng.chance(0.5)
+              ? 'male'
+              : 'female';
+      const ageAtBirth =
+        relation === 'grandfather' || relation === 'grandmother'
+          ? rng.int(48, 60)
+          : relation === 'guardian'
+            ? rng.int(25, 50)
+            : rng.int(gender === 'male' ? 25 : 23, 38);
       const year = childYear - ageAtBirth;
       const p = people.person({
-        key: `par-${++parentSeq}`, username: (tel) => `p${tel}`, gender,
-        birthDate: people.birthDate(`${year}-01-01`, `${year}-12-31`), regionCode: people.adultRegion(home),
+        key: `par-${++parentSeq}`,
+        username: (tel) => `p${tel}`,
+        gender,
+        birthDate: people.birthDate(`${year}-01-01`, `${year}-12-31`),
+        regionCode: people.adultRegion(home),
         surname: relation === 'father' || (relation === 'grandfather' && rng.chance(0.7)) ? fatherSurname : undefined,
       });
       parents.push({ ...strip(p), childKeys, relations });
@@ -488,10 +767,17 @@ export function generateDemoRegion(): DemoRegion {
       classNames.set(slot.classKey, seen);
       let name = childSurname + people.givenName(slot.gender, yearOf(slot.birthDate));
       // two pupils with the same name in one class happens, but it makes a confusing demo
-      for (let tries = 0; seen.has(name) && tries < 10; tries++) name = childSurname + people.givenName(slot.gender, yearOf(slot.birthDate));
+      for (let tries = 0; seen.has(name) && tries < 10; tries++)
+        name = childSurname + people.givenName(slot.gender, yearOf(slot.birthDate));
       seen.add(name);
       const p = people.person({
-        key: slot.key, username: () => `s${slot.studentNo}`, name, gender: slot.gender, birthDate: slot.birthDate, regionCode: slot.regionCode, withPhone: false,
+        key: slot.key,
+        username: () => `s${slot.studentNo}`,
+        name,
+        gender: slot.gender,
+        birthDate: slot.birthDate,
+        regionCode: slot.regionCode,
+        withPhone: false,
       });
       studentByKey.set(slot.key, { ...p, classKey: slot.classKey, studentNo: slot.studentNo });
     }
@@ -500,7 +786,15 @@ export function generateDemoRegion(): DemoRegion {
 
   const admin = (username: string, home: string, born: [string, string]) => {
     const gender: Gender = rng.chance(0.5) ? 'male' : 'female';
-    return strip(people.person({ key: `adm-${username}`, username: () => username, gender, birthDate: people.birthDate(...born), regionCode: people.adultRegion(home) }));
+    return strip(
+      people.person({
+        key: `adm-${username}`,
+        username: () => username,
+        gender,
+        birthDate: people.birthDate(...born),
+        regionCode: people.adultRegion(home),
+      }),
+    );
   };
   const ADMIN_BORN: [string, string] = ['1968-01-01', '1990-12-31'];
   const admins: DemoRegion['admins'] = {
@@ -525,8 +819,17 @@ export function generateDemoRegion(): DemoRegion {
   };
 
   return {
-    province: PROVINCE, city: CITY, districts: districts.map((d) => ({ ...d })),
-    schools, classes, teachers, teachingAssignments, headTeachers, students, parents, admins,
+    province: PROVINCE,
+    city: CITY,
+    districts: districts.map((d) => ({ ...d })),
+    schools,
+    classes,
+    teachers,
+    teachingAssignments,
+    headTeachers,
+    students,
+    parents,
+    admins,
   };
 }
 
@@ -543,8 +846,11 @@ function highlightAccounts(region: DemoRegion): { username: string; role: Role; 
     const unit = school.get(c.schoolKey)!.teachingPoints.find((tp) => tp.key === c.unitKey);
     return `${unit?.name ?? school.get(c.schoolKey)!.shortName}${c.name}`;
   };
-  const taught = (teacherKey: string, classKey: string) => region.teachingAssignments
-    .filter((a) => a.teacherKey === teacherKey && a.classKey === classKey).map((a) => a.subject).join('、');
+  const taught = (teacherKey: string, classKey: string) =>
+    region.teachingAssignments
+      .filter((a) => a.teacherKey === teacherKey && a.classKey === classKey)
+      .map((a) => a.subject)
+      .join('、');
 
   const headClass = 'sn_shiyan:main/g3c1';
   const head = teacher.get(region.headTeachers.find((h) => h.classKey === headClass)!.teacherKey)!;
@@ -552,23 +858,49 @@ function highlightAccounts(region: DemoRegion): { username: string; role: Role; 
   const relay = region.teachers.find((t) => t.schoolKey === 'pd_nancun' && t.subjects.includes('音乐'))!;
   const teacherParent = region.parents.find((p) => p.teacherKey)!;
   const twoChildren = region.parents.find((p) => !p.teacherKey && p.childKeys.length === 2 && p.relations[0] === 'mother')!;
-  const admin = (username: string) => [...region.admins.bureau, ...region.admins.researchers, ...region.admins.schoolAdmins]
-    .find((a) => a.username === username)!;
+  const admin = (username: string) =>
+    [...region.admins.bureau, ...region.admins.researchers, ...region.admins.schoolAdmins].find((a) => a.username === username)!;
 
   return [
-    { username: 'city_admin', role: 'bureau_admin', description: `${admin('city_admin').name}，青岛市教育局管理员：全市 3 个区市、12 所学校` },
-    { username: 'pingdu_admin', role: 'bureau_admin', description: `${admin('pingdu_admin').name}，平度市教育局管理员：农村学校、中心小学和教学点` },
-    { username: 'city_researcher', role: 'researcher', description: `${admin('city_researcher').name}，青岛市小学数学教研员` },
-    { username: 'sn_shiyan_admin', role: 'school_admin', description: `${admin('sn_shiyan_admin').name}，市南实验小学管理员：城区学校，每个年级 2 个班` },
-    { username: 'pd_nancun_admin', role: 'school_admin', description: `${admin('pd_nancun_admin').name}，南村中心小学管理员：中心小学，下辖 2 个教学点` },
-    { username: head.username, role: 'head_teacher', description: `${head.name}，${where(headClass)}班主任，任教${taught(head.key, headClass)}` },
-    { username: relay.username, role: 'teacher', description: `${relay.name}，南村中心小学${relay.subjects.join('、')}教师，通过专递课堂为教学点上课` },
     {
-      username: teacherParent.username, role: 'teacher',
+      username: 'city_admin',
+      role: 'bureau_admin',
+      description: `${admin('city_admin').name}，青岛市教育局管理员：全市 3 个区市、12 所学校`,
+    },
+    {
+      username: 'pingdu_admin',
+      role: 'bureau_admin',
+      description: `${admin('pingdu_admin').name}，平度市教育局管理员：农村学校、中心小学和教学点`,
+    },
+    { username: 'city_researcher', role: 'researcher', description: `${admin('city_researcher').name}，青岛市小学数学教研员` },
+    {
+      username: 'sn_shiyan_admin',
+      role: 'school_admin',
+      description: `${admin('sn_shiyan_admin').name}，市南实验小学管理员：城区学校，每个年级 2 个班`,
+    },
+    {
+      username: 'pd_nancun_admin',
+      role: 'school_admin',
+      description: `${admin('pd_nancun_admin').name}，南村中心小学管理员：中心小学，下辖 2 个教学点`,
+    },
+    {
+      username: head.username,
+      role: 'head_teacher',
+      description: `${head.name}，${where(headClass)}班主任，任教${taught(head.key, headClass)}`,
+    },
+    {
+      username: relay.username,
+      role: 'teacher',
+      description: `${relay.name}，南村中心小学${relay.subjects.join('、')}教师，通过专递课堂为教学点上课`,
+    },
+    {
+      username: teacherParent.username,
+      role: 'teacher',
       description: `${teacherParent.name}，${school.get(teacher.get(teacherParent.teacherKey!)!.schoolKey)!.shortName}教师，也是${where(student.get(teacherParent.childKeys[0])!.classKey)}${student.get(teacherParent.childKeys[0])!.name}的家长`,
     },
     {
-      username: twoChildren.username, role: 'parent',
+      username: twoChildren.username,
+      role: 'parent',
       description: `${twoChildren.name}，家长，两个孩子：${twoChildren.childKeys.map((k) => `${where(student.get(k)!.classKey)}${student.get(k)!.name}`).join('、')}`,
     },
     { username: pupil.username, role: 'student', description: `${pupil.name}，${where(headClass)}学生` },

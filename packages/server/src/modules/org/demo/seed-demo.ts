@@ -14,7 +14,11 @@ const BATCH = 500;
 type Unit = ReturnType<typeof orgUnitValues>;
 
 async function insertMany(tx: Tx, table: keyof DB, rows: unknown[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += BATCH) await tx.insertInto(table).values(rows.slice(i, i + BATCH) as never).execute();
+  for (let i = 0; i < rows.length; i += BATCH)
+    await tx
+      .insertInto(table)
+      .values(rows.slice(i, i + BATCH) as never)
+      .execute();
 }
 
 /**
@@ -22,7 +26,10 @@ async function insertMany(tx: Tx, table: keyof DB, rows: unknown[]): Promise<voi
  * demo password is the same for all of them) so seeding costs one argon2 run, not thousands;
  * every account must change it at first sign-in, which gives each its own hash.
  */
-export async function seedDemo(app: AppContext, password: string): Promise<{ accounts: typeof DEMO_HIGHLIGHT_ACCOUNTS; users: number } | null> {
+export async function seedDemo(
+  app: AppContext,
+  password: string,
+): Promise<{ accounts: typeof DEMO_HIGHLIGHT_ACCOUNTS; users: number } | null> {
   const existing = await app.db.selectFrom('org_units').select('id').limit(1).executeTakeFirst();
   if (existing) return null;
   const region = generateDemoRegion();
@@ -38,10 +45,17 @@ export async function seedDemo(app: AppContext, password: string): Promise<{ acc
   const city = add({ kind: 'city', parent: province, name: region.city.name, code: region.city.code });
   const districts = new Map(region.districts.map((d) => [d.code, add({ kind: 'district', parent: city, name: d.name, code: d.code })]));
   const regionByCode = new Map<string, Unit>([[region.city.code, city], ...districts]);
-  const schoolUnits = new Map<string, Unit>();   // schools and teaching points by key
-  const hostUnits = new Map<string, Unit>();     // campuses and teaching points by key: where grades hang
+  const schoolUnits = new Map<string, Unit>(); // schools and teaching points by key
+  const hostUnits = new Map<string, Unit>(); // campuses and teaching points by key: where grades hang
   for (const s of region.schools) {
-    const su = add({ kind: 'school', parent: districts.get(s.districtCode)!, name: s.name, code: s.code, isCentral: s.isCentral, address: s.address });
+    const su = add({
+      kind: 'school',
+      parent: districts.get(s.districtCode)!,
+      name: s.name,
+      code: s.code,
+      isCentral: s.isCentral,
+      address: s.address,
+    });
     schoolUnits.set(s.key, su);
     for (const c of s.campuses) hostUnits.set(c.key, add({ kind: 'campus', parent: su, name: c.name }));
     for (const tp of s.teachingPoints) {
@@ -59,10 +73,19 @@ export async function seedDemo(app: AppContext, password: string): Promise<{ acc
     const gk = `${host.id}:${c.gradeLevel}:${c.entryYear}`;
     let grade = grades.get(gk);
     if (!grade) {
-      grade = add({ kind: 'grade', parent: host, name: `${c.entryYear}级（${GRADE_NAMES[c.gradeLevel as GradeLevel]}）`, gradeLevel: c.gradeLevel, entryYear: c.entryYear });
+      grade = add({
+        kind: 'grade',
+        parent: host,
+        name: `${c.entryYear}级（${GRADE_NAMES[c.gradeLevel as GradeLevel]}）`,
+        gradeLevel: c.gradeLevel,
+        entryYear: c.entryYear,
+      });
       grades.set(gk, grade);
     }
-    classUnits.set(c.key, add({ kind: 'class', parent: grade, name: c.name, gradeLevel: c.gradeLevel, classNo: c.classNo, entryYear: c.entryYear }));
+    classUnits.set(
+      c.key,
+      add({ kind: 'class', parent: grade, name: c.name, gradeLevel: c.gradeLevel, classNo: c.classNo, entryYear: c.entryYear }),
+    );
     // pupils of a class at a teaching point belong to the teaching point
     classSchool.set(c.key, schoolUnits.get(c.unitKey) ?? schoolUnits.get(c.schoolKey)!);
     classEntry.set(c.key, c.entryYear);
@@ -71,12 +94,27 @@ export async function seedDemo(app: AppContext, password: string): Promise<{ acc
   const users: ReturnType<typeof userValues>[] = [];
   const grants: Insertable<DB['role_grants']>[] = [];
   const grant = (userId: string, role: string, scope: Unit, subject: string | null = null, reachesSubtree = true) =>
-    grants.push({ id: randomUUID(), user_id: userId, role, scope_id: scope.id, scope_path: reachesSubtree ? scope.path : null, subject, granted_by: null, created_at: new Date() });
+    grants.push({
+      id: randomUUID(),
+      user_id: userId,
+      role,
+      scope_id: scope.id,
+      scope_path: reachesSubtree ? scope.path : null,
+      subject,
+      granted_by: null,
+      created_at: new Date(),
+    });
   const userIds = new Map<string, string>();
   const addUser = (p: DemoPerson, homeOrgId: string | null, withIdCard = true) => {
     const v = userValues(app.cipher, {
-      username: p.username, displayName: p.name, gender: p.gender, passwordHash, mustChangePassword: true,
-      idCard: withIdCard ? p.idCard : null, phone: p.phone, homeOrgId,
+      username: p.username,
+      displayName: p.name,
+      gender: p.gender,
+      passwordHash,
+      mustChangePassword: true,
+      idCard: withIdCard ? p.idCard : null,
+      phone: p.phone,
+      homeOrgId,
     });
     users.push(v);
     userIds.set(p.key, v.id);
@@ -107,8 +145,20 @@ export async function seedDemo(app: AppContext, password: string): Promise<{ acc
   for (const s of region.students) {
     const cls = classUnits.get(s.classKey)!;
     const id = addUser(s, cls.id);
-    studentRows.push({ user_id: id, school_id: classSchool.get(s.classKey)!.id, class_id: cls.id, student_no: s.studentNo, birth_date: s.birthDate });
-    history.push({ id: randomUUID(), student_id: id, class_id: cls.id, started_at: new Date(`${classEntry.get(s.classKey)}-09-01T00:00:00+08:00`), reason: '入学' });
+    studentRows.push({
+      user_id: id,
+      school_id: classSchool.get(s.classKey)!.id,
+      class_id: cls.id,
+      student_no: s.studentNo,
+      birth_date: s.birthDate,
+    });
+    history.push({
+      id: randomUUID(),
+      student_id: id,
+      class_id: cls.id,
+      started_at: new Date(`${classEntry.get(s.classKey)}-09-01T00:00:00+08:00`),
+      reason: '入学',
+    });
     grant(id, 'student', cls);
   }
   const guardianRows: { parent_id: string; student_id: string; relation: string; is_primary: boolean; created_at: Date }[] = [];
@@ -120,7 +170,13 @@ export async function seedDemo(app: AppContext, password: string): Promise<{ acc
     grant(id, 'parent', school, null, false);
     p.childKeys.forEach((k, i) => {
       const studentId = userIds.get(k)!;
-      guardianRows.push({ parent_id: id, student_id: studentId, relation: p.relations[i] ?? p.relations[0], is_primary: !hasPrimary.has(studentId), created_at: new Date() });
+      guardianRows.push({
+        parent_id: id,
+        student_id: studentId,
+        relation: p.relations[i] ?? p.relations[0],
+        is_primary: !hasPrimary.has(studentId),
+        created_at: new Date(),
+      });
       hasPrimary.add(studentId);
     });
   }
@@ -133,9 +189,14 @@ export async function seedDemo(app: AppContext, password: string): Promise<{ acc
     await insertMany(tx, 'student_class_history', history);
     await insertMany(tx, 'guardianships', guardianRows);
     await insertMany(tx, 'role_grants', grants);
-    await recordAudit(tx, { actor: null, ip: null, config: app.config }, {
-      action: 'system.demo_seed', summary: { units: units.length, users: users.length, students: studentRows.length },
-    });
+    await recordAudit(
+      tx,
+      { actor: null, ip: null, config: app.config },
+      {
+        action: 'system.demo_seed',
+        summary: { units: units.length, users: users.length, students: studentRows.length },
+      },
+    );
   });
   return { accounts: DEMO_HIGHLIGHT_ACCOUNTS, users: users.length };
 }

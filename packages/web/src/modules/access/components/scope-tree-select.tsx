@@ -13,7 +13,12 @@ type Node = { id: string; pId?: string; value: string; title: string; isLeaf: bo
  * Picks an organisation unit, loading the tree a level at a time. `kinds` limits which nodes may
  * be chosen (a teacher's scope is a class, a school administrator's a school); others only open.
  */
-export function ScopeTreeSelect({ value, onChange, kinds, ...rest }: {
+export function ScopeTreeSelect({
+  value,
+  onChange,
+  kinds,
+  ...rest
+}: {
   value?: string;
   onChange?: (value: string) => void;
   kinds?: readonly OrgKind[] | null;
@@ -48,7 +53,7 @@ export function ScopeTreeSelect({ value, onChange, kinds, ...rest }: {
       showSearch={{ treeNodeFilterProp: 'title' }}
       loading={roots.isPending}
       placeholder={t('grant_scope_placeholder')}
-      notFoundContent={roots.isError ? errorMessage(roots.error) : loadError ?? t('grant_scope_empty')}
+      notFoundContent={roots.isError ? errorMessage(roots.error) : (loadError ?? t('grant_scope_empty'))}
       styles={{ popup: { root: { maxHeight: 400, overflow: 'auto' } } }}
       style={{ width: '100%' }}
       loadData={async (node) => {

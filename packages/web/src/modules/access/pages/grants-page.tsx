@@ -122,16 +122,21 @@ export function GrantsPage() {
           value={userId}
           onChange={(id, label) => {
             setUserLabel(label);
-            setParams((p) => {
-              if (id) p.set('userId', id);
-              else p.delete('userId');
-              return p;
-            }, { replace: true });
+            setParams(
+              (p) => {
+                if (id) p.set('userId', id);
+                else p.delete('userId');
+                return p;
+              },
+              { replace: true },
+            );
           }}
         />
       </Card>
       {!userId ? (
-        <Card><EmptyHint text={t('grants_pick_user_hint')} /></Card>
+        <Card>
+          <EmptyHint text={t('grants_pick_user_hint')} />
+        </Card>
       ) : (
         <Card title={userLabel ? t('grants_of', { name: userLabel }) : t('grants_title')}>
           <AddGrantForm userId={userId} />
@@ -161,16 +166,25 @@ export function GrantsPage() {
                       title={t('grant_revoke_confirm', { role: roleName(t, g.role), scope: g.scopeName })}
                       okText={t('revoke')}
                       okButtonProps={{ danger: true }}
-                      onConfirm={() => revoke.mutateAsync(g.id).then(() => void message.success(t('grant_revoked')), (e: unknown) => void message.error(errorMessage(e)))}
+                      onConfirm={() =>
+                        revoke.mutateAsync(g.id).then(
+                          () => void message.success(t('grant_revoked')),
+                          (e: unknown) => void message.error(errorMessage(e)),
+                        )
+                      }
                     >
-                      <Button type="link" danger size="small" icon={<DeleteOutlined />} data-testid="grant-revoke">{t('revoke')}</Button>
+                      <Button type="link" danger size="small" icon={<DeleteOutlined />} data-testid="grant-revoke">
+                        {t('revoke')}
+                      </Button>
                     </Popconfirm>
                   ),
                 },
               ]}
             />
           )}
-          <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0, fontSize: 12 }}>{t('grants_separation_note')}</Typography.Paragraph>
+          <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0, fontSize: 12 }}>
+            {t('grants_separation_note')}
+          </Typography.Paragraph>
         </Card>
       )}
     </>

@@ -27,7 +27,13 @@ function toFilters(v: FilterValues): AuditFilters {
 function VerifyResult({ result }: { result: TAuditVerifyResult }) {
   const t = useT();
   return result.ok ? (
-    <Alert type="success" showIcon data-testid="audit-verify-result" title={t('audit_verify_ok', { count: result.checked })} description={t('audit_verify_algorithm', { algorithm: result.algorithm })} />
+    <Alert
+      type="success"
+      showIcon
+      data-testid="audit-verify-result"
+      title={t('audit_verify_ok', { count: result.checked })}
+      description={t('audit_verify_algorithm', { algorithm: result.algorithm })}
+    />
   ) : (
     <Alert
       type="error"
@@ -38,7 +44,9 @@ function VerifyResult({ result }: { result: TAuditVerifyResult }) {
         <>
           <div>{t('audit_verify_first_broken', { id: result.firstBrokenId ?? '—' })}</div>
           {result.reason && <div>{t('audit_verify_reason', { reason: result.reason })}</div>}
-          <div>{t('audit_verify_checked', { count: result.checked })} · {t('audit_verify_algorithm', { algorithm: result.algorithm })}</div>
+          <div>
+            {t('audit_verify_checked', { count: result.checked })} · {t('audit_verify_algorithm', { algorithm: result.algorithm })}
+          </div>
         </>
       }
     />
@@ -75,14 +83,26 @@ export function AuditPage() {
         subtitle={t('audit_subtitle')}
         extra={
           <>
-            <Button icon={<CloudDownloadOutlined />} loading={exporting} onClick={() => void runExport()} data-testid="audit-export">{t('audit_export')}</Button>
-            <Button type="primary" icon={<SafetyOutlined />} loading={verify.isPending} onClick={() => verify.mutate(undefined, { onError: (e) => void message.error(errorMessage(e)) })} data-testid="audit-verify">
+            <Button icon={<CloudDownloadOutlined />} loading={exporting} onClick={() => void runExport()} data-testid="audit-export">
+              {t('audit_export')}
+            </Button>
+            <Button
+              type="primary"
+              icon={<SafetyOutlined />}
+              loading={verify.isPending}
+              onClick={() => verify.mutate(undefined, { onError: (e) => void message.error(errorMessage(e)) })}
+              data-testid="audit-verify"
+            >
               {t('audit_verify')}
             </Button>
           </>
         }
       />
-      {verify.data && <div style={{ marginBottom: 16 }}><VerifyResult result={verify.data} /></div>}
+      {verify.data && (
+        <div style={{ marginBottom: 16 }}>
+          <VerifyResult result={verify.data} />
+        </div>
+      )}
       <Card style={{ marginBottom: 16 }}>
         <Form
           form={form}
@@ -110,12 +130,21 @@ export function AuditPage() {
             </Col>
             <Col xs={12} md={4}>
               <Form.Item name="outcome" label={t('audit_outcome')}>
-                <Select allowClear options={[{ value: 'success', label: t('audit_success') }, { value: 'failure', label: t('audit_failure') }]} placeholder={t('all')} />
+                <Select
+                  allowClear
+                  options={[
+                    { value: 'success', label: t('audit_success') },
+                    { value: 'failure', label: t('audit_failure') },
+                  ]}
+                  placeholder={t('all')}
+                />
               </Form.Item>
             </Col>
             <Col xs={12} md={4}>
               <Form.Item label=" " colon={false}>
-                <Button type="primary" htmlType="submit" icon={<SearchOutlined />} block data-testid="audit-search">{t('search')}</Button>
+                <Button type="primary" htmlType="submit" icon={<SearchOutlined />} block data-testid="audit-search">
+                  {t('search')}
+                </Button>
               </Form.Item>
             </Col>
           </Row>
@@ -132,7 +161,14 @@ export function AuditPage() {
             dataSource={records.data?.items}
             scroll={{ x: 1100 }}
             locale={{ emptyText: <EmptyHint text={t('audit_empty')} /> }}
-            pagination={{ current: page, pageSize, total: records.data?.total ?? 0, onChange: setPage, showSizeChanger: false, showTotal: (n) => t('total_count', { count: n }) }}
+            pagination={{
+              current: page,
+              pageSize,
+              total: records.data?.total ?? 0,
+              onChange: setPage,
+              showSizeChanger: false,
+              showTotal: (n) => t('total_count', { count: n }),
+            }}
             onRow={() => ({ 'data-testid': 'audit-row' }) as object}
             columns={[
               { title: t('audit_time'), dataIndex: 'at', width: 150, fixed: 'left', render: (v: string) => formatDateTime(v) },
@@ -143,13 +179,39 @@ export function AuditPage() {
                 render: (_: unknown, r) => (
                   <>
                     {r.actorName ?? '—'}
-                    {isRole(r.actorRole) && <Typography.Text type="secondary" style={{ fontSize: 12 }}> · {roleName(t, r.actorRole)}</Typography.Text>}
+                    {isRole(r.actorRole) && (
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {' '}
+                        · {roleName(t, r.actorRole)}
+                      </Typography.Text>
+                    )}
                   </>
                 ),
               },
-              { title: t('audit_action'), dataIndex: 'action', width: 200, render: (a: string) => <Typography.Text code style={{ whiteSpace: 'nowrap' }}>{a}</Typography.Text> },
-              { title: t('audit_outcome'), dataIndex: 'outcome', width: 80, render: (o: TAuditRecord['outcome']) => <Tag color={o === 'success' ? 'green' : 'red'}>{o === 'success' ? t('audit_success') : t('audit_failure')}</Tag> },
-              { title: t('audit_target'), key: 'target', width: 160, render: (_: unknown, r) => (r.targetType ? `${r.targetType}${r.targetId ? ` · ${r.targetId.slice(0, 8)}` : ''}` : '—') },
+              {
+                title: t('audit_action'),
+                dataIndex: 'action',
+                width: 200,
+                render: (a: string) => (
+                  <Typography.Text code style={{ whiteSpace: 'nowrap' }}>
+                    {a}
+                  </Typography.Text>
+                ),
+              },
+              {
+                title: t('audit_outcome'),
+                dataIndex: 'outcome',
+                width: 80,
+                render: (o: TAuditRecord['outcome']) => (
+                  <Tag color={o === 'success' ? 'green' : 'red'}>{o === 'success' ? t('audit_success') : t('audit_failure')}</Tag>
+                ),
+              },
+              {
+                title: t('audit_target'),
+                key: 'target',
+                width: 160,
+                render: (_: unknown, r) => (r.targetType ? `${r.targetType}${r.targetId ? ` · ${r.targetId.slice(0, 8)}` : ''}` : '—'),
+              },
               { title: t('audit_ip'), dataIndex: 'ip', width: 120, render: (ip: string | null) => ip ?? '—' },
               {
                 title: t('audit_summary'),
@@ -160,7 +222,16 @@ export function AuditPage() {
                   </Typography.Text>
                 ),
               },
-              { title: t('audit_hash'), dataIndex: 'hash', width: 110, render: (h: string) => <Typography.Text type="secondary" copyable={{ text: h }} style={{ fontSize: 12 }}>{h.slice(0, 8)}</Typography.Text> },
+              {
+                title: t('audit_hash'),
+                dataIndex: 'hash',
+                width: 110,
+                render: (h: string) => (
+                  <Typography.Text type="secondary" copyable={{ text: h }} style={{ fontSize: 12 }}>
+                    {h.slice(0, 8)}
+                  </Typography.Text>
+                ),
+              },
             ]}
           />
         )}

@@ -33,5 +33,7 @@ export function StatsChart({ stats, label }: { stats: THome['stats']; label: (st
     };
   }, [signature]);
 
-  return <div ref={ref} style={{ width: '100%', height: 240 }} role="img" aria-label={labels.map((l, i) => `${l} ${values[i]}`).join('，')} />;
+  return (
+    <div ref={ref} style={{ width: '100%', height: 240 }} role="img" aria-label={labels.map((l, i) => `${l} ${values[i]}`).join('，')} />
+  );
 }

@@ -30,7 +30,12 @@ const cardGrid = { xs: 24, sm: 12, lg: 8 } as const;
 
 function TeacherClasses({ home }: { home: THome }) {
   const t = useT();
-  if (!home.classes.length) return <Card><EmptyHint text={t('home_no_classes')} /></Card>;
+  if (!home.classes.length)
+    return (
+      <Card>
+        <EmptyHint text={t('home_no_classes')} />
+      </Card>
+    );
   return (
     <Row gutter={[16, 16]}>
       {home.classes.map((c) => {
@@ -41,17 +46,33 @@ function TeacherClasses({ home }: { home: THome }) {
               title={c.name}
               extra={
                 <Space size={4}>
-                  {c.isHeadTeacher && <Tag color="gold" icon={<CrownOutlined />} style={{ marginInlineEnd: 0 }}>{t('head_teacher_badge')}</Tag>}
+                  {c.isHeadTeacher && (
+                    <Tag color="gold" icon={<CrownOutlined />} style={{ marginInlineEnd: 0 }}>
+                      {t('head_teacher_badge')}
+                    </Tag>
+                  )}
                   <RightOutlined />
                 </Space>
               }
             >
               <Space orientation="vertical" size={8} style={{ width: '100%' }}>
-                <Typography.Text type="secondary"><BankOutlined /> {c.schoolName}</Typography.Text>
+                <Typography.Text type="secondary">
+                  <BankOutlined /> {c.schoolName}
+                </Typography.Text>
                 <div>
-                  {c.subjects.length ? c.subjects.map((s) => <Tag key={s} color="blue">{s}</Tag>) : <Typography.Text type="secondary">{t('home_no_subject')}</Typography.Text>}
+                  {c.subjects.length ? (
+                    c.subjects.map((s) => (
+                      <Tag key={s} color="blue">
+                        {s}
+                      </Tag>
+                    ))
+                  ) : (
+                    <Typography.Text type="secondary">{t('home_no_subject')}</Typography.Text>
+                  )}
                 </div>
-                <Typography.Text><TeamOutlined /> {t('home_student_count', { count: c.studentCount })}</Typography.Text>
+                <Typography.Text>
+                  <TeamOutlined /> {t('home_student_count', { count: c.studentCount })}
+                </Typography.Text>
               </Space>
             </Card>
           </Link>
@@ -68,7 +89,12 @@ function TeacherClasses({ home }: { home: THome }) {
 
 function ParentChildren({ home }: { home: THome }) {
   const t = useT();
-  if (!home.children.length) return <Card><EmptyHint text={t('home_no_children')} /></Card>;
+  if (!home.children.length)
+    return (
+      <Card>
+        <EmptyHint text={t('home_no_children')} />
+      </Card>
+    );
   return (
     <Row gutter={[16, 16]}>
       {home.children.map((child) => (
@@ -78,7 +104,13 @@ function ParentChildren({ home }: { home: THome }) {
               <Card.Meta
                 avatar={<UserOutlined style={{ fontSize: 28, color: '#1f6fd1' }} />}
                 title={child.name}
-                description={<>{child.schoolName}<br />{child.className ?? t('home_no_class_yet')}</>}
+                description={
+                  <>
+                    {child.schoolName}
+                    <br />
+                    {child.className ?? t('home_no_class_yet')}
+                  </>
+                }
               />
             </Card>
           </Link>
@@ -95,12 +127,20 @@ function StudentClass({ home, studentId }: { home: THome; studentId: string }) {
       {home.classes.map((c) => (
         <Col key={c.id} {...cardGrid}>
           <Card title={t('home_my_class')} data-testid="class-card">
-            <Typography.Title level={4} style={{ marginTop: 0 }}>{c.name}</Typography.Title>
+            <Typography.Title level={4} style={{ marginTop: 0 }}>
+              {c.name}
+            </Typography.Title>
             <Typography.Text type="secondary">{c.schoolName}</Typography.Text>
           </Card>
         </Col>
       ))}
-      {!home.classes.length && <Col span={24}><Card><EmptyHint text={t('home_student_no_class')} /></Card></Col>}
+      {!home.classes.length && (
+        <Col span={24}>
+          <Card>
+            <EmptyHint text={t('home_student_no_class')} />
+          </Card>
+        </Col>
+      )}
       <Col {...cardGrid}>
         <Link to={`/students/${studentId}`}>
           <Card hoverable title={t('home_my_record')} extra={<RightOutlined />}>
@@ -153,7 +193,15 @@ function Duties({ role }: { role: Role }) {
       <List
         dataSource={duties}
         renderItem={(d) => (
-          <List.Item extra={d.to ? <Link to={d.to}>{t('open')} <RightOutlined /></Link> : undefined}>
+          <List.Item
+            extra={
+              d.to ? (
+                <Link to={d.to}>
+                  {t('open')} <RightOutlined />
+                </Link>
+              ) : undefined
+            }
+          >
             {t(d.text)}
           </List.Item>
         )}
@@ -175,8 +223,16 @@ export function HomePage() {
         title={t('home_greeting', { name: me.displayName })}
         subtitle={role ? [roleName(t, role), place].filter(Boolean).join(' · ') : undefined}
       />
-      {!role && <Card><EmptyHint text={t('home_no_role')} /></Card>}
-      {role && home.isPending && <Card><Skeleton active /></Card>}
+      {!role && (
+        <Card>
+          <EmptyHint text={t('home_no_role')} />
+        </Card>
+      )}
+      {role && home.isPending && (
+        <Card>
+          <Skeleton active />
+        </Card>
+      )}
       {role && home.isError && <LoadError error={home.error} onRetry={() => void home.refetch()} />}
       {role && home.data && (
         <Space orientation="vertical" size={16} style={{ width: '100%' }}>

@@ -25,12 +25,16 @@ export function AuthShell({ children, title }: { children: ReactNode; title?: Re
       </div>
       <div style={{ textAlign: 'center', marginBottom: 20 }}>
         <div style={{ fontSize: 34, fontWeight: 700, color: '#1f6fd1', letterSpacing: 6, lineHeight: 1.2 }}>{t('login_brand')}</div>
-        <Typography.Text type="secondary" style={{ fontSize: 15, letterSpacing: 2 }}>{t('login_brand_sub')}</Typography.Text>
+        <Typography.Text type="secondary" style={{ fontSize: 15, letterSpacing: 2 }}>
+          {t('login_brand_sub')}
+        </Typography.Text>
       </div>
       <Card style={{ width: '100%', maxWidth: 400, boxShadow: '0 8px 28px rgba(31, 111, 209, 0.10)' }} title={title}>
         {children}
       </Card>
-      <Typography.Text type="secondary" style={{ marginTop: 24, fontSize: 12 }}>{t('login_footer')}</Typography.Text>
+      <Typography.Text type="secondary" style={{ marginTop: 24, fontSize: 12 }}>
+        {t('login_footer')}
+      </Typography.Text>
     </div>
   );
 }

@@ -31,7 +31,9 @@ function PasswordHints({ checks }: { checks: PasswordCheck[] }) {
           {c.ok ? <CheckCircleFilled /> : <MinusCircleOutlined />} {t(HINT_TEXT[c.key], { min: SECURITY_DEFAULTS.passwordMinLength })}
         </li>
       ))}
-      <li><MinusCircleOutlined style={{ visibility: 'hidden' }} /> {t('password_hint_not_same')}</li>
+      <li>
+        <MinusCircleOutlined style={{ visibility: 'hidden' }} /> {t('password_hint_not_same')}
+      </li>
     </ul>
   );
 }
@@ -85,11 +87,25 @@ export function ChangePasswordPage() {
           showIcon
           data-testid="password-error"
           title={failure.message}
-          description={failure.items.length ? <ul style={{ margin: 0, paddingInlineStart: 18 }}>{failure.items.map((v) => <li key={v}>{v}</li>)}</ul> : undefined}
+          description={
+            failure.items.length ? (
+              <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+                {failure.items.map((v) => (
+                  <li key={v}>{v}</li>
+                ))}
+              </ul>
+            ) : undefined
+          }
           style={{ marginBottom: 16 }}
         />
       )}
-      <Form form={form} layout="vertical" requiredMark={false} onFinish={submit} initialValues={{ currentPassword: '', newPassword: '', confirmPassword: '' }}>
+      <Form
+        form={form}
+        layout="vertical"
+        requiredMark={false}
+        onFinish={submit}
+        initialValues={{ currentPassword: '', newPassword: '', confirmPassword: '' }}
+      >
         <Form.Item name="currentPassword" label={t('password_current')}>
           <Input.Password autoComplete="current-password" data-testid="password-current" />
         </Form.Item>
@@ -117,7 +133,9 @@ export function ChangePasswordPage() {
       <div style={{ marginTop: 16, textAlign: 'center' }}>
         {forced ? (
           <>
-            <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>{t('password_forced_hint')}</Typography.Text>
+            <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
+              {t('password_forced_hint')}
+            </Typography.Text>
             <Button type="link" onClick={() => logout.mutate(undefined, { onSettled: () => void navigate('/login', { replace: true }) })}>
               {t('logout')}
             </Button>

@@ -5,8 +5,16 @@ import { apiError, mockApi, renderRoutes } from '../../../test/render.tsx';
 import { LoginPage } from './login-page.tsx';
 
 const me: TMe = {
-  id: 'u1', username: 'zhanglaoshi', displayName: '张老师', mustChangePassword: false, mfaRequired: false,
-  activeRole: 'teacher', roles: ['teacher'], grants: [], permissions: ['org.read', 'roster.read'], sessionIdleMinutes: 30,
+  id: 'u1',
+  username: 'zhanglaoshi',
+  displayName: '张老师',
+  mustChangePassword: false,
+  mfaRequired: false,
+  activeRole: 'teacher',
+  roles: ['teacher'],
+  grants: [],
+  permissions: ['org.read', 'roster.read'],
+  sessionIdleMinutes: 30,
 };
 
 afterEach(() => vi.unstubAllGlobals());
@@ -32,7 +40,11 @@ const hhmm = (d: Date) => `${String(d.getHours()).padStart(2, '0')}:${String(d.g
 describe('LoginPage', () => {
   it('says the account is locked, for how long and until when', async () => {
     const lockedUntil = new Date(Date.now() + 15 * 60_000);
-    mockApi({ 'POST /api/auth/login': apiError(423, 'AUTH_ACCOUNT_LOCKED', '密码错误次数过多，账号已锁定', { lockedUntil: lockedUntil.toISOString() }) });
+    mockApi({
+      'POST /api/auth/login': apiError(423, 'AUTH_ACCOUNT_LOCKED', '密码错误次数过多，账号已锁定', {
+        lockedUntil: lockedUntil.toISOString(),
+      }),
+    });
     renderLogin();
     signIn();
 
@@ -42,7 +54,9 @@ describe('LoginPage', () => {
   });
 
   it('shows the server message and the attempts left after a wrong password', async () => {
-    const calls = mockApi({ 'POST /api/auth/login': apiError(401, 'AUTH_INVALID_CREDENTIALS', '用户名或密码错误', { remainingAttempts: 2 }) });
+    const calls = mockApi({
+      'POST /api/auth/login': apiError(401, 'AUTH_INVALID_CREDENTIALS', '用户名或密码错误', { remainingAttempts: 2 }),
+    });
     renderLogin();
     signIn();
 

@@ -31,7 +31,8 @@ export function LoginPage() {
     if (!body) return;
     setFailure(null);
     login.mutate(body, {
-      onSuccess: (me) => void navigate(me.mustChangePassword ? `/change-password?next=${encodeURIComponent(next)}` : next, { replace: true }),
+      onSuccess: (me) =>
+        void navigate(me.mustChangePassword ? `/change-password?next=${encodeURIComponent(next)}` : next, { replace: true }),
       onError: (e) => {
         if (!applyServerErrors(form, e)) setFailure(loginFailure(t, e));
       },
@@ -44,11 +45,32 @@ export function LoginPage() {
         <Alert type="warning" showIcon title={t('login_session_expired')} style={{ marginBottom: 16 }} data-testid="login-expired" />
       )}
       {failure && (
-        <Alert type="error" showIcon title={failure.message} description={failure.description} style={{ marginBottom: 16 }} data-testid="login-error" />
+        <Alert
+          type="error"
+          showIcon
+          title={failure.message}
+          description={failure.description}
+          style={{ marginBottom: 16 }}
+          data-testid="login-error"
+        />
       )}
-      <Form form={form} layout="vertical" requiredMark={false} onFinish={submit} autoComplete="on" initialValues={{ username: '', password: '' }}>
+      <Form
+        form={form}
+        layout="vertical"
+        requiredMark={false}
+        onFinish={submit}
+        autoComplete="on"
+        initialValues={{ username: '', password: '' }}
+      >
         <Form.Item name="username" label={t('login_username')}>
-          <Input prefix={<UserOutlined />} size="large" autoComplete="username" autoFocus data-testid="login-username" placeholder={t('login_username_placeholder')} />
+          <Input
+            prefix={<UserOutlined />}
+            size="large"
+            autoComplete="username"
+            autoFocus
+            data-testid="login-username"
+            placeholder={t('login_username_placeholder')}
+          />
         </Form.Item>
         <Form.Item name="password" label={t('login_password')}>
           <Input.Password prefix={<LockOutlined />} size="large" autoComplete="current-password" data-testid="login-password" />

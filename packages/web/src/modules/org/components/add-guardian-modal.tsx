@@ -6,7 +6,17 @@ import { useT } from '../../../lib/i18n.ts';
 import { relationName } from '../../../lib/labels.ts';
 import { useAddGuardian } from '../org.api.ts';
 
-export function AddGuardianModal({ studentId, studentName, open, onClose }: { studentId: string; studentName: string; open: boolean; onClose: () => void }) {
+export function AddGuardianModal({
+  studentId,
+  studentName,
+  open,
+  onClose,
+}: {
+  studentId: string;
+  studentName: string;
+  open: boolean;
+  onClose: () => void;
+}) {
   const t = useT();
   const { message } = App.useApp();
   const [form] = Form.useForm();

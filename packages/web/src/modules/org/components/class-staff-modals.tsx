@@ -34,7 +34,11 @@ export function AssignTeacherModal({ klass, open, onClose }: ModalProps) {
       submitTestId="assign-teacher-submit"
     >
       <Form.Item name="subject" label={t('subject')} required>
-        <Select options={SUBJECTS.map((s) => ({ value: s, label: s }))} placeholder={t('subject_placeholder')} data-testid="assign-teacher-subject" />
+        <Select
+          options={SUBJECTS.map((s) => ({ value: s, label: s }))}
+          placeholder={t('subject_placeholder')}
+          data-testid="assign-teacher-subject"
+        />
       </Form.Item>
       <Form.Item name="teacherId" label={t('teacher')} required>
         <TeacherSelect schoolId={klass.schoolId} subject={subject} data-testid="assign-teacher-teacher" />

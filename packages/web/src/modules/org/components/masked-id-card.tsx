@@ -15,7 +15,9 @@ export function MaskedIdCard({ value }: { value: string | null }) {
   const revealable = !value.includes('*');
   return (
     <span style={{ whiteSpace: 'nowrap' }}>
-      <Typography.Text style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' }}>{shown || value.includes('*') ? value : maskIdCard(value)}</Typography.Text>
+      <Typography.Text style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' }}>
+        {shown || value.includes('*') ? value : maskIdCard(value)}
+      </Typography.Text>
       {revealable && (
         <Button
           type="text"

@@ -38,11 +38,22 @@ export function SchoolClassesTab({ school }: { school: TSchool }) {
         locale={{ emptyText: <EmptyHint text={canManage ? t('classes_empty_manage') : t('classes_empty')} /> }}
         onRow={() => ({ 'data-testid': 'class-row' }) as object}
         columns={[
-          { title: t('class_name'), dataIndex: 'name', fixed: 'left', width: 150, render: (name: string, c) => <Link to={`/classes/${c.id}`}>{name}</Link> },
+          {
+            title: t('class_name'),
+            dataIndex: 'name',
+            fixed: 'left',
+            width: 150,
+            render: (name: string, c) => <Link to={`/classes/${c.id}`}>{name}</Link>,
+          },
           { title: t('class_grade'), dataIndex: 'gradeLevel', width: 90, render: (g: number) => gradeName(t, g) },
           { title: t('class_entry_year'), dataIndex: 'entryYear', width: 96 },
           { title: t('class_unit'), dataIndex: 'unitName', width: 140 },
-          { title: t('head_teacher'), dataIndex: 'headTeacher', width: 110, render: (h: TClass['headTeacher']) => h?.name ?? <Tag>{t('not_set')}</Tag> },
+          {
+            title: t('head_teacher'),
+            dataIndex: 'headTeacher',
+            width: 110,
+            render: (h: TClass['headTeacher']) => h?.name ?? <Tag>{t('not_set')}</Tag>,
+          },
           {
             title: t('class_teachers'),
             dataIndex: 'teachers',
@@ -51,36 +62,42 @@ export function SchoolClassesTab({ school }: { school: TSchool }) {
             render: (list: TClass['teachers']) => {
               if (!list.length) return <Typography.Text type="secondary">{t('not_set')}</Typography.Text>;
               const text = list.map((a) => `${a.subject} ${a.teacher.name}`).join('、');
-              return <Tooltip title={text}><span>{text}</span></Tooltip>;
+              return (
+                <Tooltip title={text}>
+                  <span>{text}</span>
+                </Tooltip>
+              );
             },
           },
           { title: t('stat_students'), dataIndex: 'studentCount', width: 80, align: 'right' },
           ...(canManage
-            ? [{
-                title: t('actions'),
-                key: 'actions',
-                width: 80,
-                render: (_: unknown, c: TClass) =>
-                  c.studentCount > 0 ? (
-                    <Tooltip title={t('class_delete_not_empty')}>
-                      <Button type="text" size="small" icon={<DeleteOutlined />} disabled aria-label={t('delete')} />
-                    </Tooltip>
-                  ) : (
-                    <Popconfirm
-                      title={t('class_delete_confirm', { name: c.name })}
-                      okText={t('delete')}
-                      okButtonProps={{ danger: true }}
-                      onConfirm={() =>
-                        remove.mutateAsync(c.id).then(
-                          () => void message.success(t('class_deleted', { name: c.name })),
-                          (e: unknown) => void message.error(errorMessage(e)),
-                        )
-                      }
-                    >
-                      <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('delete')} />
-                    </Popconfirm>
-                  ),
-              }]
+            ? [
+                {
+                  title: t('actions'),
+                  key: 'actions',
+                  width: 80,
+                  render: (_: unknown, c: TClass) =>
+                    c.studentCount > 0 ? (
+                      <Tooltip title={t('class_delete_not_empty')}>
+                        <Button type="text" size="small" icon={<DeleteOutlined />} disabled aria-label={t('delete')} />
+                      </Tooltip>
+                    ) : (
+                      <Popconfirm
+                        title={t('class_delete_confirm', { name: c.name })}
+                        okText={t('delete')}
+                        okButtonProps={{ danger: true }}
+                        onConfirm={() =>
+                          remove.mutateAsync(c.id).then(
+                            () => void message.success(t('class_deleted', { name: c.name })),
+                            (e: unknown) => void message.error(errorMessage(e)),
+                          )
+                        }
+                      >
+                        <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('delete')} />
+                      </Popconfirm>
+                    ),
+                },
+              ]
             : []),
         ]}
       />

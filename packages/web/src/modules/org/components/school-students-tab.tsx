@@ -12,18 +12,32 @@ import { MaskedIdCard } from './masked-id-card.tsx';
 import { StudentFormModal } from './student-form-modal.tsx';
 
 const STATUS_COLORS: Record<StudentStatus, string> = {
-  enrolled: 'green', transferred_out: 'default', suspended: 'orange', graduated: 'blue', dropped_out: 'red',
+  enrolled: 'green',
+  transferred_out: 'default',
+  suspended: 'orange',
+  graduated: 'blue',
+  dropped_out: 'red',
 };
 
 /** Student columns shared by the school's and a class's student lists. */
 export function studentColumns(t: ReturnType<typeof useT>, { showClass = true } = {}) {
   return [
     { title: t('student_no'), dataIndex: 'studentNo', width: 110, fixed: 'left' as const },
-    { title: t('person_name'), dataIndex: 'name', width: 100, render: (name: string, s: TStudent) => <Link to={`/students/${s.id}`}>{name}</Link> },
+    {
+      title: t('person_name'),
+      dataIndex: 'name',
+      width: 100,
+      render: (name: string, s: TStudent) => <Link to={`/students/${s.id}`}>{name}</Link>,
+    },
     { title: t('person_gender'), dataIndex: 'gender', width: 64, render: (g: TStudent['gender']) => genderName(t, g) },
     ...(showClass ? [{ title: t('student_class'), dataIndex: 'className', width: 120, render: (c: string | null) => c ?? '—' }] : []),
     { title: t('person_id_card'), dataIndex: 'idCard', width: 230, render: (v: string | null) => <MaskedIdCard value={v} /> },
-    { title: t('student_status'), dataIndex: 'status', width: 80, render: (s: StudentStatus) => <Tag color={STATUS_COLORS[s]}>{studentStatusName(t, s)}</Tag> },
+    {
+      title: t('student_status'),
+      dataIndex: 'status',
+      width: 80,
+      render: (s: StudentStatus) => <Tag color={STATUS_COLORS[s]}>{studentStatusName(t, s)}</Tag>,
+    },
   ];
 }
 
@@ -42,13 +56,25 @@ export function SchoolStudentsTab({ schoolId }: { schoolId: string }) {
   return (
     <>
       <div className="qm-toolbar">
-        <Input.Search allowClear placeholder={t('students_search_placeholder')} onSearch={(v) => { setQ(v.trim()); setPage(1); }} style={{ maxWidth: 280 }} data-testid="students-search" />
+        <Input.Search
+          allowClear
+          placeholder={t('students_search_placeholder')}
+          onSearch={(v) => {
+            setQ(v.trim());
+            setPage(1);
+          }}
+          style={{ maxWidth: 280 }}
+          data-testid="students-search"
+        />
         <Select
           allowClear
           showSearch={{ optionFilterProp: 'label' }}
           placeholder={t('students_filter_class')}
           value={classId}
-          onChange={(v?: string) => { setClassId(v); setPage(1); }}
+          onChange={(v?: string) => {
+            setClassId(v);
+            setPage(1);
+          }}
           options={(classes.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
           style={{ minWidth: 180 }}
           data-testid="students-class-filter"
@@ -68,8 +94,17 @@ export function SchoolStudentsTab({ schoolId }: { schoolId: string }) {
           loading={students.isFetching}
           dataSource={students.data?.items}
           scroll={{ x: 760 }}
-          locale={{ emptyText: <EmptyHint text={q || classId ? t('no_match') : canManage ? t('students_empty_manage') : t('students_empty')} /> }}
-          pagination={{ current: page, pageSize, total: students.data?.total ?? 0, onChange: setPage, showSizeChanger: false, showTotal: (n) => t('total_count', { count: n }) }}
+          locale={{
+            emptyText: <EmptyHint text={q || classId ? t('no_match') : canManage ? t('students_empty_manage') : t('students_empty')} />,
+          }}
+          pagination={{
+            current: page,
+            pageSize,
+            total: students.data?.total ?? 0,
+            onChange: setPage,
+            showSizeChanger: false,
+            showTotal: (n) => t('total_count', { count: n }),
+          }}
           onRow={() => ({ 'data-testid': 'student-row' }) as object}
           columns={studentColumns(t)}
         />

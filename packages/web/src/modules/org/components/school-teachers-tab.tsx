@@ -22,7 +22,15 @@ export function SchoolTeachersTab({ schoolId }: { schoolId: string }) {
   return (
     <>
       <div className="qm-toolbar">
-        <Input.Search allowClear placeholder={t('teachers_search_placeholder')} onSearch={(v) => { setQ(v.trim()); setPage(1); }} style={{ maxWidth: 280 }} />
+        <Input.Search
+          allowClear
+          placeholder={t('teachers_search_placeholder')}
+          onSearch={(v) => {
+            setQ(v.trim());
+            setPage(1);
+          }}
+          style={{ maxWidth: 280 }}
+        />
         {canManage && (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="create-teacher-button">
             {t('teacher_create')}
@@ -46,7 +54,16 @@ export function SchoolTeachersTab({ schoolId }: { schoolId: string }) {
             { title: t('person_gender'), dataIndex: 'gender', width: 64, render: (g: TTeacher['gender']) => genderName(t, g) },
             { title: t('teacher_staff_no'), dataIndex: 'staffNo', width: 110 },
             { title: t('username'), dataIndex: 'username', width: 130 },
-            { title: t('teacher_subjects'), dataIndex: 'subjects', render: (list: string[]) => list.map((s) => <Tag key={s} color="blue">{s}</Tag>) },
+            {
+              title: t('teacher_subjects'),
+              dataIndex: 'subjects',
+              render: (list: string[]) =>
+                list.map((s) => (
+                  <Tag key={s} color="blue">
+                    {s}
+                  </Tag>
+                )),
+            },
             { title: t('person_phone'), dataIndex: 'phone', width: 130, render: (p: string | null) => p ?? '—' },
           ]}
         />

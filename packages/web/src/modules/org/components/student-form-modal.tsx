@@ -6,7 +6,17 @@ import { useT } from '../../../lib/i18n.ts';
 import { genderName } from '../../../lib/labels.ts';
 import { useCreateStudent, useSchoolClasses } from '../org.api.ts';
 
-export function StudentFormModal({ schoolId, open, onClose, classId }: { schoolId: string; open: boolean; onClose: () => void; classId?: string }) {
+export function StudentFormModal({
+  schoolId,
+  open,
+  onClose,
+  classId,
+}: {
+  schoolId: string;
+  open: boolean;
+  onClose: () => void;
+  classId?: string;
+}) {
   const t = useT();
   const { message } = App.useApp();
   const [form] = Form.useForm();

@@ -23,7 +23,9 @@ export function TeacherFormModal({ schoolId, open, onClose }: { schoolId: string
       title={t('teacher_create')}
       okText={t('create')}
       onClose={onClose}
-      onFinish={(values: Record<string, unknown>) => submit({ ...values, idCard: (values.idCard as string | undefined)?.trim() || undefined })}
+      onFinish={(values: Record<string, unknown>) =>
+        submit({ ...values, idCard: (values.idCard as string | undefined)?.trim() || undefined })
+      }
       isPending={create.isPending}
       submitTestId="teacher-form-submit"
       requiredMark="optional"
@@ -42,7 +44,12 @@ export function TeacherFormModal({ schoolId, open, onClose }: { schoolId: string
         <Input inputMode="tel" maxLength={20} data-testid="teacher-form-phone" />
       </Form.Item>
       <Form.Item name="subjects" label={t('teacher_subjects')} required>
-        <Select mode="multiple" options={SUBJECTS.map((s) => ({ value: s, label: s }))} placeholder={t('teacher_subjects_placeholder')} data-testid="teacher-form-subjects" />
+        <Select
+          mode="multiple"
+          options={SUBJECTS.map((s) => ({ value: s, label: s }))}
+          placeholder={t('teacher_subjects_placeholder')}
+          data-testid="teacher-form-subjects"
+        />
       </Form.Item>
       <Form.Item name="idCard" label={t('person_id_card')} extra={t('id_card_hint')}>
         <Input maxLength={18} autoComplete="off" />

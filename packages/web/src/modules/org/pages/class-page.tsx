@@ -33,13 +33,23 @@ function ClassTeachers({ klass }: { klass: TClass }) {
     <Card title={t('class_teachers')} style={{ marginBottom: 16 }}>
       {canManage && (
         <div className="qm-toolbar">
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setAssigning(true)} data-testid="assign-teacher-button">{t('assign_teacher')}</Button>
-          <Button icon={<CrownOutlined />} onClick={() => setSettingHead(true)} data-testid="set-head-teacher-button">{t('head_teacher_set_button')}</Button>
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setAssigning(true)} data-testid="assign-teacher-button">
+            {t('assign_teacher')}
+          </Button>
+          <Button icon={<CrownOutlined />} onClick={() => setSettingHead(true)} data-testid="set-head-teacher-button">
+            {t('head_teacher_set_button')}
+          </Button>
         </div>
       )}
       <Descriptions size="small" column={1} style={{ marginBottom: 8 }}>
         <Descriptions.Item label={t('head_teacher')}>
-          {klass.headTeacher ? <Tag icon={<CrownOutlined />} color="gold">{klass.headTeacher.name}</Tag> : <Tag>{t('not_set')}</Tag>}
+          {klass.headTeacher ? (
+            <Tag icon={<CrownOutlined />} color="gold">
+              {klass.headTeacher.name}
+            </Tag>
+          ) : (
+            <Tag>{t('not_set')}</Tag>
+          )}
         </Descriptions.Item>
       </Descriptions>
       <Table<Assignment>
@@ -53,21 +63,30 @@ function ClassTeachers({ klass }: { klass: TClass }) {
           { title: t('subject'), dataIndex: 'subject', width: 120, render: (s: string) => <Tag color="blue">{s}</Tag> },
           { title: t('teacher'), key: 'teacher', render: (_: unknown, a) => a.teacher.name },
           ...(canManage
-            ? [{
-                title: t('actions'),
-                key: 'actions',
-                width: 90,
-                render: (_: unknown, a: Assignment) => (
-                  <Popconfirm
-                    title={t('unassign_confirm', { subject: a.subject, name: a.teacher.name })}
-                    okText={t('remove')}
-                    okButtonProps={{ danger: true }}
-                    onConfirm={() => remove.mutateAsync(a.assignmentId).then(() => void message.success(t('teacher_unassigned')), (e: unknown) => void message.error(errorMessage(e)))}
-                  >
-                    <Button type="link" danger size="small" icon={<DeleteOutlined />}>{t('remove')}</Button>
-                  </Popconfirm>
-                ),
-              }]
+            ? [
+                {
+                  title: t('actions'),
+                  key: 'actions',
+                  width: 90,
+                  render: (_: unknown, a: Assignment) => (
+                    <Popconfirm
+                      title={t('unassign_confirm', { subject: a.subject, name: a.teacher.name })}
+                      okText={t('remove')}
+                      okButtonProps={{ danger: true }}
+                      onConfirm={() =>
+                        remove.mutateAsync(a.assignmentId).then(
+                          () => void message.success(t('teacher_unassigned')),
+                          (e: unknown) => void message.error(errorMessage(e)),
+                        )
+                      }
+                    >
+                      <Button type="link" danger size="small" icon={<DeleteOutlined />}>
+                        {t('remove')}
+                      </Button>
+                    </Popconfirm>
+                  ),
+                },
+              ]
             : []),
         ]}
       />
@@ -89,7 +108,13 @@ function ClassStudents({ klass }: { klass: TClass }) {
   return (
     <Card
       title={t('class_students_title', { count: students.data?.length ?? klass.studentCount })}
-      extra={canMove && <Button icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="create-student-button">{t('student_create')}</Button>}
+      extra={
+        canMove && (
+          <Button icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="create-student-button">
+            {t('student_create')}
+          </Button>
+        )
+      }
     >
       {students.isError ? (
         <LoadError error={students.error} onRetry={() => void students.refetch()} />
@@ -106,17 +131,24 @@ function ClassStudents({ klass }: { klass: TClass }) {
           columns={[
             ...studentColumns(t, { showClass: false }),
             ...(canMove
-              ? [{
-                  title: t('actions'),
-                  key: 'actions',
-                  width: 90,
-                  render: (_: unknown, s: TStudent) => (
-                    <Button type="link" size="small" icon={<SwapOutlined />} data-testid="move-student-button"
-                      onClick={() => setMoving({ id: s.id, name: s.name, schoolId: s.schoolId, classId: s.classId })}>
-                      {t('move')}
-                    </Button>
-                  ),
-                }]
+              ? [
+                  {
+                    title: t('actions'),
+                    key: 'actions',
+                    width: 90,
+                    render: (_: unknown, s: TStudent) => (
+                      <Button
+                        type="link"
+                        size="small"
+                        icon={<SwapOutlined />}
+                        data-testid="move-student-button"
+                        onClick={() => setMoving({ id: s.id, name: s.name, schoolId: s.schoolId, classId: s.classId })}
+                      >
+                        {t('move')}
+                      </Button>
+                    ),
+                  },
+                ]
               : []),
           ]}
         />
@@ -133,7 +165,12 @@ export function ClassPage() {
   const { classId = '' } = useParams();
   const klass = useClass(classId);
 
-  if (klass.isPending) return <Card><Skeleton active /></Card>;
+  if (klass.isPending)
+    return (
+      <Card>
+        <Skeleton active />
+      </Card>
+    );
   if (klass.isError) return <LoadError error={klass.error} onRetry={() => void klass.refetch()} />;
   const c = klass.data;
 

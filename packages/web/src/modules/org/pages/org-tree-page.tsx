@@ -37,9 +37,19 @@ export function OrgTreePage() {
     title: (
       <Space size={6} wrap={false}>
         <span>{unit.name}</span>
-        <Tag bordered={false} color={unit.kind === 'school' || unit.kind === 'teaching_point' ? 'blue' : 'default'}>{orgKindName(t, unit.kind)}</Tag>
-        {unit.isCentral && <Tag bordered={false} color="green">{t('org_central_school')}</Tag>}
-        {unit.code && <Typography.Text type="secondary" className="qm-org-code" style={{ fontSize: 12 }}>{unit.code}</Typography.Text>}
+        <Tag bordered={false} color={unit.kind === 'school' || unit.kind === 'teaching_point' ? 'blue' : 'default'}>
+          {orgKindName(t, unit.kind)}
+        </Tag>
+        {unit.isCentral && (
+          <Tag bordered={false} color="green">
+            {t('org_central_school')}
+          </Tag>
+        )}
+        {unit.code && (
+          <Typography.Text type="secondary" className="qm-org-code" style={{ fontSize: 12 }}>
+            {unit.code}
+          </Typography.Text>
+        )}
       </Space>
     ),
   });

@@ -31,9 +31,15 @@ function SchoolSummary({ school }: { school: TSchool }) {
         </Col>
         <Col xs={24} md={10}>
           <Row gutter={8}>
-            <Col span={8}><Statistic title={t('stat_classes')} value={school.classCount} /></Col>
-            <Col span={8}><Statistic title={t('stat_teachers')} value={school.teacherCount} /></Col>
-            <Col span={8}><Statistic title={t('stat_students')} value={school.studentCount} /></Col>
+            <Col span={8}>
+              <Statistic title={t('stat_classes')} value={school.classCount} />
+            </Col>
+            <Col span={8}>
+              <Statistic title={t('stat_teachers')} value={school.teacherCount} />
+            </Col>
+            <Col span={8}>
+              <Statistic title={t('stat_students')} value={school.studentCount} />
+            </Col>
           </Row>
         </Col>
       </Row>
@@ -49,7 +55,12 @@ export function SchoolPage() {
   const [params, setParams] = useSearchParams();
   const school = useSchool(schoolId);
 
-  if (school.isPending) return <Card><Skeleton active /></Card>;
+  if (school.isPending)
+    return (
+      <Card>
+        <Skeleton active />
+      </Card>
+    );
   if (school.isError) return <LoadError error={school.error} onRetry={() => void school.refetch()} />;
   const s = school.data;
 
@@ -62,7 +73,17 @@ export function SchoolPage() {
         ]
       : []),
     ...(can('roster.manage')
-      ? [{ key: 'roster', label: t('nav_roster'), children: <Suspense fallback={<Skeleton active />}><RosterPanel schoolId={s.id} /></Suspense> }]
+      ? [
+          {
+            key: 'roster',
+            label: t('nav_roster'),
+            children: (
+              <Suspense fallback={<Skeleton active />}>
+                <RosterPanel schoolId={s.id} />
+              </Suspense>
+            ),
+          },
+        ]
       : []),
   ];
   const requested = params.get('tab');
@@ -73,8 +94,7 @@ export function SchoolPage() {
       <PageTitle
         title={
           <>
-            {s.name}{' '}
-            {s.kind === 'teaching_point' && <Tag color="purple">{t('org_kind_teaching_point')}</Tag>}
+            {s.name} {s.kind === 'teaching_point' && <Tag color="purple">{t('org_kind_teaching_point')}</Tag>}
             {s.isCentral && <Tag color="green">{t('org_central_school')}</Tag>}
           </>
         }
@@ -84,7 +104,15 @@ export function SchoolPage() {
         <Tabs
           activeKey={active}
           destroyOnHidden
-          onChange={(key) => setParams((p) => { p.set('tab', key); return p; }, { replace: true })}
+          onChange={(key) =>
+            setParams(
+              (p) => {
+                p.set('tab', key);
+                return p;
+              },
+              { replace: true },
+            )
+          }
           items={tabs.map((tab) => ({ ...tab, label: <span data-testid={`school-tab-${tab.key}`}>{tab.label}</span> }))}
         />
       </Card>

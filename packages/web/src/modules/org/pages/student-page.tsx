@@ -23,7 +23,12 @@ export function StudentPage() {
   const [adding, setAdding] = useState(false);
   const [moving, setMoving] = useState(false);
 
-  if (student.isPending) return <Card><Skeleton active /></Card>;
+  if (student.isPending)
+    return (
+      <Card>
+        <Skeleton active />
+      </Card>
+    );
   if (student.isError) return <LoadError error={student.error} onRetry={() => void student.refetch()} />;
   const s = student.data;
   const canManage = can('roster.manage');
@@ -36,9 +41,14 @@ export function StudentPage() {
         title={s.name}
         subtitle={s.className ?? t('home_no_class_yet')}
         back
-        extra={canManage && s.classId && (
-          <Button icon={<SwapOutlined />} onClick={() => setMoving(true)} data-testid="move-student-button">{t('move')}</Button>
-        )}
+        extra={
+          canManage &&
+          s.classId && (
+            <Button icon={<SwapOutlined />} onClick={() => setMoving(true)} data-testid="move-student-button">
+              {t('move')}
+            </Button>
+          )
+        }
       />
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={14}>
@@ -52,13 +62,21 @@ export function StudentPage() {
               <Descriptions.Item label={t('student_status')}>{studentStatusName(t, s.status)}</Descriptions.Item>
               <Descriptions.Item label={t('student_birth_date')}>{s.birthDate ?? '—'}</Descriptions.Item>
               <Descriptions.Item label={t('username')}>{s.username}</Descriptions.Item>
-              <Descriptions.Item label={t('person_id_card')}><MaskedIdCard value={s.idCard} /></Descriptions.Item>
+              <Descriptions.Item label={t('person_id_card')}>
+                <MaskedIdCard value={s.idCard} />
+              </Descriptions.Item>
             </Descriptions>
           </Card>
           <Card
             title={t('guardians')}
             style={{ marginTop: 16 }}
-            extra={canManage && <Button icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="add-guardian-button">{t('guardian_add')}</Button>}
+            extra={
+              canManage && (
+                <Button icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="add-guardian-button">
+                  {t('guardian_add')}
+                </Button>
+              )
+            }
           >
             <Table<Guardian>
               rowKey="id"
@@ -69,8 +87,21 @@ export function StudentPage() {
               locale={{ emptyText: <EmptyHint text={canManage ? t('guardians_empty_manage') : t('guardians_empty')} /> }}
               onRow={() => ({ 'data-testid': 'guardian-row' }) as object}
               columns={[
-                { title: t('person_name'), dataIndex: 'name', render: (n: string, g) => <>{n} {g.isPrimary && <Tag color="blue">{t('guardian_primary')}</Tag>}</> },
-                { title: t('guardian_relation'), dataIndex: 'relation', width: 120, render: (r: Guardian['relation']) => relationName(t, r) },
+                {
+                  title: t('person_name'),
+                  dataIndex: 'name',
+                  render: (n: string, g) => (
+                    <>
+                      {n} {g.isPrimary && <Tag color="blue">{t('guardian_primary')}</Tag>}
+                    </>
+                  ),
+                },
+                {
+                  title: t('guardian_relation'),
+                  dataIndex: 'relation',
+                  width: 120,
+                  render: (r: Guardian['relation']) => relationName(t, r),
+                },
                 { title: t('person_phone'), dataIndex: 'phone', width: 140, render: (p: string | null) => p ?? '—' },
               ]}
             />
@@ -87,7 +118,9 @@ export function StudentPage() {
                   content: (
                     <>
                       <Typography.Text strong>{h.className}</Typography.Text>
-                      <div>{formatDate(h.from)} — {h.to ? formatDate(h.to) : t('class_history_now')}</div>
+                      <div>
+                        {formatDate(h.from)} — {h.to ? formatDate(h.to) : t('class_history_now')}
+                      </div>
                       {h.reason && <Typography.Text type="secondary">{h.reason}</Typography.Text>}
                     </>
                   ),
@@ -98,7 +131,9 @@ export function StudentPage() {
         </Col>
       </Row>
       <AddGuardianModal studentId={s.id} studentName={s.name} open={adding} onClose={() => setAdding(false)} />
-      {moving && <MoveStudentModal student={{ id: s.id, name: s.name, schoolId: s.schoolId, classId: s.classId }} onClose={() => setMoving(false)} />}
+      {moving && (
+        <MoveStudentModal student={{ id: s.id, name: s.name, schoolId: s.schoolId, classId: s.classId }} onClose={() => setMoving(false)} />
+      )}
     </>
   );
 }

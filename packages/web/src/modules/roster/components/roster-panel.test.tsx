@@ -4,8 +4,18 @@ import { mockApi, renderPage, type MockCall } from '../../../test/render.tsx';
 import { RosterPanel } from './roster-panel.tsx';
 
 const baseJob = {
-  id: 'job-1', kind: 'students', fileName: '三年级名单.xlsx', totalRows: 40, validRows: 38, processedRows: 40, createdRows: 0, updatedRows: 0,
-  errorCount: 2, createdAt: '2026-11-23T08:00:00.000Z', finishedAt: null, failureMessage: null,
+  id: 'job-1',
+  kind: 'students',
+  fileName: '三年级名单.xlsx',
+  totalRows: 40,
+  validRows: 38,
+  processedRows: 40,
+  createdRows: 0,
+  updatedRows: 0,
+  errorCount: 2,
+  createdAt: '2026-11-23T08:00:00.000Z',
+  finishedAt: null,
+  failureMessage: null,
   errors: [
     { row: 5, column: '学号', code: 'duplicate_student_no', message: '学号 20230105 与第 3 行重复' },
     { row: 9, column: '身份证号', code: 'id_card_checksum', message: '身份证号校验位不正确' },
@@ -25,9 +35,13 @@ describe('RosterPanel', () => {
     let polls = 0;
     let committed = false;
     const calls = mockApi({
-      'POST /api/schools/s1/roster/imports': { status: 201, body: { ...baseJob, status: 'validating', processedRows: 10, errors: [], errorCount: 0 } },
+      'POST /api/schools/s1/roster/imports': {
+        status: 201,
+        body: { ...baseJob, status: 'validating', processedRows: 10, errors: [], errorCount: 0 },
+      },
       'GET /api/roster/imports/job-1': () => {
-        if (committed) return { body: { ...baseJob, status: 'done', createdRows: 38, updatedRows: 0, finishedAt: '2026-11-23T08:01:00.000Z' } };
+        if (committed)
+          return { body: { ...baseJob, status: 'done', createdRows: 38, updatedRows: 0, finishedAt: '2026-11-23T08:01:00.000Z' } };
         return ++polls < 2
           ? { body: { ...baseJob, status: 'validating', processedRows: 20, errors: [], errorCount: 0 } }
           : { body: { ...baseJob, status: 'validated' } };

@@ -27,7 +27,12 @@ function RunningProgress({ job, label }: { job: TImportJobView; label: string })
   );
 }
 
-function ValidationResult({ job, onCommit, onRestart, committing }: {
+function ValidationResult({
+  job,
+  onCommit,
+  onRestart,
+  committing,
+}: {
   job: TImportJobView;
   onCommit: (mode: 'all' | 'valid_only') => void;
   onRestart: () => void;
@@ -38,13 +43,24 @@ function ValidationResult({ job, onCommit, onRestart, committing }: {
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <Row gutter={[16, 16]}>
-        <Col xs={8}><Statistic title={t('import_total_rows')} value={job.totalRows} /></Col>
-        <Col xs={8}><Statistic title={t('import_valid_rows')} value={job.validRows} valueStyle={{ color: '#2f9e6e' }} /></Col>
-        <Col xs={8}><Statistic title={t('import_error_count')} value={job.errorCount} valueStyle={{ color: hasErrors ? '#d64545' : undefined }} /></Col>
+        <Col xs={8}>
+          <Statistic title={t('import_total_rows')} value={job.totalRows} />
+        </Col>
+        <Col xs={8}>
+          <Statistic title={t('import_valid_rows')} value={job.validRows} valueStyle={{ color: '#2f9e6e' }} />
+        </Col>
+        <Col xs={8}>
+          <Statistic title={t('import_error_count')} value={job.errorCount} valueStyle={{ color: hasErrors ? '#d64545' : undefined }} />
+        </Col>
       </Row>
       {hasErrors ? (
         <>
-          <Alert type="warning" showIcon title={t('import_has_errors', { count: job.errorCount })} description={t('import_has_errors_hint')} />
+          <Alert
+            type="warning"
+            showIcon
+            title={t('import_has_errors', { count: job.errorCount })}
+            description={t('import_has_errors_hint')}
+          />
           <div data-testid="import-errors">
             <Table<TImportRowError>
               rowKey={(e) => `${e.row}-${e.column}-${e.code}`}
@@ -59,7 +75,9 @@ function ValidationResult({ job, onCommit, onRestart, committing }: {
               ]}
             />
             {job.errors.length < job.errorCount && (
-              <Typography.Text type="secondary">{t('import_errors_truncated', { shown: job.errors.length, total: job.errorCount })}</Typography.Text>
+              <Typography.Text type="secondary">
+                {t('import_errors_truncated', { shown: job.errors.length, total: job.errorCount })}
+              </Typography.Text>
             )}
           </div>
         </>
@@ -67,15 +85,28 @@ function ValidationResult({ job, onCommit, onRestart, committing }: {
         <Alert type="success" showIcon title={t('import_all_valid', { count: job.validRows })} />
       )}
       <Space wrap>
-        <Button type="primary" disabled={hasErrors || job.validRows === 0} loading={committing} onClick={() => onCommit('all')} data-testid="import-commit-all">
+        <Button
+          type="primary"
+          disabled={hasErrors || job.validRows === 0}
+          loading={committing}
+          onClick={() => onCommit('all')}
+          data-testid="import-commit-all"
+        >
           {t('import_commit_all')}
         </Button>
         {hasErrors && (
-          <Button disabled={job.validRows === 0} loading={committing} onClick={() => onCommit('valid_only')} data-testid="import-commit-valid">
+          <Button
+            disabled={job.validRows === 0}
+            loading={committing}
+            onClick={() => onCommit('valid_only')}
+            data-testid="import-commit-valid"
+          >
             {t('import_commit_valid', { count: job.validRows })}
           </Button>
         )}
-        <Button icon={<ReloadOutlined />} onClick={onRestart} data-testid="import-restart">{t('import_reupload')}</Button>
+        <Button icon={<ReloadOutlined />} onClick={onRestart} data-testid="import-restart">
+          {t('import_reupload')}
+        </Button>
       </Space>
     </Space>
   );
@@ -121,10 +152,13 @@ export function RosterPanel({ schoolId }: { schoolId: string }) {
       message.error(t('import_xlsx_only'));
       return Upload.LIST_IGNORE;
     }
-    upload.mutate({ kind, file }, {
-      onSuccess: (created) => setJobId(created.id),
-      onError: (e) => void message.error(errorMessage(e)),
-    });
+    upload.mutate(
+      { kind, file },
+      {
+        onSuccess: (created) => setJobId(created.id),
+        onError: (e) => void message.error(errorMessage(e)),
+      },
+    );
     return false;
   };
 
@@ -135,7 +169,12 @@ export function RosterPanel({ schoolId }: { schoolId: string }) {
           size="small"
           current={current ? STEP_OF[current.status] : 0}
           status={current?.status === 'failed' ? 'error' : undefined}
-          items={[{ title: t('import_step_upload') }, { title: t('import_step_check') }, { title: t('import_step_import') }, { title: t('import_step_done') }]}
+          items={[
+            { title: t('import_step_upload') },
+            { title: t('import_step_check') },
+            { title: t('import_step_import') },
+            { title: t('import_step_done') },
+          ]}
           style={{ marginBottom: 20 }}
           responsive={false}
           titlePlacement="vertical"
@@ -152,7 +191,12 @@ export function RosterPanel({ schoolId }: { schoolId: string }) {
                 options={ROSTER_KINDS.map((k) => ({ value: k, label: rosterKindName(t, k) }))}
                 data-testid="import-kind"
               />
-              <Button icon={<DownloadOutlined />} loading={downloading === 'template'} onClick={() => void download('template', () => downloadTemplate(schoolId, kind))} data-testid="import-template">
+              <Button
+                icon={<DownloadOutlined />}
+                loading={downloading === 'template'}
+                onClick={() => void download('template', () => downloadTemplate(schoolId, kind))}
+                data-testid="import-template"
+              >
                 {t('import_download_template')}
               </Button>
             </Space>
@@ -164,8 +208,12 @@ export function RosterPanel({ schoolId }: { schoolId: string }) {
               disabled={upload.isPending}
               data-testid="import-upload"
             >
-              <p className="ant-upload-drag-icon"><InboxOutlined /></p>
-              <p className="ant-upload-text">{upload.isPending ? t('import_uploading') : t('import_drop_here', { kind: rosterKindName(t, kind) })}</p>
+              <p className="ant-upload-drag-icon">
+                <InboxOutlined />
+              </p>
+              <p className="ant-upload-text">
+                {upload.isPending ? t('import_uploading') : t('import_drop_here', { kind: rosterKindName(t, kind) })}
+              </p>
               <p className="ant-upload-hint">{t('import_drop_hint')}</p>
             </Upload.Dragger>
           </Space>
@@ -181,10 +229,13 @@ export function RosterPanel({ schoolId }: { schoolId: string }) {
             committing={commit.isPending}
             onRestart={restart}
             onCommit={(mode) =>
-              commit.mutate({ id: current.id, mode }, {
-                onSuccess: (committed) => setTemporaryPassword(committed.temporaryPassword ?? null),
-                onError: (e) => void message.error(errorMessage(e)),
-              })
+              commit.mutate(
+                { id: current.id, mode },
+                {
+                  onSuccess: (committed) => setTemporaryPassword(committed.temporaryPassword ?? null),
+                  onError: (e) => void message.error(errorMessage(e)),
+                },
+              )
             }
           />
         )}
@@ -198,10 +249,16 @@ export function RosterPanel({ schoolId }: { schoolId: string }) {
             extra={
               <Space orientation="vertical" size={16} style={{ width: '100%', maxWidth: 520, textAlign: 'left' }}>
                 {(current.temporaryPassword ?? temporaryPassword) && (
-                  <OneTimeSecret value={(current.temporaryPassword ?? temporaryPassword)!} hint={t('import_temp_password')} testId="import-temp-password" />
+                  <OneTimeSecret
+                    value={(current.temporaryPassword ?? temporaryPassword)!}
+                    hint={t('import_temp_password')}
+                    testId="import-temp-password"
+                  />
                 )}
                 <div style={{ textAlign: 'center' }}>
-                  <Button type="primary" onClick={restart}>{t('import_another')}</Button>
+                  <Button type="primary" onClick={restart}>
+                    {t('import_another')}
+                  </Button>
                 </div>
               </Space>
             }
@@ -213,7 +270,11 @@ export function RosterPanel({ schoolId }: { schoolId: string }) {
             data-testid="import-failed"
             title={t('import_failed_title')}
             subTitle={current.failureMessage ?? undefined}
-            extra={<Button type="primary" onClick={restart}>{t('import_reupload')}</Button>}
+            extra={
+              <Button type="primary" onClick={restart}>
+                {t('import_reupload')}
+              </Button>
+            }
           />
         )}
       </Card>
@@ -222,7 +283,13 @@ export function RosterPanel({ schoolId }: { schoolId: string }) {
         <Typography.Paragraph type="secondary">{t('export_hint')}</Typography.Paragraph>
         <Space wrap>
           {ROSTER_KINDS.map((k) => (
-            <Button key={k} icon={<CloudDownloadOutlined />} loading={downloading === `export-${k}`} onClick={() => void download(`export-${k}`, () => exportRoster(schoolId, k))} data-testid={`export-${k}`}>
+            <Button
+              key={k}
+              icon={<CloudDownloadOutlined />}
+              loading={downloading === `export-${k}`}
+              onClick={() => void download(`export-${k}`, () => exportRoster(schoolId, k))}
+              data-testid={`export-${k}`}
+            >
               {t('export_kind', { kind: rosterKindName(t, k) })}
             </Button>
           ))}

@@ -17,11 +17,14 @@ export function RosterPage() {
   const schools = useSchools({ q: q || undefined, page: 1, pageSize: 50 });
   const schoolId = params.get('schoolId') ?? undefined;
   const setSchool = (id: string | undefined) =>
-    setParams((p) => {
-      if (id) p.set('schoolId', id);
-      else p.delete('schoolId');
-      return p;
-    }, { replace: true });
+    setParams(
+      (p) => {
+        if (id) p.set('schoolId', id);
+        else p.delete('schoolId');
+        return p;
+      },
+      { replace: true },
+    );
 
   // the home school, or the only school in scope, is the obvious choice
   const fallback = home.data?.school?.id ?? (schools.data?.total === 1 && !q ? schools.data.items[0].id : undefined);
@@ -51,7 +54,15 @@ export function RosterPage() {
           />
         </Space>
       </Card>
-      {schoolId ? <RosterPanel schoolId={schoolId} /> : home.isPending || schools.isPending ? <Skeleton active /> : <Card><EmptyHint text={t('roster_pick_school')} /></Card>}
+      {schoolId ? (
+        <RosterPanel schoolId={schoolId} />
+      ) : home.isPending || schools.isPending ? (
+        <Skeleton active />
+      ) : (
+        <Card>
+          <EmptyHint text={t('roster_pick_school')} />
+        </Card>
+      )}
     </>
   );
 }

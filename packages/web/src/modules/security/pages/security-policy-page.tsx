@@ -44,7 +44,11 @@ export function SecurityPolicyPage() {
   return (
     <>
       <PageTitle title={t('nav_security')} subtitle={t('policy_subtitle')} />
-      {policy.isPending && <Card><Skeleton active /></Card>}
+      {policy.isPending && (
+        <Card>
+          <Skeleton active />
+        </Card>
+      )}
       {policy.isError && <LoadError error={policy.error} onRetry={() => void policy.refetch()} />}
       {policy.data && (
         <Card>
@@ -65,7 +69,9 @@ export function SecurityPolicyPage() {
               ))}
             </Row>
             <Space>
-              <Button type="primary" htmlType="submit" loading={update.isPending} data-testid="policy-submit">{t('save')}</Button>
+              <Button type="primary" htmlType="submit" loading={update.isPending} data-testid="policy-submit">
+                {t('save')}
+              </Button>
               <Button onClick={() => form.setFieldsValue(policy.data)}>{t('reset_form')}</Button>
             </Space>
           </Form>

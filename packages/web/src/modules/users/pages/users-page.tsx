@@ -31,12 +31,24 @@ export function UsersPage() {
       <PageTitle title={t('nav_users')} />
       <Card>
         <div className="qm-toolbar">
-          <Input.Search allowClear placeholder={t('users_search_placeholder')} onSearch={(v) => { setQ(v.trim()); setPage(1); }} style={{ maxWidth: 280 }} data-testid="users-search" />
+          <Input.Search
+            allowClear
+            placeholder={t('users_search_placeholder')}
+            onSearch={(v) => {
+              setQ(v.trim());
+              setPage(1);
+            }}
+            style={{ maxWidth: 280 }}
+            data-testid="users-search"
+          />
           <Select<Role>
             allowClear
             placeholder={t('users_filter_role')}
             value={role}
-            onChange={(v) => { setRole(v); setPage(1); }}
+            onChange={(v) => {
+              setRole(v);
+              setPage(1);
+            }}
             options={ROLES.map((r) => ({ value: r, label: roleName(t, r) }))}
             style={{ minWidth: 160 }}
           />
@@ -51,7 +63,14 @@ export function UsersPage() {
             dataSource={users.data?.items}
             scroll={{ x: 900 }}
             locale={{ emptyText: <EmptyHint text={q || role ? t('no_match') : t('users_empty')} /> }}
-            pagination={{ current: page, pageSize, total: users.data?.total ?? 0, onChange: setPage, showSizeChanger: false, showTotal: (n) => t('total_count', { count: n }) }}
+            pagination={{
+              current: page,
+              pageSize,
+              total: users.data?.total ?? 0,
+              onChange: setPage,
+              showSizeChanger: false,
+              showTotal: (n) => t('total_count', { count: n }),
+            }}
             onRow={() => ({ 'data-testid': 'user-row' }) as object}
             columns={[
               { title: t('username'), dataIndex: 'username', width: 140, fixed: 'left' },
@@ -64,11 +83,20 @@ export function UsersPage() {
                 render: (_: unknown, u) => (
                   <Space size={4} wrap>
                     {u.isActive ? <Tag color="green">{t('user_active')}</Tag> : <Tag color="default">{t('user_disabled')}</Tag>}
-                    {u.isLocked && <Tag color="red" icon={<LockOutlined />}>{t('user_locked')}</Tag>}
+                    {u.isLocked && (
+                      <Tag color="red" icon={<LockOutlined />}>
+                        {t('user_locked')}
+                      </Tag>
+                    )}
                   </Space>
                 ),
               },
-              { title: t('user_last_login'), dataIndex: 'lastLoginAt', width: 150, render: (v: string | null) => formatDateTime(v) || t('never') },
+              {
+                title: t('user_last_login'),
+                dataIndex: 'lastLoginAt',
+                width: 150,
+                render: (v: string | null) => formatDateTime(v) || t('never'),
+              },
               {
                 title: t('actions'),
                 key: 'actions',
@@ -82,11 +110,20 @@ export function UsersPage() {
                         okText={t('reset_password')}
                         onConfirm={() => reset.mutateAsync(u.id).then((r) => setSecret({ user: u, password: r.temporaryPassword }), fail)}
                       >
-                        <Button type="link" size="small" icon={<KeyOutlined />} disabled={self} data-testid="reset-password">{t('reset_password')}</Button>
+                        <Button type="link" size="small" icon={<KeyOutlined />} disabled={self} data-testid="reset-password">
+                          {t('reset_password')}
+                        </Button>
                       </Popconfirm>
                       {u.isLocked && (
-                        <Button type="link" size="small" icon={<UnlockOutlined />} data-testid="unlock-user"
-                          onClick={() => unlock.mutateAsync(u.id).then(() => void message.success(t('user_unlocked', { name: u.displayName })), fail)}>
+                        <Button
+                          type="link"
+                          size="small"
+                          icon={<UnlockOutlined />}
+                          data-testid="unlock-user"
+                          onClick={() =>
+                            unlock.mutateAsync(u.id).then(() => void message.success(t('user_unlocked', { name: u.displayName })), fail)
+                          }
+                        >
                           {t('unlock')}
                         </Button>
                       )}
@@ -94,12 +131,28 @@ export function UsersPage() {
                         title={u.isActive ? t('disable_confirm', { name: u.displayName }) : t('enable_confirm', { name: u.displayName })}
                         okText={u.isActive ? t('disable') : t('enable')}
                         okButtonProps={{ danger: u.isActive }}
-                        onConfirm={() => setActive.mutateAsync({ id: u.id, isActive: !u.isActive }).then(
-                          () => void message.success(u.isActive ? t('user_disabled_done', { name: u.displayName }) : t('user_enabled_done', { name: u.displayName })),
-                          fail,
-                        )}
+                        onConfirm={() =>
+                          setActive
+                            .mutateAsync({ id: u.id, isActive: !u.isActive })
+                            .then(
+                              () =>
+                                void message.success(
+                                  u.isActive
+                                    ? t('user_disabled_done', { name: u.displayName })
+                                    : t('user_enabled_done', { name: u.displayName }),
+                                ),
+                              fail,
+                            )
+                        }
                       >
-                        <Button type="link" size="small" danger={u.isActive} disabled={self} icon={u.isActive ? <StopOutlined /> : <CheckCircleOutlined />} data-testid="toggle-active">
+                        <Button
+                          type="link"
+                          size="small"
+                          danger={u.isActive}
+                          disabled={self}
+                          icon={u.isActive ? <StopOutlined /> : <CheckCircleOutlined />}
+                          data-testid="toggle-active"
+                        >
                           {u.isActive ? t('disable') : t('enable')}
                         </Button>
                       </Popconfirm>
@@ -115,11 +168,21 @@ export function UsersPage() {
         open={!!secret}
         title={t('reset_password_done_title', { name: secret?.user.displayName ?? '' })}
         onCancel={() => setSecret(null)}
-        footer={<Button type="primary" onClick={() => setSecret(null)}>{t('done')}</Button>}
+        footer={
+          <Button type="primary" onClick={() => setSecret(null)}>
+            {t('done')}
+          </Button>
+        }
         destroyOnHidden
         mask={{ closable: false }}
       >
-        {secret && <OneTimeSecret value={secret.password} hint={t('reset_password_done_hint', { username: secret.user.username })} testId="temp-password" />}
+        {secret && (
+          <OneTimeSecret
+            value={secret.password}
+            hint={t('reset_password_done_hint', { username: secret.user.username })}
+            testId="temp-password"
+          />
+        )}
       </Modal>
     </>
   );
