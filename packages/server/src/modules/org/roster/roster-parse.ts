@@ -60,6 +60,7 @@ async function* readSheetRows(buffer: Buffer): AsyncGenerator<{ row: number; cel
     entries: 'ignore',
   });
   let found = false;
+  let yielded = false;
   try {
     for await (const sheet of reader) {
       // the reader knows these from workbook.xml; its type declarations leave them out
@@ -74,14 +75,40 @@ async function* readSheetRows(buffer: Buffer): AsyncGenerator<{ row: number; cel
       found = true;
       for await (const row of sheet) {
         const values = row.values as unknown[];
-        yield { row: row.number, cells: Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => cellText(values[i + 1])) };
+        yielded = true;
+        yield { row: row.number, cells: rowCells(values) };
       }
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
+    // exceljs's streaming reader fails on some valid files (zip entries in an unexpected order, and
+    // now and then under load); before any row was handed out, the whole-file reader can still read it
+    if (!yielded && buffer.length <= IN_MEMORY_FALLBACK_BYTES) {
+      yield* readSheetRowsInMemory(buffer);
+      return;
+    }
     throw invalidFile('文件已损坏或不是有效的 Excel（.xlsx）文件');
   }
   if (!found) throw invalidFile('文件中没有可导入的工作表');
+}
+
+/** Above this size a file is read only as a stream: a whole workbook in memory costs ~20× its size. */
+const IN_MEMORY_FALLBACK_BYTES = 20 * 1024 * 1024;
+
+const rowCells = (values: unknown[]): string[] => Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => cellText(values[i + 1]));
+
+async function* readSheetRowsInMemory(buffer: Buffer): AsyncGenerator<{ row: number; cells: string[] }> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(buffer as unknown as ArrayBuffer);
+  } catch {
+    throw invalidFile('文件已损坏或不是有效的 Excel（.xlsx）文件');
+  }
+  const sheet = wb.worksheets.find((ws) => ws.name !== HELP_SHEET_NAME && ws.state !== 'hidden' && ws.state !== 'veryHidden');
+  if (!sheet) throw invalidFile('文件中没有可导入的工作表');
+  const rows: { row: number; cells: string[] }[] = [];
+  sheet.eachRow({ includeEmpty: false }, (row) => rows.push({ row: row.number, cells: rowCells(row.values as unknown[]) }));
+  yield* rows;
 }
 
 /** Refuses anything but an .xlsx file before any work is done. */
