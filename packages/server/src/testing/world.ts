@@ -111,7 +111,6 @@ export async function buildWorld(f: FactoryCtx) {
       status: 'validated',
       file_name: 'y.xlsx',
       file_hash: 'x',
-      rows: null,
       created_by: yAdmin.id,
       created_at: new Date(),
     })

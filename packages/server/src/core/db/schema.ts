@@ -120,7 +120,6 @@ export type ImportJobsTable = {
   status: string;
   file_name: string;
   file_hash: string;
-  rows: ColumnType<unknown[] | null, string | null, string | null>;
   total_rows: Generated<number>;
   valid_rows: Generated<number>;
   processed_rows: Generated<number>;

@@ -171,7 +171,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       status text NOT NULL,
       file_name text NOT NULL,
       file_hash text NOT NULL,
-      rows jsonb,
       total_rows integer NOT NULL DEFAULT 0,
       valid_rows integer NOT NULL DEFAULT 0,
       processed_rows integer NOT NULL DEFAULT 0,

@@ -90,7 +90,6 @@ export const insertJob = (
       status: 'validating',
       file_name: job.fileName,
       file_hash: job.fileHash,
-      rows: null,
       created_by: job.createdBy,
       created_at: new Date(),
     })
