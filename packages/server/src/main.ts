@@ -4,7 +4,7 @@ import { migrateToLatest } from './core/db/migrate.ts';
 import { purgeAudit } from './core/audit/audit.ts';
 import { getSecurityPolicy } from './core/settings.ts';
 import { resolveSecretKey } from './core/secret.ts';
-import { seedDemo } from './modules/org/index.ts';
+import { failStalledImports, seedDemo } from './modules/org/index.ts';
 import { createAppContext, createServer } from './server.ts';
 
 const config = loadConfig();
@@ -29,17 +29,27 @@ async function main() {
 
   const { server } = await createServer(ctx, { logger: { level: config.logLevel } });
 
-  // audit retention: once at start and then daily, never keeping less than 180 days
-  const purge = async () => {
+  // housekeeping: imports whose process died are failed (every minute); audit records past
+  // retention are purged (daily, never keeping less than 180 days)
+  const sweepImports = async () => {
+    const failed = await failStalledImports(ctx.db);
+    if (failed) server.log.warn({ failed }, 'interrupted roster imports marked as failed');
+  };
+  const purgeAuditLog = async () => {
     const removed = await purgeAudit(ctx.db, (await getSecurityPolicy(ctx.db, { fresh: true })).auditRetentionDays);
     if (removed) server.log.info({ removed }, 'audit records past retention purged');
   };
-  const purgeTimer = setInterval(() => void purge().catch((err: unknown) => server.log.error({ err }, 'audit purge failed')), 86_400_000);
-  purgeTimer.unref();
-  await purge();
+  const every = (ms: number, task: () => Promise<void>, what: string) => {
+    const timer = setInterval(() => void task().catch((err: unknown) => server.log.error({ err }, `${what} failed`)), ms);
+    timer.unref();
+    return timer;
+  };
+  const timers = [every(60_000, sweepImports, 'import sweep'), every(86_400_000, purgeAuditLog, 'audit purge')];
+  await sweepImports();
+  await purgeAuditLog();
   const shutdown = async (signal: string) => {
     server.log.info(`${signal}: shutting down`);
-    clearInterval(purgeTimer);
+    timers.forEach(clearInterval);
     await server.close();
     await database.close();
     process.exit(0);

@@ -130,6 +130,7 @@ export type ImportJobsTable = {
   created_by: string;
   created_at: Timestamp;
   finished_at: NullableTimestamp;
+  updated_at: Generated<Date>;
 };
 
 export type ImportJobChunksTable = { job_id: string; seq: number; row_count: number; new_accounts: Generated<number>; data: string };

@@ -15,9 +15,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       data text NOT NULL,
       PRIMARY KEY (job_id, seq)
     );
+    -- a heartbeat: every progress write moves it, so a job whose process died can be told apart
+    ALTER TABLE import_jobs ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
+    CREATE INDEX import_jobs_running_idx ON import_jobs (updated_at) WHERE status IN ('validating', 'importing');
   `.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`DROP TABLE import_job_chunks;`.execute(db);
+  await sql`DROP TABLE import_job_chunks; ALTER TABLE import_jobs DROP COLUMN updated_at;`.execute(db);
 }

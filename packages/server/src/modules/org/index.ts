@@ -2,7 +2,7 @@ import { registerScopeResolver } from '../../core/access/access.ts';
 
 export { orgRoutes } from './org.routes.ts';
 export { seedDemo } from './demo/seed-demo.ts';
-export { commitImport, exportRoster, getImportJob, importRoster } from './roster/index.ts';
+export { commitImport, exportRoster, failStalledImports, getImportJob, importRoster } from './roster/index.ts';
 
 registerScopeResolver('org', async (db, id) => {
   const u = await db.selectFrom('org_units').select('path').where('id', '=', id).where('archived_at', 'is', null).executeTakeFirst();

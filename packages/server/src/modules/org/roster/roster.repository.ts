@@ -139,7 +139,7 @@ export const lockJob = (tx: Tx, id: string) =>
     .executeTakeFirst();
 
 export const setJobProgress = (db: DbOrTx, id: string, processedRows: number) =>
-  db.updateTable('import_jobs').set({ processed_rows: processedRows }).where('id', '=', id).execute();
+  db.updateTable('import_jobs').set({ processed_rows: processedRows, updated_at: new Date() }).where('id', '=', id).execute();
 
 export const finishValidation = (db: DbOrTx, id: string, r: { totalRows: number; validRows: number; errors: unknown[] }) =>
   db
@@ -150,6 +150,7 @@ export const finishValidation = (db: DbOrTx, id: string, r: { totalRows: number;
       valid_rows: r.validRows,
       processed_rows: r.totalRows,
       errors: JSON.stringify(r.errors),
+      updated_at: new Date(),
     })
     .where('id', '=', id)
     .where('status', '=', 'validating')
@@ -158,7 +159,7 @@ export const finishValidation = (db: DbOrTx, id: string, r: { totalRows: number;
 export const startCommit = (tx: Tx, id: string, skippedRows: number) =>
   tx
     .updateTable('import_jobs')
-    .set({ status: 'importing', processed_rows: skippedRows, created_rows: 0, updated_rows: 0 })
+    .set({ status: 'importing', processed_rows: skippedRows, created_rows: 0, updated_rows: 0, updated_at: new Date() })
     .where('id', '=', id)
     .execute();
 
@@ -169,6 +170,7 @@ export const addCommitProgress = (tx: Tx, id: string, r: { processed: number; cr
       processed_rows: eb('processed_rows', '+', r.processed),
       created_rows: eb('created_rows', '+', r.created),
       updated_rows: eb('updated_rows', '+', r.updated),
+      updated_at: new Date(),
     }))
     .where('id', '=', id)
     .execute();
@@ -176,7 +178,7 @@ export const addCommitProgress = (tx: Tx, id: string, r: { processed: number; cr
 export const finishJob = (db: DbOrTx, id: string, r: { status: 'done' | 'failed'; failureMessage?: string | null }) =>
   db
     .updateTable('import_jobs')
-    .set({ status: r.status, failure_message: r.failureMessage ?? null, finished_at: new Date() })
+    .set({ status: r.status, failure_message: r.failureMessage ?? null, finished_at: new Date(), updated_at: new Date() })
     .where('id', '=', id)
     .returning(['processed_rows', 'created_rows', 'updated_rows', 'valid_rows', 'total_rows'])
     .executeTakeFirstOrThrow();
@@ -499,3 +501,16 @@ export async function* exportParentRows(db: DbOrTx, schoolId: string) {
     after = { no: last.student_no, parent: last.parent_id };
   }
 }
+
+/**
+ * Fails jobs whose process stopped mid-way (their heartbeat is older than `staleMinutes`): they
+ * would otherwise show 'validating' or 'importing' for ever. Chunks already committed stay.
+ */
+export const failStalledJobs = (db: DbOrTx, staleMinutes: number, failureMessage: string) =>
+  db
+    .updateTable('import_jobs')
+    .set({ status: 'failed', failure_message: failureMessage, finished_at: new Date(), updated_at: new Date() })
+    .where('status', 'in', ['validating', 'importing'])
+    .where('updated_at', '<', new Date(Date.now() - staleMinutes * 60_000))
+    .returning('id')
+    .execute();

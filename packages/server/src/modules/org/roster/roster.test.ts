@@ -637,3 +637,35 @@ describe('export', () => {
     expect((await x.get(`/api/schools/${schoolA()}/roster/export?kind=teachers`)).status).toBe(404);
   });
 });
+
+describe('interrupted jobs', () => {
+  it('a job whose process stopped is failed after 10 minutes without progress, with a message saying what to do', async () => {
+    const { failStalledImports } = await import('./index.ts');
+    const stale = crypto.randomUUID();
+    const fresh = crypto.randomUUID();
+    for (const [id, minutes] of [
+      [stale, 11],
+      [fresh, 1],
+    ] as const) {
+      await t.ctx.db
+        .insertInto('import_jobs')
+        .values({
+          id,
+          school_id: t.world.units.schoolA,
+          kind: 'students',
+          status: 'importing',
+          file_name: 'x.xlsx',
+          file_hash: id,
+          created_by: t.world.users.aAdmin,
+          created_at: new Date(),
+          updated_at: new Date(Date.now() - minutes * 60_000),
+        })
+        .execute();
+    }
+    expect(await failStalledImports(t.ctx.db)).toBe(1);
+    const res = await admin.get(`/api/roster/imports/${stale}`);
+    expect(res.body).toMatchObject({ status: 'failed' });
+    expect(res.body.failureMessage).toMatch(/中断.*重新上传/);
+    expect((await admin.get(`/api/roster/imports/${fresh}`)).body.status).toBe('importing');
+  });
+});
