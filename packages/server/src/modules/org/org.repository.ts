@@ -63,9 +63,9 @@ export async function findAncestor(db: DbOrTx, path: string, kinds: string[]): P
   return rows.sort((a, b) => b.path.length - a.path.length)[0];
 }
 
-/** Children of a node (or the roots), each with whether it has children, limited to what the actor may see. */
-export async function listChildren(db: DbOrTx, actor: Actor, parentId: string | null) {
-  let q = db
+/** Units with whether each has live children: what a lazily opened tree needs. */
+const unitsWithChildFlag = (db: DbOrTx) =>
+  db
     .selectFrom('org_units as o')
     .select((eb) => [
       'o.id',
@@ -81,40 +81,25 @@ export async function listChildren(db: DbOrTx, actor: Actor, parentId: string | 
         .exists(eb.selectFrom('org_units as c').select('c.id').whereRef('c.parent_id', '=', 'o.id').where('c.archived_at', 'is', null))
         .as('has_children'),
     ])
-    .where('o.archived_at', 'is', null)
+    .where('o.archived_at', 'is', null);
+
+/** Children of a node; the caller has checked that the node is in scope, so its whole subtree is. */
+export const listChildren = (db: DbOrTx, parentId: string) =>
+  unitsWithChildFlag(db)
+    .where('o.parent_id', '=', parentId)
     .orderBy('o.kind')
     .orderBy('o.grade_level')
     .orderBy('o.class_no')
     .orderBy('o.code')
-    .orderBy('o.name');
-  q = parentId ? q.where('o.parent_id', '=', parentId) : q.where('o.parent_id', 'is', null);
-  const rows = await q.execute();
-  return rows;
-}
-
-/** The top-most units the actor's grants name: where a tree view starts. */
-export async function listGrantRoots(db: DbOrTx, actor: Actor) {
-  const ids = actor.grants.map((g) => g.scopeId).filter((x): x is string => !!x);
-  if (!ids.length) return [];
-  const rows = await db
-    .selectFrom('org_units as o')
-    .select((eb) => [
-      'o.id',
-      'o.kind',
-      'o.name',
-      'o.code',
-      'o.parent_id',
-      'o.is_central',
-      'o.central_school_id',
-      'o.grade_level',
-      'o.path',
-      eb
-        .exists(eb.selectFrom('org_units as c').select('c.id').whereRef('c.parent_id', '=', 'o.id').where('c.archived_at', 'is', null))
-        .as('has_children'),
-    ])
-    .where('o.id', 'in', ids)
-    .where('o.archived_at', 'is', null)
+    .orderBy('o.name')
     .execute();
+
+/** The top-most units the actor's subtree grants name: where a tree view starts. */
+export async function listGrantRoots(db: DbOrTx, actor: Actor) {
+  // grants without a path (a teacher's or parent's school membership) reach no subtree
+  const ids = actor.grants.filter((g) => g.scopePath).map((g) => g.scopeId!);
+  if (!ids.length) return [];
+  const rows = await unitsWithChildFlag(db).where('o.id', 'in', ids).execute();
   // drop a grant root that sits inside another
   return rows.filter((r) => !rows.some((o) => o !== r && r.path.startsWith(o.path)));
 }

@@ -63,6 +63,11 @@ describe('schools', () => {
     );
     expect((await a.get(`/api/org/units?parentId=${u().schoolB}`)).status).toBe(404);
   });
+  it("a teacher's tree starts at the classes it teaches, not at the school it belongs to", async () => {
+    const c = await t.as('teacher_a2', 'teacher');
+    const roots = (await c.get('/api/org/units')).body;
+    expect(roots.map((r: { kind: string; name: string }) => `${r.kind}:${r.name}`)).toEqual(['class:三年级(2)班']);
+  });
 });
 
 describe('classes', () => {

@@ -10,7 +10,7 @@ import { presentOrgUnit, presentSchool } from './org.presenter.ts';
 export async function listUnits(ctx: AuthedContext, parentId: string | undefined): Promise<TOrgUnit[]> {
   if (!parentId) return (await repo.listGrantRoots(ctx.db, ctx.actor)).map(presentOrgUnit);
   await assertInScope(ctx, 'org', parentId);
-  return (await repo.listChildren(ctx.db, ctx.actor, parentId)).map(presentOrgUnit);
+  return (await repo.listChildren(ctx.db, parentId)).map(presentOrgUnit);
 }
 
 const schoolPolicies = (ctx: AuthedContext): TSchool['policies'] => ({
