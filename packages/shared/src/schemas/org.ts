@@ -27,23 +27,24 @@ export const ZOrgChildrenQuery = z.object({ parentId: ZId.optional() });
 export const ZSchoolCode = z.string().regex(/^\d{10}$/, '学校标识码应为 10 位数字');
 export const ZCreateSchoolRequest = z.object({
   districtId: ZId,
-  name: z.string().trim().min(2, '学校名称至少 2 个字').max(64),
+  name: z.string().trim().min(2, '学校名称至少 2 个字').max(64, '学校名称不超过 64 个字'),
   code: ZSchoolCode,
   isCentral: z.boolean().default(false),
   address: z.string().trim().max(128).default(''),
 });
 export type TCreateSchoolRequest = z.infer<typeof ZCreateSchoolRequest>;
+const ZUnitName = z.string().trim().min(2, '名称至少 2 个字').max(64, '名称不超过 64 个字');
 export const ZUpdateSchoolRequest = z.object({
-  name: z.string().trim().min(2).max(64).optional(),
+  name: ZUnitName.optional(),
   isCentral: z.boolean().optional(),
   address: z.string().trim().max(128).optional(),
 });
 export const ZCreateTeachingPointRequest = z.object({
-  name: z.string().trim().min(2).max(64),
+  name: ZUnitName,
   code: ZSchoolCode,
   address: z.string().trim().max(128).default(''),
 });
-export const ZCreateCampusRequest = z.object({ name: z.string().trim().min(2).max(64) });
+export const ZCreateCampusRequest = z.object({ name: ZUnitName });
 
 export const ZSchool = z.object({
   id: z.string(),

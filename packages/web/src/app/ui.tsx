@@ -120,7 +120,16 @@ export function FormModal<V>({
       okButtonProps={{ htmlType: 'submit', loading: isPending, ...testId(submitTestId) }}
       destroyOnHidden
       modalRender={(node) => (
-        <Form form={form} layout="vertical" requiredMark={requiredMark} onFinish={onFinish} initialValues={initialValues} clearOnDestroy>
+        <Form
+          form={form}
+          layout="vertical"
+          requiredMark={requiredMark}
+          onFinish={onFinish}
+          initialValues={initialValues}
+          // errors set from the schema or the server stay until the user edits that field
+          onValuesChange={(changed: object) => (form as FormInstance).setFields(Object.keys(changed).map((name) => ({ name, errors: [] })))}
+          clearOnDestroy
+        >
           {node}
         </Form>
       )}

@@ -2,6 +2,7 @@ import type {
   GuardianRelation,
   TClass,
   TCreateClassRequest,
+  TCreateSchoolRequest,
   TCreateStudentRequest,
   TOrgUnit,
   TSchool,
@@ -9,7 +10,7 @@ import type {
   TStudentDetail,
   TTeacher,
 } from '@qiming/shared';
-import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, type Paged } from '../../lib/api.ts';
 
 export const orgKeys = {
@@ -86,6 +87,67 @@ export const useClassStudents = (id: string, enabled = true) =>
 
 export const useStudent = (id: string) =>
   useQuery({ queryKey: orgKeys.student(id), queryFn: () => api.get<TStudentDetail>(`/api/students/${id}`) });
+
+/**
+ * The districts in the user's scope, for a picker: a district admin's root is the district itself;
+ * a city admin's districts are the children of kind district of the city root(s).
+ */
+export function useDistricts(enabled = true) {
+  const roots = useOrgUnits(null, enabled);
+  const parents = (roots.data ?? []).filter((u) => u.kind !== 'district' && u.hasChildren);
+  const children = useQueries({
+    queries: parents.map((p) => ({ queryKey: orgKeys.units(p.id), queryFn: () => fetchUnits(p.id), enabled, staleTime: 60_000 })),
+  });
+  const units = [...(roots.data ?? []), ...children.flatMap((c) => c.data ?? [])];
+  return {
+    districts: units.filter((u) => u.kind === 'district'),
+    isPending: roots.isPending || children.some((c) => c.isPending),
+  };
+}
+
+export type TUpdateSchoolInput = { name?: string; isCentral?: boolean; address?: string };
+export type TCreateTeachingPointInput = { name: string; code: string; address: string };
+
+/** A new, moved or renamed school changes the school lists and the organisation tree. */
+function invalidateSchools(client: QueryClient) {
+  void client.invalidateQueries({ queryKey: ['schools'] });
+  void client.invalidateQueries({ queryKey: ['org'] });
+}
+
+export function useCreateSchool() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TCreateSchoolRequest) => api.post<TSchool>('/api/schools', body),
+    onSuccess: () => invalidateSchools(client),
+  });
+}
+
+export function useUpdateSchool(schoolId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TUpdateSchoolInput) => api.patch<TSchool>(`/api/schools/${schoolId}`, body),
+    onSuccess: (school) => {
+      client.setQueryData(orgKeys.school(schoolId), school);
+      invalidateSchools(client);
+    },
+  });
+}
+
+export function useCreateTeachingPoint(schoolId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TCreateTeachingPointInput) => api.post<TSchool>(`/api/schools/${schoolId}/teaching-points`, body),
+    onSuccess: () => invalidateSchools(client),
+  });
+}
+
+export function useCreateCampus(schoolId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { name: string }) => api.post<TOrgUnit>(`/api/schools/${schoolId}/campuses`, body),
+    onSuccess: () => invalidateSchools(client),
+  });
+}
 
 export function useCreateClass(schoolId: string) {
   const client = useQueryClient();

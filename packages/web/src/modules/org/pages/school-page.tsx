@@ -1,11 +1,13 @@
+import { EditOutlined, PlusOutlined } from '@ant-design/icons';
 import type { TSchool } from '@qiming/shared';
-import { Card, Col, Descriptions, Row, Skeleton, Statistic, Tabs, Tag } from 'antd';
-import { lazy, Suspense } from 'react';
+import { Button, Card, Col, Descriptions, Row, Skeleton, Statistic, Tabs, Tag } from 'antd';
+import { lazy, Suspense, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { LoadError, PageTitle } from '../../../app/ui.tsx';
 import { useT } from '../../../lib/i18n.ts';
 import { useCan } from '../../identity/identity.api.ts';
 import { SchoolClassesTab } from '../components/school-classes-tab.tsx';
+import { CreateCampusModal, CreateTeachingPointModal, EditSchoolModal } from '../components/school-form-modals.tsx';
 import { SchoolStudentsTab } from '../components/school-students-tab.tsx';
 import { SchoolTeachersTab } from '../components/school-teachers-tab.tsx';
 import { useSchool } from '../org.api.ts';
@@ -44,6 +46,40 @@ function SchoolSummary({ school }: { school: TSchool }) {
         </Col>
       </Row>
     </Card>
+  );
+}
+
+type SchoolDialog = 'edit' | 'teaching-point' | 'campus' | null;
+
+/** What a bureau admin may do to the school itself: edit it; under a central school, add teaching points and campuses. */
+function SchoolActions({ school }: { school: TSchool }) {
+  const t = useT();
+  const [dialog, setDialog] = useState<SchoolDialog>(null);
+  const close = () => setDialog(null);
+  const central = school.kind === 'school' && school.isCentral;
+  return (
+    <>
+      <Button icon={<EditOutlined />} onClick={() => setDialog('edit')} data-testid="edit-school-button">
+        {t('school_edit')}
+      </Button>
+      {central && (
+        <>
+          <Button icon={<PlusOutlined />} onClick={() => setDialog('teaching-point')} data-testid="create-teaching-point-button">
+            {t('teaching_point_create')}
+          </Button>
+          <Button icon={<PlusOutlined />} onClick={() => setDialog('campus')} data-testid="create-campus-button">
+            {t('campus_create')}
+          </Button>
+        </>
+      )}
+      <EditSchoolModal school={school} open={dialog === 'edit'} onClose={close} />
+      {central && (
+        <>
+          <CreateTeachingPointModal schoolId={school.id} open={dialog === 'teaching-point'} onClose={close} />
+          <CreateCampusModal schoolId={school.id} open={dialog === 'campus'} onClose={close} />
+        </>
+      )}
+    </>
   );
 }
 
@@ -98,6 +134,7 @@ export function SchoolPage() {
             {s.isCentral && <Tag color="green">{t('org_central_school')}</Tag>}
           </>
         }
+        extra={s.policies.canEdit && <SchoolActions school={s} />}
       />
       <SchoolSummary school={s} />
       <Card>

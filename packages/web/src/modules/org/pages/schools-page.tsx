@@ -1,15 +1,20 @@
+import { PlusOutlined } from '@ant-design/icons';
 import type { TSchool } from '@qiming/shared';
-import { Card, Input, Table, Tag } from 'antd';
+import { Button, Card, Input, Table, Tag } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { EmptyHint, LoadError, PageTitle } from '../../../app/ui.tsx';
 import { useT } from '../../../lib/i18n.ts';
+import { useCan } from '../../identity/identity.api.ts';
+import { CreateSchoolModal } from '../components/school-form-modals.tsx';
 import { useSchools } from '../org.api.ts';
 
 /** The schools and teaching points in the user's scope; a user with only one goes straight to it. */
 export function SchoolsPage() {
   const t = useT();
   const navigate = useNavigate();
+  const can = useCan();
+  const [creating, setCreating] = useState(false);
   const [q, setQ] = useState('');
   const [page, setPage] = useState(1);
   const pageSize = 20;
@@ -22,7 +27,17 @@ export function SchoolsPage() {
 
   return (
     <>
-      <PageTitle title={t('nav_schools')} />
+      <PageTitle
+        title={t('nav_schools')}
+        extra={
+          can('org.manage') && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="create-school-button">
+              {t('school_create')}
+            </Button>
+          )
+        }
+      />
+      {can('org.manage') && <CreateSchoolModal open={creating} onClose={() => setCreating(false)} />}
       <Card>
         <div className="qm-toolbar">
           <Input.Search
