@@ -53,6 +53,25 @@ describe('schools', () => {
     expect(ok.body).toMatchObject({ kind: 'teaching_point', centralSchoolId: u().schoolA });
   });
 
+  it('edits a school and adds a campus; bad input and another district are refused', async () => {
+    const d1 = await t.as('d1_admin');
+    const bad = await d1.patch(`/api/schools/${u().schoolB}`, { name: 'x' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.issues[0].message).toBe('名称至少 2 个字');
+    const ok = await d1.patch(`/api/schools/${u().schoolB}`, { address: '市南区香港中路 9 号', isCentral: true });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ address: '市南区香港中路 9 号', isCentral: true });
+    const campus = await d1.post(`/api/schools/${u().schoolB}/campuses`, { name: '东校区' });
+    expect(campus.status).toBe(201);
+    expect(campus.body).toMatchObject({ kind: 'campus', name: '东校区', parentId: u().schoolB });
+    expect((await d1.post(`/api/schools/${u().schoolX}/campuses`, { name: '北校区' })).status).toBe(404);
+    // a central school with teaching points cannot stop being central
+    const a = await d1.patch(`/api/schools/${u().schoolA}`, { isCentral: false });
+    expect(a.status).toBe(409);
+    const after = await d1.get(`/api/schools/${u().schoolA}`);
+    expect(after.body.isCentral).toBe(true);
+  });
+
   it('the org tree starts at the grant and goes down lazily', async () => {
     const a = await t.as('a_admin');
     const roots = (await a.get('/api/org/units')).body;
