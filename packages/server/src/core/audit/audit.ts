@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createHmac } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { RequestContext } from '../context.ts';
 import { HASH_ALGORITHM } from '../crypto/crypto.ts';
 import type { Db, DbOrTx, Tx } from '../db/database.ts';
+import type { AuditLogTable } from '../db/schema.ts';
 
 export type AuditEvent = {
   action: string;
@@ -20,21 +21,7 @@ const GENESIS = '0'.repeat(64);
 export const AUDIT_ALGORITHM = `hmac-${HASH_ALGORITHM}`;
 
 /** Canonical text of a record: what the chain hashes. Keys sorted, so JSON order cannot matter. */
-function canonical(r: {
-  seq: number;
-  id: string;
-  at: string;
-  actor_id: string | null;
-  actor_name: string | null;
-  actor_role: string | null;
-  scope_id: string | null;
-  ip: string | null;
-  action: string;
-  outcome: string;
-  target_type: string | null;
-  target_id: string | null;
-  summary: unknown;
-}): string {
+function canonical(r: Omit<Selectable<AuditLogTable>, 'at' | 'summary' | 'prev_hash' | 'hash'> & { at: string; summary: unknown }): string {
   return stableJson([
     r.seq,
     r.id,

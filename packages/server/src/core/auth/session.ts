@@ -31,22 +31,24 @@ export async function createSession(
   return { token, sessionId };
 }
 
-export async function listGrants(db: DbOrTx, userId: string): Promise<(ScopeGrant & { scopeName: string })[]> {
+/** A user's grants as the access checks need them: one indexed read, no names. Runs on every request. */
+export async function listScopeGrants(db: DbOrTx, userId: string): Promise<ScopeGrant[]> {
   const rows = await db
-    .selectFrom('role_grants as g')
-    .leftJoin('org_units as o', 'o.id', 'g.scope_id')
-    .select(['g.id', 'g.role', 'g.scope_id', 'g.scope_path', 'g.subject', 'o.name as scope_name'])
-    .where('g.user_id', '=', userId)
-    .orderBy('g.created_at')
+    .selectFrom('role_grants')
+    .select(['id', 'role', 'scope_id', 'scope_path', 'subject'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
     .execute();
-  return rows.map((r) => ({
-    grantId: r.id,
-    role: r.role as Role,
-    scopeId: r.scope_id,
-    scopePath: r.scope_path,
-    subject: r.subject,
-    scopeName: r.scope_name ?? '全平台',
-  }));
+  return rows.map((r) => ({ grantId: r.id, role: r.role as Role, scopeId: r.scope_id, scopePath: r.scope_path, subject: r.subject }));
+}
+
+/** The same grants with the name of each scope, for showing them (/api/me, sign-in). */
+export async function listGrants(db: DbOrTx, userId: string): Promise<(ScopeGrant & { scopeName: string })[]> {
+  const grants = await listScopeGrants(db, userId);
+  const ids = [...new Set(grants.map((g) => g.scopeId).filter((x): x is string => !!x))];
+  const units = ids.length ? await db.selectFrom('org_units').select(['id', 'name']).where('id', 'in', ids).execute() : [];
+  const names = new Map(units.map((u) => [u.id, u.name]));
+  return grants.map((g) => ({ ...g, scopeName: (g.scopeId && names.get(g.scopeId)) || '全平台' }));
 }
 
 /** Roles in a stable order (the order of ROLES), each once. */
@@ -102,7 +104,7 @@ export async function loadActor(app: AppContext, token: string): Promise<Actor |
   if (idleMs > TOUCH_EVERY_MS) {
     await app.db.updateTable('sessions').set({ last_seen_at: new Date() }).where('id', '=', sessionId).execute();
   }
-  const grants = await listGrants(app.db, row.user_id);
+  const grants = await listScopeGrants(app.db, row.user_id);
   const roles = distinctRoles(grants);
   const role = row.active_role && roles.includes(row.active_role as Role) ? (row.active_role as Role) : defaultRole(roles);
   const expired =

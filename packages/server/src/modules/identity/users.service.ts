@@ -2,7 +2,7 @@ import { generateTemporaryPassword, ROLES, type Role, type TGrant, type TSecurit
 import { sql } from 'kysely';
 import { assertInScope, pathInScope } from '../../core/access/access.ts';
 import { recordAudit } from '../../core/audit/audit.ts';
-import { distinctRoles, listGrants } from '../../core/auth/session.ts';
+import { distinctRoles, listScopeGrants } from '../../core/auth/session.ts';
 import type { AuthedContext } from '../../core/context.ts';
 import { withTransaction } from '../../core/db/database.ts';
 import { AppError } from '../../core/errors.ts';
@@ -133,7 +133,7 @@ export async function createGrant(
     });
   }
   // 三员分立: one person never holds two of the three security administrator roles
-  const held = distinctRoles(await listGrants(ctx.db, input.userId));
+  const held = distinctRoles(await listScopeGrants(ctx.db, input.userId));
   const trio: Role[] = ['sys_admin', 'sec_admin', 'audit_admin'];
   if (trio.includes(input.role) && held.some((r) => trio.includes(r) && r !== input.role)) {
     throw new AppError('CONFLICT', { message: '三员分立：同一人不能同时担任系统、安全、审计管理员中的两个角色' });
