@@ -11,13 +11,21 @@ const MIGRATIONS: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
-export async function migrateToLatest(db: Db): Promise<string | null> {
-  const migrator = new Migrator({
+/**
+ * Modules land their migrations independently, so a database migrated with a later module's
+ * migration must still accept an earlier-timestamped one from another module: unordered is allowed.
+ */
+const newMigrator = (db: Db): Migrator =>
+  new Migrator({
     db,
     provider,
     migrationTableName: 'qiming_migrations',
     migrationLockTableName: 'qiming_migrations_lock',
+    allowUnorderedMigrations: true,
   });
+
+export async function migrateToLatest(db: Db): Promise<string | null> {
+  const migrator = newMigrator(db);
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
@@ -29,12 +37,7 @@ export async function migrateToLatest(db: Db): Promise<string | null> {
 export const latestMigration = (): string | null => Object.keys(MIGRATIONS).sort().at(-1) ?? null;
 
 export async function currentMigration(db: Db): Promise<string | null> {
-  const migrator = new Migrator({
-    db,
-    provider,
-    migrationTableName: 'qiming_migrations',
-    migrationLockTableName: 'qiming_migrations_lock',
-  });
+  const migrator = newMigrator(db);
   const all = await migrator.getMigrations();
   return (
     all
