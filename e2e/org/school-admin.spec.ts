@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { expect, test } from '@playwright/test';
-import { apiJson, screenshots, signIn } from '../support/fixtures.ts';
+import { apiJson, pickOption, screenshots, signIn } from '../support/fixtures.ts';
 
 /**
  * A school admin creates a class, fills the downloaded roster template with 30 pupils, imports it,
@@ -14,8 +14,7 @@ test('school admin creates a class, imports 30 pupils, and a teacher sees the cl
   // create 六年级(5)班 through the UI
   await page.goto(`/schools/${schoolId}`);
   await page.getByTestId('create-class-button').click();
-  await page.getByTestId('class-form-grade').click();
-  await page.getByTitle('六年级').click();
+  await pickOption(page, 'class-form-grade', '六年级');
   await page.getByTestId('class-form-classno').fill('5');
   await page.getByTestId('class-form-entry-year').fill('2021');
   await page

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { APIRequestContext, Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { E2E_DEMO_PASSWORD } from '../playwright.config.ts';
 
 const csrf = { 'x-requested-with': 'qiming' };
@@ -46,4 +46,17 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: path.join(shotDir, `${name}-phone.png`), fullPage: true });
   if (original) await page.setViewportSize(original);
+}
+
+/**
+ * Picks an option of the antd Select with the given test id and checks that it took. antd opens its
+ * dropdown with an animation; a click that lands while it moves is lost, so the pick is retried.
+ */
+export async function pickOption(page: Page, testId: string, label: string): Promise<void> {
+  const select = page.getByTestId(testId);
+  await expect(async () => {
+    await select.click();
+    await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${label}"]`).click({ timeout: 2_000 });
+    await expect(select).toContainText(label, { timeout: 1_000 });
+  }).toPass({ timeout: 10_000 });
 }
