@@ -41,6 +41,10 @@ export const PERMISSIONS = [
   'security.manage', // password, lockout, session and retention policy
   'audit.read', // search, export and verify the audit log
   'pii.read', // see unmasked 身份证号 and phone numbers
+  'homework.manage', // assign papers to own classes, grade, analyse and export results (teachers)
+  'homework.take', // do own homework, tests and practice; own 错题本 (pupils)
+  'assessment.manage', // run teacher-training assessments (培训考核) for schools in scope, export result sheets
+  'assessment.take', // take the training assessments one is assigned (teachers)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -49,12 +53,12 @@ export type Permission = (typeof PERMISSIONS)[number];
  * sec_admin holds policies and grants but no business data; audit_admin only reads the log.
  */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  bureau_admin: ['org.read', 'org.manage', 'class.manage', 'roster.read', 'roster.manage', 'user.manage'],
-  researcher: ['org.read', 'roster.read'],
-  school_admin: ['org.read', 'class.manage', 'roster.read', 'roster.manage', 'user.manage', 'pii.read'],
-  teacher: ['org.read', 'roster.read'],
-  head_teacher: ['org.read', 'roster.read', 'pii.read'],
-  student: ['student.read_own'],
+  bureau_admin: ['org.read', 'org.manage', 'class.manage', 'roster.read', 'roster.manage', 'user.manage', 'assessment.manage'],
+  researcher: ['org.read', 'roster.read', 'assessment.manage'],
+  school_admin: ['org.read', 'class.manage', 'roster.read', 'roster.manage', 'user.manage', 'pii.read', 'assessment.manage'],
+  teacher: ['org.read', 'roster.read', 'homework.manage', 'assessment.take'],
+  head_teacher: ['org.read', 'roster.read', 'pii.read', 'homework.manage', 'assessment.take'],
+  student: ['student.read_own', 'homework.take'],
   parent: ['student.read_own'],
   sys_admin: ['org.read', 'org.manage', 'user.manage'],
   sec_admin: ['grant.manage', 'security.manage'],

@@ -2,11 +2,13 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './database.ts';
 import * as foundation from '../../db/migrations/20261123150000-foundation.ts';
 import * as roster from '../../db/migrations/20261123161500-roster.ts';
+import * as homework from '../../db/migrations/20261201081000-homework.ts';
 
 /** Migrations in order; timestamped names, never edited after they land. */
 const MIGRATIONS: Record<string, Migration> = {
   '20261123150000-foundation': foundation,
   '20261123161500-roster': roster,
+  '20261201081000-homework': homework,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

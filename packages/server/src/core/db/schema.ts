@@ -135,6 +135,124 @@ export type ImportJobsTable = {
 
 export type ImportJobChunksTable = { job_id: string; seq: number; row_count: number; new_accounts: Generated<number>; data: string };
 
+type Json<T> = ColumnType<T, string, string>;
+type NullableJson<T> = ColumnType<T | null, string | null | undefined, string | null>;
+
+export type HwAssignmentsTable = {
+  id: string;
+  kind: string;
+  title: string;
+  owner_unit_id: string;
+  owner_path: string;
+  subject: string | null;
+  paper_id: string | null;
+  bank_id: string | null;
+  draw_count: number | null;
+  draw_filters: NullableJson<unknown>;
+  paper: Json<unknown>;
+  max_score: number;
+  opens_at: Timestamp;
+  closes_at: Timestamp;
+  time_limit_minutes: number | null;
+  max_attempts: Generated<number>;
+  shuffle_items: Generated<boolean>;
+  shuffle_options: Generated<boolean>;
+  show_answers: string;
+  pass_score: number | null;
+  instructions: Generated<string>;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  archived_at: NullableTimestamp;
+};
+export type HwAssignmentClassesTable = {
+  assignment_id: string;
+  class_id: string;
+  class_path: string;
+  whole_class: boolean;
+  group_name: string | null;
+};
+export type HwRecipientsTable = { assignment_id: string; user_id: string; class_id: string | null; school_id: string | null };
+export type HwGroupsTable = {
+  id: string;
+  class_id: string;
+  name: string;
+  student_ids: string[];
+  created_by: string;
+  created_at: Timestamp;
+};
+export type HwAttemptsTable = {
+  id: string;
+  assignment_id: string;
+  user_id: string;
+  attempt_no: number;
+  status: string;
+  seed: number;
+  item_order: Json<string[]>;
+  drawn_items: NullableJson<unknown>;
+  started_at: Timestamp;
+  deadline_at: Timestamp;
+  submitted_at: NullableTimestamp;
+  graded_at: NullableTimestamp;
+  submit_key: string | null;
+  auto_score: number | null;
+  score: number | null;
+  max_score: number;
+  pending_manual: Generated<number>;
+  revision: Generated<number>;
+};
+export type HwResponsesTable = {
+  attempt_id: string;
+  item_key: string;
+  item_id: string;
+  response: NullableJson<unknown>;
+  saved_at: Timestamp;
+  score: number | null;
+  max_score: number;
+  is_correct: boolean | null;
+  needs_manual: Generated<boolean>;
+  detail: NullableJson<unknown>;
+  comment: string | null;
+  rubric_scores: NullableJson<unknown>;
+  graded_by: string | null;
+  graded_at: NullableTimestamp;
+};
+export type HwMasteryTable = {
+  user_id: string;
+  knowledge_point_id: string;
+  p_mastery: number;
+  observations: Generated<number>;
+  correct: Generated<number>;
+  updated_at: Timestamp;
+};
+export type HwWrongItemsTable = {
+  user_id: string;
+  item_id: string;
+  item: Json<unknown>;
+  knowledge_point_ids: ColumnType<string[], string[] | undefined, string[]>;
+  subject: string | null;
+  last_response: NullableJson<unknown>;
+  assignment_id: string | null;
+  wrong_count: Generated<number>;
+  practice_correct: Generated<number>;
+  first_wrong_at: Timestamp;
+  last_wrong_at: Timestamp;
+  mastered_at: NullableTimestamp;
+};
+export type LrsStatementsTable = {
+  id: string;
+  actor_id: string;
+  verb: string;
+  object_id: string;
+  registration: string | null;
+  class_id: string | null;
+  score_scaled: number | null;
+  success: boolean | null;
+  timestamp: Timestamp;
+  stored: Timestamp;
+  statement: Json<unknown>;
+};
+
 export type DB = {
   org_units: OrgUnitsTable;
   users: UsersTable;
@@ -149,6 +267,15 @@ export type DB = {
   audit_chain: AuditChainTable;
   import_jobs: ImportJobsTable;
   import_job_chunks: ImportJobChunksTable;
+  hw_assignments: HwAssignmentsTable;
+  hw_assignment_classes: HwAssignmentClassesTable;
+  hw_recipients: HwRecipientsTable;
+  hw_groups: HwGroupsTable;
+  hw_attempts: HwAttemptsTable;
+  hw_responses: HwResponsesTable;
+  hw_mastery: HwMasteryTable;
+  hw_wrong_items: HwWrongItemsTable;
+  lrs_statements: LrsStatementsTable;
 };
 
 export type OrgUnitRow = Selectable<OrgUnitsTable>;

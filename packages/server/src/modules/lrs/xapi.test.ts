@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { buildStatement, isoDuration, responseString, scoreOf, VERBS } from './xapi.ts';
+
+describe('xAPI statements', () => {
+  it('an answered statement has actor account, ADL verb, item activity, result and context', () => {
+    const s = buildStatement({
+      verb: 'answered',
+      actor: { userId: 'u1', name: '张小明' },
+      object: { kind: 'item', id: 'i1', interactionType: 'choice' },
+      result: { score: scoreOf(2, 4), success: false, response: responseString(['B']) },
+      registration: '7d1f0d2e-0000-4000-8000-000000000001',
+      assignmentId: 'a1',
+      classId: 'c1',
+      schoolId: 's1',
+      timestamp: new Date('2026-12-01T08:00:00Z'),
+    });
+    expect(s).toMatchObject({
+      version: '1.0.3',
+      actor: { objectType: 'Agent', name: '张小明', account: { homePage: 'urn:qiming', name: 'u1' } },
+      verb: { id: 'http://adlnet.gov/expapi/verbs/answered' },
+      object: {
+        objectType: 'Activity',
+        id: 'urn:qiming:item:i1',
+        definition: { type: 'http://adlnet.gov/expapi/activities/cmi.interaction', interactionType: 'choice' },
+      },
+      result: { score: { raw: 2, min: 0, max: 4, scaled: 0.5 }, success: false, response: 'B' },
+      context: {
+        registration: '7d1f0d2e-0000-4000-8000-000000000001',
+        contextActivities: {
+          parent: [{ id: 'urn:qiming:assignment:a1' }],
+          grouping: [{ id: 'urn:qiming:class:c1' }, { id: 'urn:qiming:school:s1' }],
+        },
+      },
+      timestamp: '2026-12-01T08:00:00.000Z',
+    });
+    expect(s.id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+  it('every verb is an ADL IRI', () => {
+    for (const v of Object.values(VERBS)) expect(v.id).toMatch(/^http:\/\/adlnet\.gov\/expapi\/verbs\/\w+$/);
+  });
+  it('a completed assignment statement has no parent, and no empty context', () => {
+    const s = buildStatement({ verb: 'completed', actor: { userId: 'u' }, object: { kind: 'assignment', id: 'a' }, assignmentId: 'a' });
+    expect(s.object.definition?.type).toBe('http://adlnet.gov/expapi/activities/assessment');
+    expect(s.context).toBeUndefined();
+    expect(s.actor.name).toBeUndefined();
+  });
+  it('scaled score is clamped and zero for a zero maximum', () => {
+    expect(scoreOf(3, 2).scaled).toBe(1);
+    expect(scoreOf(1, 0).scaled).toBe(0);
+    expect(scoreOf(1, 3).scaled).toBe(0.3333);
+  });
+  it('response strings and durations', () => {
+    expect(responseString(['A', 'C'])).toBe('A[,]C');
+    expect(responseString(null)).toBe('');
+    expect(responseString({ blanks: ['1'] })).toBe('{"blanks":["1"]}');
+    expect(responseString('x'.repeat(3000))).toHaveLength(2000);
+    expect(isoDuration(12_345)).toBe('PT12.3S');
+  });
+});
