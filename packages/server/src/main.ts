@@ -2,6 +2,7 @@ import { loadConfig } from './core/config.ts';
 import { openDatabase } from './core/db/database.ts';
 import { migrateToLatest } from './core/db/migrate.ts';
 import { purgeAudit } from './core/audit/audit.ts';
+import { purgeExpiredRateLimits } from './core/rate-limit/index.ts';
 import { getSecurityPolicy } from './core/settings.ts';
 import { resolveSecretKey } from './core/secret.ts';
 import { failStalledImports, seedDemo } from './modules/org/index.ts';
@@ -29,12 +30,13 @@ async function main() {
 
   const { server } = await createServer(ctx, { logger: { level: config.logLevel } });
 
-  // housekeeping: imports whose process died are failed (every minute); audit records past
-  // retention are purged (daily, never keeping less than 180 days)
+  // housekeeping: imports whose process died are failed and passed rate-limit windows dropped
+  // (every minute); audit records past retention are purged (daily, never keeping less than 180 days)
   const sweepImports = async () => {
     const failed = await failStalledImports(ctx.db);
     if (failed) server.log.warn({ failed }, 'interrupted roster imports marked as failed');
   };
+  const purgeRateLimits = async () => void (await purgeExpiredRateLimits(ctx));
   const purgeAuditLog = async () => {
     const removed = await purgeAudit(ctx.db, (await getSecurityPolicy(ctx.db, { fresh: true })).auditRetentionDays);
     if (removed) server.log.info({ removed }, 'audit records past retention purged');
@@ -44,7 +46,11 @@ async function main() {
     timer.unref();
     return timer;
   };
-  const timers = [every(60_000, sweepImports, 'import sweep'), every(86_400_000, purgeAuditLog, 'audit purge')];
+  const timers = [
+    every(60_000, sweepImports, 'import sweep'),
+    every(60_000, purgeRateLimits, 'rate-limit purge'),
+    every(86_400_000, purgeAuditLog, 'audit purge'),
+  ];
   await sweepImports();
   await purgeAuditLog();
   const shutdown = async (signal: string) => {

@@ -70,5 +70,13 @@ export const SECURITY_DEFAULTS = {
   lockoutMinutes: 15,
   sessionIdleMinutes: 30,
   auditRetentionDays: 180,
+  /** Rate limits, each counted in fixed windows of rateLimitWindowMinutes, shared by all server processes. */
+  rateLimitWindowMinutes: 15,
+  /** Failed sign-ins from one IP address (a whole school may share one address behind NAT). */
+  signInFailuresPerIp: 100,
+  /** Failed sign-ins for one username, known or not (the lockout covers known accounts as well). */
+  signInFailuresPerUsername: 10,
+  /** Wrong codes per account: two-step verification codes, recovery codes, the current password when changing it. */
+  codeFailuresPerUser: 5,
 } as const;
 export const AUDIT_RETENTION_FLOOR_DAYS = 180;

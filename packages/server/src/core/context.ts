@@ -2,6 +2,7 @@ import type { Permission, Role } from '@qiming/shared';
 import type { Config } from './config.ts';
 import type { FieldCipher } from './crypto/crypto.ts';
 import type { Db, DatabaseKind } from './db/database.ts';
+import type { RateLimitStore } from './rate-limit/index.ts';
 
 /** Process-wide services, built once at start-up. */
 export type AppContext = {
@@ -10,6 +11,8 @@ export type AppContext = {
   config: Config;
   cipher: FieldCipher;
   startedAt: number;
+  /** Where rate-limit counters live; unset means the database (shared by every process on it). */
+  rateLimitStore?: RateLimitStore;
 };
 
 /** A grant of the active role, with the organisation path it covers. */

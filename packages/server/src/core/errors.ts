@@ -4,12 +4,15 @@ export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly status: number;
   readonly details?: unknown;
+  /** Response headers that belong to the error, e.g. Retry-After on RATE_LIMITED. */
+  readonly headers?: Record<string, string>;
 
-  constructor(code: AppErrorCode, opts: { message?: string; details?: unknown } = {}) {
+  constructor(code: AppErrorCode, opts: { message?: string; details?: unknown; headers?: Record<string, string> } = {}) {
     super(opts.message ?? ERROR_CODES[code].message);
     this.code = code;
     this.status = ERROR_CODES[code].status;
     this.details = opts.details;
+    this.headers = opts.headers;
   }
 }
 

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
 import { loadConfig } from '../core/config.ts';
 import type { AppContext } from '../core/context.ts';
-import type { Database } from '../core/db/database.ts';
+import { postgresDatabase, type Database } from '../core/db/database.ts';
 import type { RouteInfo } from '../core/http/app.ts';
 import { createAppContext, createServer } from '../server.ts';
 import { createTestDatabase, TEST_SECRET_KEY } from './test-db.ts';
@@ -22,7 +22,7 @@ export type Client = {
 
 export type TestApp = {
   ctx: AppContext;
-  database: Database;
+  database: Database & { url?: string };
   world: World;
   routes: RouteInfo[];
   baseUrl: string;
@@ -30,15 +30,19 @@ export type TestApp = {
   anon: () => Client;
   /** A client signed in as a fixture user (through the real login endpoint). */
   as: (username: string, role?: string) => Promise<Client>;
+  /** A second server on the same database (another process, as far as shared state goes). */
+  secondInstance: () => Promise<Instance>;
   close: () => Promise<void>;
 };
+
+export type Instance = Pick<TestApp, 'ctx' | 'baseUrl' | 'anon' | 'as'> & { close: () => Promise<void> };
 
 /**
  * Starts the real server on a loopback port over a fresh clone of the template database, so API
  * tests go through real HTTP, the real hooks and the real SQL.
  */
-export async function createTestApp(): Promise<TestApp> {
-  const database = await createTestDatabase();
+/** A server over a database: its context, its routes, and clients that talk to it over HTTP. */
+async function startInstance(database: Database) {
   const config = { ...loadConfig({}, { dotEnv: false }), secretKey: TEST_SECRET_KEY, demo: false };
   const ctx = createAppContext(database, config);
   const { server, routes } = await createServer(ctx);
@@ -79,12 +83,11 @@ export async function createTestApp(): Promise<TestApp> {
 
   return {
     ctx,
-    database,
     routes,
     baseUrl,
-    world: inject('qimingWorld'),
+    server,
     anon: () => client(null),
-    async as(username, role) {
+    async as(username: string, role?: string) {
       const c = client(null);
       const res = await c.post('/api/auth/login', { username, password: WORLD_PASSWORD });
       if (res.status !== 200) throw new Error(`login as ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
@@ -95,8 +98,41 @@ export async function createTestApp(): Promise<TestApp> {
       }
       return c;
     },
+  };
+}
+
+/**
+ * Starts the real server on a loopback port over a fresh clone of the template database, so API
+ * tests go through real HTTP, the real hooks and the real SQL.
+ */
+export async function createTestApp(): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const main = await startInstance(database);
+  const others: { close: () => Promise<void> }[] = [];
+
+  return {
+    ctx: main.ctx,
+    database,
+    routes: main.routes,
+    baseUrl: main.baseUrl,
+    world: inject('qimingWorld'),
+    anon: main.anon,
+    as: main.as,
+    async secondInstance() {
+      // PostgreSQL: a second connection pool, as a second process would have; PGlite cannot be
+      // opened twice, so the second server shares its one connection
+      const second = database.url ? postgresDatabase(database.url, { max: 5 }) : { ...database, close: async () => {} };
+      const instance = await startInstance(second);
+      const close = async () => {
+        await instance.server.close();
+        await second.close();
+      };
+      others.push({ close });
+      return { ctx: instance.ctx, baseUrl: instance.baseUrl, anon: instance.anon, as: instance.as, close };
+    },
     async close() {
-      await server.close();
+      for (const o of others) await o.close();
+      await main.server.close();
       await database.close();
     },
   };

@@ -10,7 +10,7 @@ export const TEST_SECRET_KEY = 'qiming-test-secret-key-not-for-production';
 export const templateName = (): string => `qiming_tpl_${process.pid}`;
 
 /** A fresh database for one test file, cloned from the migrated template with the fixture world. */
-export async function createTestDatabase(): Promise<Database> {
+export async function createTestDatabase(): Promise<Database & { url?: string }> {
   const tpl = inject('qimingTemplate');
   if (tpl.kind === 'pglite') {
     const pglite = await PGlite.create({ loadDataDir: new Blob([readFileSync(tpl.dumpFile)]) });
@@ -34,6 +34,7 @@ export async function createTestDatabase(): Promise<Database> {
   const database = postgresDatabase(url.toString(), { max: 5 });
   return {
     ...database,
+    url: url.toString(),
     close: async () => {
       await database.close();
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -14,6 +14,10 @@ export const ZSecurityPolicy = z.object({
     .int()
     .min(AUDIT_RETENTION_FLOOR_DAYS, `审计记录保存期限不得少于 ${AUDIT_RETENTION_FLOOR_DAYS} 天`)
     .max(3650),
+  rateLimitWindowMinutes: z.number().int().min(1).max(1440),
+  signInFailuresPerIp: z.number().int().min(10).max(100_000),
+  signInFailuresPerUsername: z.number().int().min(3).max(1000),
+  codeFailuresPerUser: z.number().int().min(3).max(100),
 });
 export type TSecurityPolicy = z.infer<typeof ZSecurityPolicy>;
 

@@ -252,6 +252,7 @@ export type LrsStatementsTable = {
   stored: Timestamp;
   statement: Json<unknown>;
 };
+export type RateLimitCountersTable = { bucket: string; key: string; window_start: Timestamp; hits: number; expires_at: Timestamp };
 
 export type DB = {
   org_units: OrgUnitsTable;
@@ -276,6 +277,7 @@ export type DB = {
   hw_mastery: HwMasteryTable;
   hw_wrong_items: HwWrongItemsTable;
   lrs_statements: LrsStatementsTable;
+  rate_limit_counters: RateLimitCountersTable;
 };
 
 export type OrgUnitRow = Selectable<OrgUnitsTable>;

@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts';
 /** The one error model: `{ error: { code, message, details, requestId } }` with the code's status. */
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   if (err instanceof AppError) {
+    if (err.headers) reply.headers(err.headers);
     return reply.code(err.status).send({ error: { code: err.code, message: err.message, details: err.details, requestId: req.id } });
   }
   if (hasZodFastifySchemaValidationErrors(err)) {

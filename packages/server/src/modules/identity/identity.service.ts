@@ -4,6 +4,7 @@ import { createSession, defaultRole, distinctRoles, listGrants } from '../../cor
 import type { AuthedContext, RequestContext } from '../../core/context.ts';
 import { withTransaction } from '../../core/db/database.ts';
 import { AppError } from '../../core/errors.ts';
+import { rateLimit, rateLimitAll } from '../../core/rate-limit/index.ts';
 import { getSecurityPolicy } from '../../core/settings.ts';
 import * as repo from './identity.repository.ts';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.ts';
@@ -12,10 +13,16 @@ type LoginResult = { token: string; me: TMe };
 
 /**
  * Signs a user in. Every attempt, good or bad, is audited. Failures count towards a lockout that
- * is kept in the database, so it holds across server processes.
+ * is kept in the database, so it holds across server processes, and towards rate limits per IP
+ * and per username (checked before the password, so a flood costs no argon2 work).
  */
 export async function login(ctx: RequestContext, input: TLoginRequest, userAgent: string | null): Promise<LoginResult> {
   const policy = await getSecurityPolicy(ctx.db);
+  const windowSeconds = policy.rateLimitWindowMinutes * 60;
+  const limits = await rateLimitAll(ctx, [
+    ...(ctx.ip ? [{ bucket: 'login:ip', key: ctx.ip, limit: policy.signInFailuresPerIp, windowSeconds }] : []),
+    { bucket: 'login:user', key: input.username.toLowerCase(), limit: policy.signInFailuresPerUsername, windowSeconds },
+  ]);
   const user = await repo.findUserByUsername(ctx.db, input.username);
   const fail = async (reason: string, userId: string | null, extra: Record<string, unknown> = {}) =>
     withTransaction(ctx.db, (tx) =>
@@ -61,6 +68,8 @@ export async function login(ctx: RequestContext, input: TLoginRequest, userAgent
     throw new AppError('AUTH_ACCOUNT_DISABLED');
   }
 
+  // only failures count: a good sign-in takes its hits back
+  await limits.refund();
   const grants = await listGrants(ctx.db, user.id);
   const role = defaultRole(distinctRoles(grants));
   const session = await withTransaction(ctx.db, async (tx) => {
@@ -164,8 +173,15 @@ export async function logout(ctx: AuthedContext, { everywhere = false } = {}): P
 export async function changePassword(ctx: AuthedContext, currentPassword: string, newPassword: string): Promise<void> {
   const user = await repo.getUserById(ctx.db, ctx.actor.userId);
   if (!user) throw new AppError('UNAUTHENTICATED');
-  if (!(await verifyPassword(user.password_hash, currentPassword))) throw new AppError('PASSWORD_INCORRECT');
   const policy = await getSecurityPolicy(ctx.db);
+  const hit = await rateLimit(ctx, {
+    bucket: 'password:user',
+    key: user.id,
+    limit: policy.codeFailuresPerUser,
+    windowSeconds: policy.rateLimitWindowMinutes * 60,
+  });
+  if (!(await verifyPassword(user.password_hash, currentPassword))) throw new AppError('PASSWORD_INCORRECT');
+  await hit.refund();
   const violations = checkPassword(newPassword, { username: user.username, minLength: policy.passwordMinLength, currentPassword });
   if (violations.length) throw new AppError('PASSWORD_POLICY_VIOLATION', { details: { violations } });
   const passwordHash = await hashPassword(newPassword);

@@ -394,4 +394,16 @@ export const enUS: Record<MessageKey, string> = {
   roster_kind_students: 'Students',
   roster_kind_teachers: 'Teachers',
   roster_kind_parents: 'Parents',
+  // identity: rate limits and two-step verification (MFA)
+  policy_rate_limits: 'Rate limits',
+  policy_rate_limits_help:
+    'Requests over a limit are refused with “try again later”. Counts are shared by every server and only failed attempts count.',
+  policy_rate_limit_window_minutes: 'Counting period',
+  policy_rate_limit_window_minutes_help: 'The three limits below are counted over this period.',
+  policy_sign_in_failures_per_ip: 'Failed sign-ins per IP address',
+  policy_sign_in_failures_per_ip_help: 'A whole school often shares one address: do not set it too low.',
+  policy_sign_in_failures_per_username: 'Failed sign-ins per username',
+  policy_sign_in_failures_per_username_help: 'Unknown usernames included; account lockout is counted separately.',
+  policy_code_failures_per_user: 'Wrong codes per account',
+  policy_code_failures_per_user_help: 'Verification codes, recovery codes and the current password when changing it, each counted apart.',
 };

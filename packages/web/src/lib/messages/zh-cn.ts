@@ -412,6 +412,17 @@ export const zhCN = {
   roster_kind_students: ROSTER_KIND_NAMES.students,
   roster_kind_teachers: ROSTER_KIND_NAMES.teachers,
   roster_kind_parents: ROSTER_KIND_NAMES.parents,
+  // identity: rate limits and two-step verification (MFA)
+  policy_rate_limits: '访问频率限制',
+  policy_rate_limits_help: '超过限制的请求会被拒绝，提示稍后再试；计数在所有服务器之间共享，只统计失败的尝试。',
+  policy_rate_limit_window_minutes: '统计时段',
+  policy_rate_limit_window_minutes_help: '下面三项限制都在这段时间内计数。',
+  policy_sign_in_failures_per_ip: '同一 IP 地址登录失败次数上限',
+  policy_sign_in_failures_per_ip_help: '一所学校常共用一个出口地址，不宜过小。',
+  policy_sign_in_failures_per_username: '同一用户名登录失败次数上限',
+  policy_sign_in_failures_per_username_help: '包括不存在的用户名；账号锁定另行计算。',
+  policy_code_failures_per_user: '同一账号验证码错误次数上限',
+  policy_code_failures_per_user_help: '两步验证码、恢复码和修改密码时的当前密码分别计数。',
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof zhCN;

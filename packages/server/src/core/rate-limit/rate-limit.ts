@@ -1,0 +1,151 @@
+import type { FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+
+/** One limit: at most `limit` hits of `bucket` for `key` in each fixed window of `windowSeconds`. */
+export type RateLimitRule = {
+  /** What is limited, e.g. 'login:ip'. Stable: counters are stored under it. */
+  bucket: string;
+  /** Whom it is counted for, e.g. the client IP or a lower-cased username. */
+  key: string;
+  limit: number;
+  windowSeconds: number;
+  /** How much this hit counts (default 1). */
+  cost?: number;
+};
+
+export type RateLimitHit = {
+  /** Hits in the current window, this one included. */
+  count: number;
+  limit: number;
+  remaining: number;
+  resetAt: Date;
+  /** Takes this hit back, for limits that count only failures: hit first, refund on success. */
+  refund: () => Promise<void>;
+};
+
+/** Where counters live. The database store is shared by every process on the database; a Redis one can replace it. */
+export type RateLimitStore = {
+  /** Adds `cost` to the counter of the current window atomically and returns the new count. */
+  hit(
+    bucket: string,
+    key: string,
+    windowSeconds: number,
+    cost: number,
+  ): Promise<{ count: number; windowStart: Date; resetAt: Date; retryAfterSeconds: number }>;
+  /** Takes `cost` back from the counter of the window that `hit` reported. */
+  refund(bucket: string, key: string, windowStart: Date, cost: number): Promise<void>;
+  /** Deletes counters whose window has passed; returns how many. */
+  purgeExpired(): Promise<number>;
+};
+
+export type RateLimitContext = { db: Db; rateLimitStore?: RateLimitStore };
+
+/**
+ * Counters in `rate_limit_counters`: one upsert per hit, with the window computed from the
+ * database's clock so that processes with drifting clocks still share one window.
+ */
+export function databaseRateLimitStore(db: Db): RateLimitStore {
+  return {
+    async hit(bucket, key, windowSeconds, cost) {
+      const row = await sql<{ hits: number; window_start: Date; expires_at: Date; retry_after: number }>`
+        INSERT INTO rate_limit_counters AS c (bucket, key, window_start, hits, expires_at)
+        SELECT ${bucket}, ${key}, w.start, ${cost}, w.start + make_interval(secs => ${windowSeconds})
+        FROM (SELECT to_timestamp(floor(extract(epoch FROM now()) / ${windowSeconds}) * ${windowSeconds}) AS start) w
+        ON CONFLICT (bucket, key, window_start) DO UPDATE SET hits = c.hits + EXCLUDED.hits
+        RETURNING hits, window_start, expires_at, ceil(extract(epoch FROM expires_at - now()))::int AS retry_after
+      `.execute(db);
+      const r = row.rows[0];
+      return {
+        count: r.hits,
+        windowStart: new Date(r.window_start),
+        resetAt: new Date(r.expires_at),
+        retryAfterSeconds: Math.max(1, r.retry_after),
+      };
+    },
+    async refund(bucket, key, windowStart, cost) {
+      await db
+        .updateTable('rate_limit_counters')
+        .set({ hits: sql`greatest(hits - ${cost}, 0)` })
+        .where('bucket', '=', bucket)
+        .where('key', '=', key)
+        .where('window_start', '=', windowStart)
+        .execute();
+    },
+    async purgeExpired() {
+      const res = await db
+        .deleteFrom('rate_limit_counters')
+        .where('expires_at', '<', sql<Date>`now()`)
+        .executeTakeFirst();
+      return Number(res.numDeletedRows);
+    },
+  };
+}
+
+const storeFor = (ctx: RateLimitContext): RateLimitStore => ctx.rateLimitStore ?? databaseRateLimitStore(ctx.db);
+
+/** "30 秒" / "3 分钟": how long to wait, in words a user reads. */
+const waitText = (seconds: number): string => (seconds < 60 ? `${seconds} 秒` : `${Math.ceil(seconds / 60)} 分钟`);
+
+/**
+ * Counts one hit against a rule. Over the limit it throws RATE_LIMITED (429) with a Chinese
+ * message, `details.retryAfterSeconds` and a Retry-After header, and nothing else happens.
+ */
+export async function rateLimit(ctx: RateLimitContext, rule: RateLimitRule): Promise<RateLimitHit> {
+  const cost = rule.cost ?? 1;
+  const store = storeFor(ctx);
+  const r = await store.hit(rule.bucket, rule.key, rule.windowSeconds, cost);
+  if (r.count > rule.limit) {
+    throw new AppError('RATE_LIMITED', {
+      message: `操作过于频繁，请 ${waitText(r.retryAfterSeconds)}后再试`,
+      details: { bucket: rule.bucket, limit: rule.limit, windowSeconds: rule.windowSeconds, retryAfterSeconds: r.retryAfterSeconds },
+      headers: { 'retry-after': String(r.retryAfterSeconds) },
+    });
+  }
+  let refunded = false;
+  return {
+    count: r.count,
+    limit: rule.limit,
+    remaining: rule.limit - r.count,
+    resetAt: r.resetAt,
+    refund: async () => {
+      if (refunded) return;
+      refunded = true;
+      await store.refund(rule.bucket, rule.key, r.windowStart, cost);
+    },
+  };
+}
+
+/** Counts each of several rules (e.g. per IP and per username); all are counted even when one trips first. */
+export async function rateLimitAll(ctx: RateLimitContext, rules: RateLimitRule[]): Promise<{ refund: () => Promise<void> }> {
+  const results = await Promise.allSettled(rules.map((rule) => rateLimit(ctx, rule)));
+  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
+  const hits = results.map((r) => (r as PromiseFulfilledResult<RateLimitHit>).value);
+  return { refund: async () => void (await Promise.all(hits.map((h) => h.refund()))) };
+}
+
+export type RateLimitHookRule = {
+  bucket: string;
+  /** The key for this request; null or '' skips the limit (e.g. no client IP). */
+  key: (req: FastifyRequest) => string | null | undefined;
+  limit: number | ((req: FastifyRequest) => number | Promise<number>);
+  windowSeconds: number;
+};
+
+/**
+ * The same limit as a Fastify hook, counting every request: `onRequest: rateLimitHook({...})` in a
+ * route's options, or `app.addHook('onRequest', rateLimitHook({...}))` in a plugin.
+ */
+export function rateLimitHook(rule: RateLimitHookRule): (req: FastifyRequest) => Promise<void> {
+  return async (req) => {
+    const key = rule.key(req);
+    if (!key) return;
+    const limit = typeof rule.limit === 'function' ? await rule.limit(req) : rule.limit;
+    await rateLimit(req.ctx, { bucket: rule.bucket, key, limit, windowSeconds: rule.windowSeconds });
+  };
+}
+
+/** Deletes passed windows' counters (housekeeping, every minute). */
+export const purgeExpiredRateLimits = (ctx: RateLimitContext): Promise<number> => storeFor(ctx).purgeExpired();
