@@ -6,6 +6,7 @@ import { buildApp, type ZApp } from './core/http/app.ts';
 import { auditRoutes } from './modules/audit/index.ts';
 import { identityRoutes } from './modules/identity/index.ts';
 import { orgRoutes } from './modules/org/index.ts';
+import { searchRoutes } from './modules/search/index.ts';
 import { systemRoutes } from './modules/system/index.ts';
 
 export async function registerModules(api: ZApp): Promise<void> {
@@ -13,6 +14,7 @@ export async function registerModules(api: ZApp): Promise<void> {
   await identityRoutes(api);
   await orgRoutes(api);
   await auditRoutes(api);
+  await searchRoutes(api);
 }
 
 export function createAppContext(database: Database, config: Config & { secretKey: string }): AppContext {

@@ -11,3 +11,4 @@ export * from './schemas/system.ts';
 export * from './id-card.ts';
 export * from './phone.ts';
 export * from './password-policy.ts';
+export * from './schemas/search.ts';

@@ -4,6 +4,7 @@ import * as foundation from '../../db/migrations/20261123150000-foundation.ts';
 import * as roster from '../../db/migrations/20261123161500-roster.ts';
 import * as homework from '../../db/migrations/20261201081000-homework.ts';
 import * as rateLimits from '../../db/migrations/20261201081500-rate-limits.ts';
+import * as search from '../../db/migrations/20261201080600-search.ts';
 
 /** Migrations in order; timestamped names, never edited after they land. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261123161500-roster': roster,
   '20261201081000-homework': homework,
   '20261201081500-rate-limits': rateLimits,
+  '20261201080600-search': search,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -254,6 +254,33 @@ export type LrsStatementsTable = {
 };
 export type RateLimitCountersTable = { bucket: string; key: string; window_start: Timestamp; hits: number; expires_at: Timestamp };
 
+export type SearchDocumentsTable = {
+  kind: string;
+  ref_id: string;
+  title: string;
+  body: Generated<string>;
+  keywords: Generated<string[]>;
+  knowledge_points: Generated<string[]>;
+  subject: string | null;
+  grade: number | null;
+  term: string | null;
+  edition: string | null;
+  unit_id: string | null;
+  unit_name: string | null;
+  type: string | null;
+  level: string | null;
+  school_id: string | null;
+  school_name: string | null;
+  district_id: string | null;
+  author: string | null;
+  visibility: string;
+  visible_path: string | null;
+  popularity: Generated<number>;
+  published_at: Timestamp;
+  indexed_at: Generated<Date>;
+  tsv: string;
+};
+
 export type DB = {
   org_units: OrgUnitsTable;
   users: UsersTable;
@@ -278,6 +305,7 @@ export type DB = {
   hw_wrong_items: HwWrongItemsTable;
   lrs_statements: LrsStatementsTable;
   rate_limit_counters: RateLimitCountersTable;
+  search_documents: SearchDocumentsTable;
 };
 
 export type OrgUnitRow = Selectable<OrgUnitsTable>;
