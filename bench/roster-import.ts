@@ -131,6 +131,7 @@ async function worker(kind: Kind, file: string, plan: RosterPlan): Promise<Worke
       grants: [{ grantId: 'bench', role: 'school_admin', scopeId: school.id, scopePath: school.path, subject: null }],
       permissions: new Set(ROLE_PERMISSIONS.school_admin),
       mustChangePassword: false,
+      mfaEnrollmentRequired: false,
     },
   };
   const buffer = readFileSync(file);

@@ -1,7 +1,10 @@
+import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_DEMO_PASSWORD = 'Demo#Qiming2026';
+/** Where the fixtures keep the authenticator secrets of administrators they enrolled in this run. */
+export const E2E_MFA_SECRETS = path.resolve(import.meta.dirname, '../.tmp/e2e-mfa-secrets.json');
 
 /** Journeys run in Debian's Chromium against the real server on a fresh embedded database with demo data. */
 export default defineConfig({
@@ -35,7 +38,7 @@ export default defineConfig({
   },
   projects: [{ name: 'desktop', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 } } }],
   webServer: {
-    command: `rm -rf ../.tmp/e2e-data && node --import tsx ../packages/server/src/main.ts`,
+    command: `rm -rf ../.tmp/e2e-data ../.tmp/e2e-mfa-secrets.json && node --import tsx ../packages/server/src/main.ts`,
     cwd: import.meta.dirname,
     url: `http://127.0.0.1:${PORT}/api/health`,
     timeout: 120_000,

@@ -5,6 +5,7 @@ import { purgeAudit } from './core/audit/audit.ts';
 import { purgeExpiredRateLimits } from './core/rate-limit/index.ts';
 import { getSecurityPolicy } from './core/settings.ts';
 import { resolveSecretKey } from './core/secret.ts';
+import { purgeExpiredChallenges } from './modules/identity/index.ts';
 import { failStalledImports, seedDemo } from './modules/org/index.ts';
 import { createAppContext, createServer } from './server.ts';
 
@@ -22,7 +23,8 @@ async function main() {
     const seeded = await seedDemo(ctx, config.demoPassword);
     if (seeded) {
       console.log(`\n已生成演示数据 Demo region created: ${seeded.users} accounts in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-      console.log(`演示账号 Demo accounts (password: ${config.demoPassword}; 首次登录须修改密码 / change it at first sign-in):`);
+      console.log(`演示账号 Demo accounts (password: ${config.demoPassword}; 首次登录须修改密码 / change it at first sign-in;`);
+      console.log('  教育局管理员和三员还须绑定验证器 / bureau and security administrators then bind an authenticator app):');
       for (const a of seeded.accounts) console.log(`  ${a.username.padEnd(22)} ${a.role.padEnd(14)} ${a.description}`);
       console.log('');
     }
@@ -30,13 +32,13 @@ async function main() {
 
   const { server } = await createServer(ctx, { logger: { level: config.logLevel } });
 
-  // housekeeping: imports whose process died are failed and passed rate-limit windows dropped
+  // housekeeping: imports whose process died are failed, passed rate-limit windows and sign-in challenges dropped
   // (every minute); audit records past retention are purged (daily, never keeping less than 180 days)
   const sweepImports = async () => {
     const failed = await failStalledImports(ctx.db);
     if (failed) server.log.warn({ failed }, 'interrupted roster imports marked as failed');
   };
-  const purgeRateLimits = async () => void (await purgeExpiredRateLimits(ctx));
+  const purgeRateLimits = async () => void (await Promise.all([purgeExpiredRateLimits(ctx), purgeExpiredChallenges(ctx.db)]));
   const purgeAuditLog = async () => {
     const removed = await purgeAudit(ctx.db, (await getSecurityPolicy(ctx.db, { fresh: true })).auditRetentionDays);
     if (removed) server.log.info({ removed }, 'audit records past retention purged');
@@ -48,7 +50,7 @@ async function main() {
   };
   const timers = [
     every(60_000, sweepImports, 'import sweep'),
-    every(60_000, purgeRateLimits, 'rate-limit purge'),
+    every(60_000, purgeRateLimits, 'rate-limit and challenge purge'),
     every(86_400_000, purgeAuditLog, 'audit purge'),
   ];
   await sweepImports();

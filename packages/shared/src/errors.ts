@@ -36,6 +36,14 @@ export const ERROR_CODES = {
   PAPER_EMPTY: { status: 400, message: '试卷中没有题目，不能布置' },
   RATE_LIMITED: { status: 429, message: '请求过于频繁，请稍后再试' },
   CSRF_REJECTED: { status: 403, message: '请求来源无效' },
+  MFA_ENROLLMENT_REQUIRED: { status: 403, message: '您的角色须启用两步验证，请先绑定验证器' },
+  MFA_CHALLENGE_EXPIRED: { status: 401, message: '验证已超时，请重新输入用户名和密码' },
+  MFA_CODE_INVALID: { status: 400, message: '验证码不正确，请输入验证器中当前显示的 6 位数字' },
+  MFA_CODE_REUSED: { status: 400, message: '该验证码已使用过，请等验证器显示新的验证码后再输入' },
+  MFA_RECOVERY_CODE_INVALID: { status: 400, message: '恢复码不正确或已被使用' },
+  MFA_NOT_ENABLED: { status: 409, message: '尚未启用两步验证' },
+  MFA_ALREADY_ENABLED: { status: 409, message: '已启用两步验证，如需更换验证器请先停用' },
+  MFA_ENROLLMENT_NOT_STARTED: { status: 409, message: '绑定已失效，请重新开始绑定验证器' },
   INTERNAL: { status: 500, message: '服务器内部错误，请稍后重试' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

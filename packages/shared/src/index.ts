@@ -3,6 +3,7 @@ export * from './domain.ts';
 export * from './roles.ts';
 export * from './schemas/common.ts';
 export * from './schemas/auth.ts';
+export * from './schemas/mfa.ts';
 export * from './schemas/org.ts';
 export * from './schemas/roster.ts';
 export * from './schemas/security.ts';

@@ -69,3 +69,6 @@ export const roleHas = (role: Role, permission: Permission): boolean => ROLE_PER
 
 /** Roles whose scope is an organisation subtree rather than a class or a child. */
 export const ADMIN_ROLES: readonly Role[] = ['bureau_admin', 'researcher', 'school_admin', 'sys_admin', 'sec_admin', 'audit_admin'];
+
+/** Roles whose holders must use two-step verification (MFA, 等保三级 for administrators): they enrol at their first sign-in. */
+export const MFA_REQUIRED_ROLES: readonly Role[] = ['bureau_admin', 'sys_admin', 'sec_admin', 'audit_admin'];

@@ -29,6 +29,8 @@ export type Actor = {
   grants: ScopeGrant[];
   permissions: ReadonlySet<Permission>;
   mustChangePassword: boolean;
+  /** Holds a role that requires two-step verification but has not enrolled: only enrolment is reachable. */
+  mfaEnrollmentRequired: boolean;
 };
 
 export type RequestContext = AppContext & {

@@ -1,6 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
+import { SESSION_COOKIE } from '../core/auth/session.ts';
 import { loadConfig } from '../core/config.ts';
+import { WORLD_TOTP_SECRET } from '../modules/identity/mfa/mfa.factory.ts';
+import { base32Decode, totp } from '../modules/identity/mfa/totp.ts';
+import { MFA_PENDING_COOKIE } from '../modules/identity/sign-in.ts';
 import type { AppContext } from '../core/context.ts';
 import { postgresDatabase, type Database } from '../core/db/database.ts';
 import type { RouteInfo } from '../core/http/app.ts';
@@ -41,6 +45,13 @@ export type Instance = Pick<TestApp, 'ctx' | 'baseUrl' | 'anon' | 'as'> & { clos
  * Starts the real server on a loopback port over a fresh clone of the template database, so API
  * tests go through real HTTP, the real hooks and the real SQL.
  */
+/** `name=value` of one cookie the response sets. */
+export function cookieFrom(res: Res, name: string): string {
+  const found = res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`));
+  if (!found) throw new Error(`response sets no ${name} cookie`);
+  return found.split(';')[0];
+}
+
 /** A server over a database: its context, its routes, and clients that talk to it over HTTP. */
 async function startInstance(database: Database) {
   const config = { ...loadConfig({}, { dotEnv: false }), secretKey: TEST_SECRET_KEY, demo: false };
@@ -89,9 +100,21 @@ async function startInstance(database: Database) {
     anon: () => client(null),
     async as(username: string, role?: string) {
       const c = client(null);
-      const res = await c.post('/api/auth/login', { username, password: WORLD_PASSWORD });
+      let res = await c.post('/api/auth/login', { username, password: WORLD_PASSWORD });
       if (res.status !== 200) throw new Error(`login as ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
-      c.cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+      if (res.body.status === 'mfa_required') {
+        // the real second step with the fixture secret. Fixtures sign in many times within one 30 s
+        // step, which the replay guard refuses by design (mfa.test.ts tests that), so the mark is cleared first.
+        await ctx.db
+          .updateTable('user_mfa')
+          .set({ last_used_step: null })
+          .where('user_id', 'in', (eb) => eb.selectFrom('users').select('id').where('username', '=', username))
+          .execute();
+        c.cookie = cookieFrom(res, MFA_PENDING_COOKIE);
+        res = await c.post('/api/auth/mfa', { method: 'totp', code: totp(base32Decode(WORLD_TOTP_SECRET), Date.now()) });
+        if (res.status !== 200) throw new Error(`second step as ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      }
+      c.cookie = cookieFrom(res, SESSION_COOKIE);
       if (role && res.body.activeRole !== role) {
         const sw = await c.post('/api/me/active-role', { role });
         if (sw.status !== 200) throw new Error(`switch to ${role} failed: ${sw.status}`);

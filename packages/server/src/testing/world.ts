@@ -1,4 +1,5 @@
 import type { FactoryCtx } from '../modules/org/org.factory.ts';
+import { buildMfaForRequiredRoles } from '../modules/identity/mfa/mfa.factory.ts';
 import {
   buildClass,
   buildGrant,
@@ -115,6 +116,8 @@ export async function buildWorld(f: FactoryCtx) {
       created_at: new Date(),
     })
     .execute();
+
+  await buildMfaForRequiredRoles(f);
 
   const ids = <K extends string>(o: Record<K, { id: string }>): Record<K, string> =>
     Object.fromEntries(Object.entries<{ id: string }>(o).map(([k, v]) => [k, v.id])) as Record<K, string>;

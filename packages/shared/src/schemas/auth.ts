@@ -24,6 +24,9 @@ export const ZMe = z.object({
   displayName: z.string(),
   mustChangePassword: z.boolean(),
   mfaRequired: z.boolean(),
+  mfaEnabled: z.boolean(),
+  /** mfaRequired and not yet enrolled: nothing else is reachable until the user enrols. */
+  mfaEnrollmentRequired: z.boolean(),
   activeRole: ZRole.nullable(),
   roles: z.array(ZRole),
   grants: z.array(ZRoleGrantView),

@@ -28,6 +28,7 @@ export const ZUserSummary = z.object({
   roles: z.array(ZRole),
   isActive: z.boolean(),
   isLocked: z.boolean(),
+  mfaEnabled: z.boolean(),
   lastLoginAt: z.string().nullable(),
 });
 export type TUserSummary = z.infer<typeof ZUserSummary>;

@@ -1,4 +1,12 @@
-import { DownOutlined, KeyOutlined, LogoutOutlined, MenuOutlined, StopOutlined, UserOutlined } from '@ant-design/icons';
+import {
+  DownOutlined,
+  KeyOutlined,
+  LogoutOutlined,
+  MenuOutlined,
+  SafetyCertificateOutlined,
+  StopOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
 import type { Role } from '@qiming/shared';
 import { App, Button, Drawer, Dropdown, Grid, Layout, Segmented, Select, Space, Spin, Tag, Typography } from 'antd';
 import { Suspense, useState } from 'react';
@@ -112,12 +120,18 @@ function UserMenu({ compact }: { compact: boolean }) {
       trigger={['click']}
       menu={{
         items: [
+          {
+            key: 'security',
+            icon: <SafetyCertificateOutlined />,
+            label: <span data-testid="account-security">{t('nav_account_security')}</span>,
+          },
           { key: 'password', icon: <KeyOutlined />, label: t('change_password') },
           { type: 'divider' },
           { key: 'logout', icon: <LogoutOutlined />, label: <span data-testid="logout">{t('logout')}</span> },
           { key: 'logout-all', icon: <StopOutlined />, danger: true, label: <span data-testid="logout-all">{t('logout_all')}</span> },
         ],
         onClick: ({ key }) => {
+          if (key === 'security') void navigate('/account/security');
           if (key === 'password') void navigate('/change-password');
           if (key === 'logout') logout.mutate(undefined, { onSettled: leave });
           if (key === 'logout-all')

@@ -1,7 +1,7 @@
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { AppError } from '../lib/api.ts';
 
-export type AuthFailure = { kind: 'login'; expired: boolean } | { kind: 'change-password' };
+export type AuthFailure = { kind: 'login'; expired: boolean } | { kind: 'change-password' } | { kind: 'mfa-setup' };
 type AuthFailureHandler = (failure: AuthFailure) => void;
 
 let onAuthFailure: AuthFailureHandler = () => {};
@@ -17,6 +17,7 @@ export function authFailureOf(error: unknown): AuthFailure | null {
   if (error.code === 'UNAUTHENTICATED' || error.code === 'SESSION_EXPIRED')
     return { kind: 'login', expired: error.code === 'SESSION_EXPIRED' };
   if (error.code === 'PASSWORD_CHANGE_REQUIRED') return { kind: 'change-password' };
+  if (error.code === 'MFA_ENROLLMENT_REQUIRED') return { kind: 'mfa-setup' };
   return null;
 }
 

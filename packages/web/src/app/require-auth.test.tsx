@@ -6,6 +6,7 @@ import { loginPath, RequireAuth, safeNext } from './require-auth.tsx';
 const routes = [
   { path: '/login', element: <p>login page</p> },
   { path: '/change-password', element: <p>password page</p> },
+  { path: '/mfa-setup', element: <p>mfa setup page</p> },
   { element: <RequireAuth />, children: [{ path: '*', element: <p>inside</p> }] },
 ];
 
@@ -15,6 +16,8 @@ const me = {
   displayName: '张校长',
   mustChangePassword: false,
   mfaRequired: false,
+  mfaEnabled: false,
+  mfaEnrollmentRequired: false,
   activeRole: 'school_admin',
   roles: ['school_admin', 'teacher'],
   grants: [],
@@ -42,6 +45,16 @@ describe('RequireAuth', () => {
   it('makes a user with a temporary password change it first', async () => {
     mockApi({ 'GET /api/me': { body: { ...me, mustChangePassword: true } } });
     await renderRoutes(routes, { at: '/' }).findByText('password page');
+  });
+
+  it('makes an administrator who has not enrolled bind an authenticator first', async () => {
+    mockApi({ 'GET /api/me': { body: { ...me, mfaRequired: true, mfaEnrollmentRequired: true } } });
+    await renderRoutes(routes, { at: '/users' }).findByText('mfa setup page');
+  });
+
+  it('goes to enrolment when the server refuses a request for want of it', async () => {
+    mockApi({ 'GET /api/me': apiError(403, 'MFA_ENROLLMENT_REQUIRED', '您的角色须启用两步验证，请先绑定验证器') });
+    await renderRoutes(routes, { at: '/' }).findByText('mfa setup page');
   });
 
   it('shows the page in the frame with the user’s name, roles and permitted menu', async () => {

@@ -21,7 +21,7 @@ export function safeNext(next: string | null): string {
   return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
 }
 
-/** Loads the user; sends the signed-out to /login and those who must change their password there first. */
+/** Loads the user; sends the signed-out to /login, and those who must change their password or enrol in MFA there first. */
 export function RequireAuth() {
   const me = useMe();
   const location = useLocation();
@@ -31,6 +31,7 @@ export function RequireAuth() {
     const failure = authFailureOf(me.error);
     if (failure?.kind === 'login') return <Navigate to={loginPath(location.pathname + location.search, failure.expired)} replace />;
     if (failure?.kind === 'change-password') return <Navigate to="/change-password" replace />;
+    if (failure?.kind === 'mfa-setup') return <Navigate to="/mfa-setup" replace />;
     return (
       <Result
         status="error"
@@ -45,5 +46,6 @@ export function RequireAuth() {
     );
   }
   if (me.data.mustChangePassword) return <Navigate to="/change-password" replace />;
+  if (me.data.mfaEnrollmentRequired) return <Navigate to="/mfa-setup" replace />;
   return <AppLayout />;
 }

@@ -58,6 +58,11 @@ export const routes: RouteObject[] = [
     errorElement: <RouteError />,
   },
   {
+    path: '/mfa-setup',
+    element: page(() => import('../modules/identity/pages/mfa-setup-page.tsx'), 'MfaSetupPage'),
+    errorElement: <RouteError />,
+  },
+  {
     element: <RequireAuth />,
     errorElement: <RouteError />,
     children: [
@@ -71,6 +76,10 @@ export const routes: RouteObject[] = [
       { path: 'users', element: page(() => import('../modules/users/pages/users-page.tsx'), 'UsersPage') },
       { path: 'grants', element: page(() => import('../modules/access/pages/grants-page.tsx'), 'GrantsPage') },
       { path: 'security', element: page(() => import('../modules/security/pages/security-policy-page.tsx'), 'SecurityPolicyPage') },
+      {
+        path: 'account/security',
+        element: page(() => import('../modules/identity/pages/account-security-page.tsx'), 'AccountSecurityPage'),
+      },
       { path: 'audit', element: page(() => import('../modules/audit/pages/audit-page.tsx'), 'AuditPage') },
       { path: '*', element: <NotFoundPage /> },
     ],

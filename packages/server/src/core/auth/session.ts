@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ROLE_PERMISSIONS, ROLES, type Permission, type Role } from '@qiming/shared';
+import { MFA_REQUIRED_ROLES, ROLE_PERMISSIONS, ROLES, type Permission, type Role } from '@qiming/shared';
 import type { Actor, AppContext, ScopeGrant } from '../context.ts';
 import type { DbOrTx } from '../db/database.ts';
 import { AppError } from '../errors.ts';
@@ -80,7 +80,9 @@ export async function loadActor(app: AppContext, token: string): Promise<Actor |
   const row = await app.db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
+    .leftJoin('user_mfa as m', 'm.user_id', 's.user_id')
     .select([
+      'm.enabled_at as mfa_enabled_at',
       's.id',
       's.user_id',
       's.active_role',
@@ -119,5 +121,9 @@ export async function loadActor(app: AppContext, token: string): Promise<Actor |
     grants: grants.filter((g) => g.role === role),
     permissions: new Set<Permission>(role ? ROLE_PERMISSIONS[role] : []),
     mustChangePassword: row.must_change_password || expired,
+    mfaEnrollmentRequired: isMfaRequired(roles) && !row.mfa_enabled_at,
   };
 }
+
+/** Whether holding these roles obliges a user to two-step verification (any held role, not only the active one). */
+export const isMfaRequired = (roles: Role[]): boolean => roles.some((r) => MFA_REQUIRED_ROLES.includes(r));

@@ -5,6 +5,7 @@ import * as roster from '../../db/migrations/20261123161500-roster.ts';
 import * as homework from '../../db/migrations/20261201081000-homework.ts';
 import * as rateLimits from '../../db/migrations/20261201081500-rate-limits.ts';
 import * as search from '../../db/migrations/20261201080600-search.ts';
+import * as mfa from '../../db/migrations/20261201082500-mfa.ts';
 
 /** Migrations in order; timestamped names, never edited after they land. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261201081000-homework': homework,
   '20261201081500-rate-limits': rateLimits,
   '20261201080600-search': search,
+  '20261201082500-mfa': mfa,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -281,6 +281,25 @@ export type SearchDocumentsTable = {
   tsv: string;
 };
 
+export type UserMfaTable = {
+  user_id: string;
+  secret_enc: string;
+  enabled_at: NullableTimestamp;
+  last_used_step: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+};
+export type MfaRecoveryCodesTable = { user_id: string; code_hash: string; used_at: NullableTimestamp; created_at: Timestamp };
+export type LoginChallengesTable = {
+  id: string;
+  user_id: string;
+  first_factor: string;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+};
+
 export type DB = {
   org_units: OrgUnitsTable;
   users: UsersTable;
@@ -306,6 +325,9 @@ export type DB = {
   lrs_statements: LrsStatementsTable;
   rate_limit_counters: RateLimitCountersTable;
   search_documents: SearchDocumentsTable;
+  user_mfa: UserMfaTable;
+  mfa_recovery_codes: MfaRecoveryCodesTable;
+  login_challenges: LoginChallengesTable;
 };
 
 export type OrgUnitRow = Selectable<OrgUnitsTable>;

@@ -39,6 +39,8 @@ export type RouteAccess =
       scope?: { kind: ScopeKind; from: 'params' | 'body' | 'query'; key: string };
       /** Allowed while the user still has to change their password (me, logout, change password). */
       allowPasswordChange?: boolean;
+      /** Allowed while the user still has to enrol in two-step verification (me, logout, enrolment). */
+      allowMfaEnrollment?: boolean;
     };
 
 declare module 'fastify' {
@@ -117,6 +119,7 @@ export async function buildApp(
     checkCsrf(req);
     requireActor(req.ctx);
     if (req.ctx.actor.mustChangePassword && !access.allowPasswordChange) throw new AppError('PASSWORD_CHANGE_REQUIRED');
+    if (req.ctx.actor.mfaEnrollmentRequired && !access.allowMfaEnrollment) throw new AppError('MFA_ENROLLMENT_REQUIRED');
     if (access.permission) requirePermission(req.ctx, access.permission);
     if (access.scope) {
       const source = (access.scope.from === 'params' ? req.params : access.scope.from === 'body' ? req.body : req.query) as
@@ -164,10 +167,19 @@ export async function buildApp(
  * Cookie sessions are sent by the browser on any request, so a mutation must prove it came from
  * our own page: the custom header that cross-site forms cannot set, or a same-origin Origin.
  */
-function checkCsrf(req: FastifyRequest): void {
-  if (!MUTATING.has(req.method) || !req.cookies[SESSION_COOKIE]) return;
+export function checkCsrf(req: FastifyRequest, cookie: string = SESSION_COOKIE): void {
+  if (!MUTATING.has(req.method) || !req.cookies[cookie]) return;
   if (req.headers['x-requested-with']) return;
-  const origin = req.headers.origin;
-  if (origin && req.headers.host && new URL(origin).host === req.headers.host) return;
+  if (isSameOrigin(req.headers.origin, req.headers.host)) return;
   throw new AppError('CSRF_REJECTED');
+}
+
+/** An Origin such as `null` (sandboxed frames, privacy redirects) or garbage is simply not ours. */
+function isSameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin || !host) return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }

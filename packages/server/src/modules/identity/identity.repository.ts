@@ -35,6 +35,19 @@ export const revokeSession = (db: DbOrTx, sessionId: string) =>
 export const revokeAllSessions = (db: DbOrTx, userId: string) =>
   db.updateTable('sessions').set({ revoked_at: new Date() }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
 
+/** Ends every session of a user but the one making the request (after a password change or MFA change). */
+export const revokeOtherSessions = (db: DbOrTx, userId: string, keepSessionId: string) =>
+  db
+    .updateTable('sessions')
+    .set({ revoked_at: new Date() })
+    .where('user_id', '=', userId)
+    .where('id', '!=', keepSessionId)
+    .where('revoked_at', 'is', null)
+    .execute();
+
+export const clearFailedLogins = (db: DbOrTx, userId: string) =>
+  db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', userId).execute();
+
 export const setSessionRole = (db: DbOrTx, sessionId: string, role: string) =>
   db.updateTable('sessions').set({ active_role: role }).where('id', '=', sessionId).execute();
 

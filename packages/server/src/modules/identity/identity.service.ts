@@ -1,114 +1,14 @@
-import { checkPassword, ROLE_PERMISSIONS, type Role, type TLoginRequest, type TMe } from '@qiming/shared';
+import { checkPassword, ROLE_PERMISSIONS, type Role, type TMe } from '@qiming/shared';
 import { recordAudit } from '../../core/audit/audit.ts';
-import { createSession, defaultRole, distinctRoles, listGrants } from '../../core/auth/session.ts';
-import type { AuthedContext, RequestContext } from '../../core/context.ts';
+import { distinctRoles, isMfaRequired, listGrants } from '../../core/auth/session.ts';
+import type { AuthedContext } from '../../core/context.ts';
 import { withTransaction } from '../../core/db/database.ts';
 import { AppError } from '../../core/errors.ts';
-import { rateLimit, rateLimitAll } from '../../core/rate-limit/index.ts';
+import { limitAccountAttempt } from './account-limits.ts';
 import { getSecurityPolicy } from '../../core/settings.ts';
 import * as repo from './identity.repository.ts';
-import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.ts';
-
-type LoginResult = { token: string; me: TMe };
-
-/**
- * Signs a user in. Every attempt, good or bad, is audited. Failures count towards a lockout that
- * is kept in the database, so it holds across server processes, and towards rate limits per IP
- * and per username (checked before the password, so a flood costs no argon2 work).
- */
-export async function login(ctx: RequestContext, input: TLoginRequest, userAgent: string | null): Promise<LoginResult> {
-  const policy = await getSecurityPolicy(ctx.db);
-  const windowSeconds = policy.rateLimitWindowMinutes * 60;
-  const limits = await rateLimitAll(ctx, [
-    ...(ctx.ip ? [{ bucket: 'login:ip', key: ctx.ip, limit: policy.signInFailuresPerIp, windowSeconds }] : []),
-    { bucket: 'login:user', key: input.username.toLowerCase(), limit: policy.signInFailuresPerUsername, windowSeconds },
-  ]);
-  const user = await repo.findUserByUsername(ctx.db, input.username);
-  const fail = async (reason: string, userId: string | null, extra: Record<string, unknown> = {}) =>
-    withTransaction(ctx.db, (tx) =>
-      recordAudit(tx, ctx, {
-        action: 'auth.login',
-        outcome: 'failure',
-        targetType: 'user',
-        targetId: userId,
-        actor: { id: userId, name: user?.display_name ?? null, role: null },
-        summary: { username: input.username, reason, ...extra },
-      }),
-    );
-
-  if (!user) {
-    await burnPasswordCheck(input.password);
-    await fail('unknown_user', null);
-    throw new AppError('AUTH_INVALID_CREDENTIALS');
-  }
-  if (user.locked_until && new Date(user.locked_until) > new Date()) {
-    await fail('locked', user.id);
-    throw lockedError(new Date(user.locked_until));
-  }
-  if (!(await verifyPassword(user.password_hash, input.password))) {
-    const after = await withTransaction(ctx.db, async (tx) => {
-      const r = await repo.registerFailedLogin(tx, user.id, policy.lockoutThreshold, policy.lockoutMinutes);
-      await recordAudit(tx, ctx, {
-        action: 'auth.login',
-        outcome: 'failure',
-        targetType: 'user',
-        targetId: user.id,
-        actor: { id: user.id, name: user.display_name, role: null },
-        summary: { username: input.username, reason: 'bad_password', failedLogins: r.failed_logins, locked: !!r.locked_until },
-      });
-      return r;
-    });
-    if (after.locked_until && new Date(after.locked_until) > new Date()) throw lockedError(new Date(after.locked_until));
-    throw new AppError('AUTH_INVALID_CREDENTIALS', {
-      details: { remainingAttempts: Math.max(0, policy.lockoutThreshold - after.failed_logins) },
-    });
-  }
-  if (!user.is_active) {
-    await fail('disabled', user.id);
-    throw new AppError('AUTH_ACCOUNT_DISABLED');
-  }
-
-  // only failures count: a good sign-in takes its hits back
-  await limits.refund();
-  const grants = await listGrants(ctx.db, user.id);
-  const role = defaultRole(distinctRoles(grants));
-  const session = await withTransaction(ctx.db, async (tx) => {
-    await repo.registerSuccessfulLogin(tx, user.id);
-    const s = await createSession(ctx, tx, { userId: user.id, activeRole: role, ip: ctx.ip, userAgent });
-    await recordAudit(tx, ctx, {
-      action: 'auth.login',
-      targetType: 'user',
-      targetId: user.id,
-      actor: { id: user.id, name: user.display_name, role },
-      summary: { username: user.username },
-    });
-    return s;
-  });
-  const expired =
-    policy.passwordExpiryDays > 0 && Date.now() - new Date(user.password_changed_at).getTime() > policy.passwordExpiryDays * 86_400_000;
-  return {
-    token: session.token,
-    me: presentMe({
-      userId: user.id,
-      username: user.username,
-      displayName: user.display_name,
-      role,
-      mustChangePassword: user.must_change_password || expired,
-      grants,
-      sessionIdleMinutes: policy.sessionIdleMinutes,
-    }),
-  };
-}
-
-function lockedError(until: Date): AppError {
-  const hhmm = until.toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'Asia/Shanghai' });
-  return new AppError('AUTH_ACCOUNT_LOCKED', {
-    message: `密码错误次数过多，账号已锁定，请在 ${hhmm} 后再试，或联系管理员解锁`,
-    details: { lockedUntil: until.toISOString() },
-  });
-}
-
-const MFA_ROLES: Role[] = ['bureau_admin', 'sys_admin', 'sec_admin', 'audit_admin'];
+import { isMfaEnabled } from './mfa/mfa.repository.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
 
 export function presentMe(input: {
   userId: string;
@@ -118,14 +18,18 @@ export function presentMe(input: {
   mustChangePassword: boolean;
   grants: Awaited<ReturnType<typeof listGrants>>;
   sessionIdleMinutes: number;
+  mfaEnabled: boolean;
 }): TMe {
   const roles = distinctRoles(input.grants);
+  const mfaRequired = isMfaRequired(roles);
   return {
     id: input.userId,
     username: input.username,
     displayName: input.displayName,
     mustChangePassword: input.mustChangePassword,
-    mfaRequired: roles.some((r) => MFA_ROLES.includes(r)),
+    mfaRequired,
+    mfaEnabled: input.mfaEnabled,
+    mfaEnrollmentRequired: mfaRequired && !input.mfaEnabled,
     activeRole: input.role,
     roles,
     grants: input.grants.map((g) => ({ role: g.role, scopeId: g.scopeId, scopeName: g.scopeName, subject: g.subject })),
@@ -145,6 +49,7 @@ export async function getMe(ctx: AuthedContext): Promise<TMe> {
     mustChangePassword: ctx.actor.mustChangePassword,
     grants,
     sessionIdleMinutes: policy.sessionIdleMinutes,
+    mfaEnabled: await isMfaEnabled(ctx.db, ctx.actor.userId),
   });
 }
 
@@ -173,20 +78,17 @@ export async function logout(ctx: AuthedContext, { everywhere = false } = {}): P
 export async function changePassword(ctx: AuthedContext, currentPassword: string, newPassword: string): Promise<void> {
   const user = await repo.getUserById(ctx.db, ctx.actor.userId);
   if (!user) throw new AppError('UNAUTHENTICATED');
-  const policy = await getSecurityPolicy(ctx.db);
-  const hit = await rateLimit(ctx, {
-    bucket: 'password:user',
-    key: user.id,
-    limit: policy.codeFailuresPerUser,
-    windowSeconds: policy.rateLimitWindowMinutes * 60,
-  });
+  const hit = await limitAccountAttempt(ctx, 'password:user', user.id);
   if (!(await verifyPassword(user.password_hash, currentPassword))) throw new AppError('PASSWORD_INCORRECT');
   await hit.refund();
+  const policy = await getSecurityPolicy(ctx.db);
   const violations = checkPassword(newPassword, { username: user.username, minLength: policy.passwordMinLength, currentPassword });
   if (violations.length) throw new AppError('PASSWORD_POLICY_VIOLATION', { details: { violations } });
   const passwordHash = await hashPassword(newPassword);
   await withTransaction(ctx.db, async (tx) => {
     await repo.setPassword(tx, user.id, passwordHash, false);
+    // whoever else held the old password is signed out; this device stays signed in
+    await repo.revokeOtherSessions(tx, user.id, ctx.actor.sessionId);
     await recordAudit(tx, ctx, { action: 'auth.change_password', targetType: 'user', targetId: user.id });
   });
 }

@@ -1,12 +1,23 @@
 import { registerScopeResolver } from '../../core/access/access.ts';
 import type { ZApp } from '../../core/http/app.ts';
 import { adminRoutes } from './admin.routes.ts';
+import { mfaRoutes } from './mfa/mfa.routes.ts';
 import { sessionRoutes } from './session.routes.ts';
 
 export { hashPassword, verifyPassword } from './passwords.ts';
+export { purgeExpiredChallenges } from './mfa/mfa.repository.ts';
+/**
+ * Every way of signing in ends in `startSignIn(ctx, user, { firstFactor, userAgent })` (first
+ * factor done: a password, or e.g. `upstream:<provider>`), which gives a session or — for a user
+ * with two-step verification — a pending challenge; `setSignInCookies(req, reply, result)` sets
+ * the right cookie and returns the body (TMe or TMfaChallenge). An upstream login that redirects
+ * sends the browser to `/login?step=mfa` when `result.kind === 'mfa'`.
+ */
+export { setSignInCookies, startSignIn, type SignInResult } from './sign-in.ts';
 
 export async function identityRoutes(app: ZApp): Promise<void> {
   await sessionRoutes(app);
+  await mfaRoutes(app);
   await adminRoutes(app);
 }
 

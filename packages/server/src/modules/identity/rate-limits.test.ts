@@ -36,7 +36,7 @@ describe('sign-in rate limits', () => {
       const res = await server.anon().post('/api/auth/login', { username: 'Ghost_User', password: 'wrong' });
       expect(res.status).toBe(429);
       expect(res.body.error.code).toBe('RATE_LIMITED');
-      expect(res.body.error.message).toMatch(/操作过于频繁，请 \d+ 分钟后再试/);
+      expect(res.body.error.message).toMatch(/操作过于频繁，请 \d+ (秒|分钟)后再试/);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(res.body.error.details.retryAfterSeconds).toBe(Number(res.headers.get('retry-after')));
     }

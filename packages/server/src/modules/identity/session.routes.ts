@@ -1,31 +1,64 @@
-import { ZChangePasswordRequest, ZLoginRequest, ZMe, ZSwitchRoleRequest } from '@qiming/shared';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ZChangePasswordRequest, ZLoginRequest, ZLoginResponse, ZMe, ZMfaVerifyRequest, ZSwitchRoleRequest } from '@qiming/shared';
+import type { FastifyRequest } from 'fastify';
 import type { AuthedContext } from '../../core/context.ts';
-import { SESSION_COOKIE } from '../../core/auth/session.ts';
-import type { ZApp } from '../../core/http/app.ts';
+import { checkCsrf, type ZApp } from '../../core/http/app.ts';
+import { revokeSession } from './identity.repository.ts';
 import * as identity from './identity.service.ts';
+import {
+  clearSessionCookie as clearCookie,
+  completeMfaSignIn,
+  login,
+  MFA_PENDING_COOKIE,
+  setSignInCookies,
+  type SignInResult,
+} from './sign-in.ts';
 
 const authed = (req: FastifyRequest) => req.ctx as AuthedContext;
-const clearCookie = (reply: FastifyReply) => reply.clearCookie(SESSION_COOKIE, { path: '/' });
+
+/** A new session replaces the one this browser held before (no two live sessions from one sign-in screen). */
+async function replacePrevious(req: FastifyRequest, result: SignInResult) {
+  if (result.kind === 'session' && req.ctx.actor) await revokeSession(req.ctx.db, req.ctx.actor.sessionId);
+}
 
 export async function sessionRoutes(app: ZApp): Promise<void> {
   app.post(
     '/api/auth/login',
     {
       config: { access: { public: true } },
-      schema: { tags: ['auth'], summary: '登录', body: ZLoginRequest, response: { 200: ZMe } },
+      schema: {
+        tags: ['auth'],
+        summary: '登录',
+        description: '用户名和密码。已启用两步验证的用户得到 { status: "mfa_required" } 和待验证 Cookie，再调用 /api/auth/mfa。',
+        body: ZLoginRequest,
+        response: { 200: ZLoginResponse },
+      },
     },
     async (req, reply) => {
-      const { token, me } = await identity.login(req.ctx, req.body, req.headers['user-agent'] ?? null);
-      reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https' });
-      return me;
+      const result = await login(req.ctx, req.body, req.headers['user-agent'] ?? null);
+      await replacePrevious(req, result);
+      return setSignInCookies(req, reply, result);
+    },
+  );
+
+  app.post(
+    '/api/auth/mfa',
+    {
+      // no session yet: the pending cookie set by /api/auth/login is what this step needs
+      config: { access: { public: true } },
+      schema: { tags: ['auth'], summary: '登录第二步：验证码或恢复码', body: ZMfaVerifyRequest, response: { 200: ZMe } },
+    },
+    async (req, reply) => {
+      checkCsrf(req, MFA_PENDING_COOKIE);
+      const result = await completeMfaSignIn(req.ctx, req.cookies[MFA_PENDING_COOKIE], req.body, req.headers['user-agent'] ?? null);
+      await replacePrevious(req, result);
+      return setSignInCookies(req, reply, result);
     },
   );
 
   app.post(
     '/api/auth/logout',
     {
-      config: { access: { allowPasswordChange: true } },
+      config: { access: { allowPasswordChange: true, allowMfaEnrollment: true } },
       schema: { tags: ['auth'], summary: '退出登录' },
     },
     async (req, reply) => {
@@ -37,7 +70,7 @@ export async function sessionRoutes(app: ZApp): Promise<void> {
   app.post(
     '/api/auth/logout-all',
     {
-      config: { access: { allowPasswordChange: true } },
+      config: { access: { allowPasswordChange: true, allowMfaEnrollment: true } },
       schema: { tags: ['auth'], summary: '退出所有设备' },
     },
     async (req, reply) => {
@@ -49,7 +82,7 @@ export async function sessionRoutes(app: ZApp): Promise<void> {
   app.get(
     '/api/me',
     {
-      config: { access: { allowPasswordChange: true } },
+      config: { access: { allowPasswordChange: true, allowMfaEnrollment: true } },
       schema: { tags: ['auth'], summary: '当前用户', response: { 200: ZMe } },
     },
     async (req) => identity.getMe(authed(req)),
@@ -67,7 +100,7 @@ export async function sessionRoutes(app: ZApp): Promise<void> {
   app.post(
     '/api/me/password',
     {
-      config: { access: { allowPasswordChange: true } },
+      config: { access: { allowPasswordChange: true, allowMfaEnrollment: true } },
       schema: { tags: ['auth'], summary: '修改密码', body: ZChangePasswordRequest },
     },
     async (req, reply) => {

@@ -29,7 +29,8 @@ export async function listUsers(ctx: AuthedContext, q: { q?: string; role?: Role
     );
   const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
   const rows = await base
-    .select(['u.id', 'u.username', 'u.display_name', 'u.is_active', 'u.locked_until', 'u.last_login_at'])
+    .leftJoin('user_mfa as m', 'm.user_id', 'u.id')
+    .select(['u.id', 'u.username', 'u.display_name', 'u.is_active', 'u.locked_until', 'u.last_login_at', 'm.enabled_at as mfa_enabled_at'])
     .orderBy('u.username')
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize)
@@ -52,6 +53,7 @@ export async function listUsers(ctx: AuthedContext, q: { q?: string; role?: Role
     isActive: r.is_active,
     roles: ROLES.filter((role) => grants.some((g) => g.user_id === r.id && g.role === role)),
     isLocked: !!r.locked_until && new Date(r.locked_until) > new Date(),
+    mfaEnabled: !!r.mfa_enabled_at,
     lastLoginAt: r.last_login_at ? new Date(r.last_login_at).toISOString() : null,
   }));
   return { items, total: Number(total), page: q.page, pageSize: q.pageSize };

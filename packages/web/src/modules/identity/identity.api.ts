@@ -1,4 +1,16 @@
-import type { Permission, Role, TChangePasswordRequest, TLoginRequest, TMe } from '@qiming/shared';
+import {
+  isMfaChallenge,
+  type Permission,
+  type Role,
+  type TChangePasswordRequest,
+  type TLoginRequest,
+  type TLoginResponse,
+  type TMe,
+  type TMfaEnrollment,
+  type TMfaStatus,
+  type TMfaVerifyRequest,
+  type TRecoveryCodes,
+} from '@qiming/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api.ts';
 
@@ -22,10 +34,23 @@ export function useCan(): (permission: Permission) => boolean {
   return (permission) => !!data?.permissions.includes(permission);
 }
 
+/** Password step: a session (TMe), or a challenge when the account has two-step verification on. */
 export function useLogin() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: TLoginRequest) => api.post<TMe>('/api/auth/login', body),
+    mutationFn: (body: TLoginRequest) => api.post<TLoginResponse>('/api/auth/login', body),
+    onSuccess: (res) => {
+      client.clear();
+      if (!isMfaChallenge(res)) client.setQueryData(meKey, res);
+    },
+  });
+}
+
+/** Second step of sign-in: a code from the authenticator, or a recovery code. */
+export function useMfaSignIn() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TMfaVerifyRequest) => api.post<TMe>('/api/auth/mfa', body),
     onSuccess: (me) => {
       client.clear();
       client.setQueryData(meKey, me);
@@ -66,3 +91,30 @@ export function useChangePassword() {
     },
   });
 }
+
+// two-step verification of the signed-in user (账号安全)
+export const mfaKey = ['me', 'mfa'] as const;
+export const useMfaStatus = () => useQuery({ queryKey: mfaKey, queryFn: () => api.get<TMfaStatus>('/api/me/mfa') });
+
+/** After any change: the status and /api/me (mfaEnabled, mfaEnrollmentRequired) are read again. */
+function useMfaMutation<V, R>(send: (v: V) => Promise<R>, settle?: (me: TMe) => TMe) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: send,
+    onSuccess: () => {
+      if (settle) client.setQueryData<TMe>(meKey, (me) => (me ? settle(me) : me));
+      void client.invalidateQueries({ queryKey: meKey });
+    },
+  });
+}
+
+export const useStartMfaEnrollment = () => useMutation({ mutationFn: () => api.post<TMfaEnrollment>('/api/me/mfa/enrollment') });
+export const useConfirmMfaEnrollment = () =>
+  useMfaMutation(
+    (code: string) => api.post<TRecoveryCodes>('/api/me/mfa/enrollment/confirm', { code }),
+    // settle the flag now, so <RequireAuth> lets the user through while /api/me is read again
+    (me) => ({ ...me, mfaEnabled: true, mfaEnrollmentRequired: false }),
+  );
+export const useDisableMfa = () => useMfaMutation((body: TMfaVerifyRequest) => api.post('/api/me/mfa/disable', body));
+export const useRegenerateRecoveryCodes = () =>
+  useMfaMutation((body: TMfaVerifyRequest) => api.post<TRecoveryCodes>('/api/me/mfa/recovery-codes', body));

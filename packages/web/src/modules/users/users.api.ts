@@ -17,6 +17,7 @@ function useUserMutation<V, R>(send: (v: V) => Promise<R>) {
 
 export const useResetPassword = () =>
   useUserMutation((id: string) => api.post<{ temporaryPassword: string }>(`/api/users/${id}/reset-password`));
+export const useResetUserMfa = () => useUserMutation((id: string) => api.post(`/api/users/${id}/mfa/reset`));
 export const useUnlockUser = () => useUserMutation((id: string) => api.post(`/api/users/${id}/unlock`));
 export const useSetUserActive = () =>
   useUserMutation(({ id, isActive }: { id: string; isActive: boolean }) => api.post(`/api/users/${id}/active`, { isActive }));

@@ -4,7 +4,7 @@ import { LanguageSwitch } from '../../../app/layout.tsx';
 import { useT } from '../../../lib/i18n.ts';
 
 /** The centred card on a calm background that the sign-in and password pages share. */
-export function AuthShell({ children, title }: { children: ReactNode; title?: ReactNode }) {
+export function AuthShell({ children, title, wide = false }: { children: ReactNode; title?: ReactNode; wide?: boolean }) {
   const t = useT();
   return (
     <div
@@ -29,7 +29,7 @@ export function AuthShell({ children, title }: { children: ReactNode; title?: Re
           {t('login_brand_sub')}
         </Typography.Text>
       </div>
-      <Card style={{ width: '100%', maxWidth: 400, boxShadow: '0 8px 28px rgba(31, 111, 209, 0.10)' }} title={title}>
+      <Card style={{ width: '100%', maxWidth: wide ? 560 : 400, boxShadow: '0 8px 28px rgba(31, 111, 209, 0.10)' }} title={title}>
         {children}
       </Card>
       <Typography.Text type="secondary" style={{ marginTop: 24, fontSize: 12 }}>

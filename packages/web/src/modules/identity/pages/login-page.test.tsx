@@ -10,6 +10,8 @@ const me: TMe = {
   displayName: '张老师',
   mustChangePassword: false,
   mfaRequired: false,
+  mfaEnabled: false,
+  mfaEnrollmentRequired: false,
   activeRole: 'teacher',
   roles: ['teacher'],
   grants: [],
@@ -24,6 +26,7 @@ const renderLogin = (at = '/login') =>
     [
       { path: '/login', element: <LoginPage /> },
       { path: '/change-password', element: <p>change-password-page</p> },
+      { path: '/mfa-setup', element: <p>mfa-setup-page</p> },
       { path: '*', element: <p>signed-in</p> },
     ],
     { at },
@@ -95,5 +98,78 @@ describe('LoginPage', () => {
     mockApi({});
     renderLogin('/login?next=%2Faudit&expired=1');
     expect(screen.getByTestId('login-expired').textContent).toContain('登录已超时');
+  });
+
+  describe('two-step verification', () => {
+    const challenge = {
+      body: { status: 'mfa_required', methods: ['totp', 'recovery_code'], expiresAt: new Date(Date.now() + 300_000).toISOString() },
+    };
+    const typeCode = (code: string) => {
+      const boxes = screen.getByTestId('mfa-code').querySelectorAll('input');
+      code.split('').forEach((d, i) => fireEvent.input(boxes[i], { target: { value: d } }));
+    };
+
+    it('asks for the code after the password, then signs in with it', async () => {
+      const calls = mockApi({ 'POST /api/auth/login': challenge, 'POST /api/auth/mfa': { body: { ...me, mfaEnabled: true } } });
+      const { router } = renderLogin('/login?next=%2Fclasses%2Fc1');
+      signIn('zhanglaoshi', 'Right#Pass1');
+      expect((await screen.findByTestId('mfa-step')).textContent).toContain('zhanglaoshi');
+      typeCode('123456');
+      await waitFor(() => expect(router.state.location.pathname).toBe('/classes/c1'));
+      const mfaCall = calls.find((c) => c.url.endsWith('/api/auth/mfa'))!;
+      expect(mfaCall.body).toEqual({ method: 'totp', code: '123456' });
+      expect(mfaCall.headers['X-Requested-With']).toBe('qiming');
+    });
+
+    it('shows the server message for a wrong code and stays on the step', async () => {
+      mockApi({
+        'POST /api/auth/login': challenge,
+        'POST /api/auth/mfa': apiError(400, 'MFA_CODE_INVALID', '验证码不正确，请输入验证器中当前显示的 6 位数字', {
+          remainingAttempts: 4,
+        }),
+      });
+      renderLogin();
+      signIn('zhanglaoshi', 'Right#Pass1');
+      await screen.findByTestId('mfa-step');
+      typeCode('000000');
+      expect(await screen.findByText('验证码不正确，请输入验证器中当前显示的 6 位数字')).toBeTruthy();
+      expect(screen.getByTestId('mfa-step')).toBeTruthy();
+    });
+
+    it('takes a recovery code instead ("使用恢复码"), checked before sending', async () => {
+      const calls = mockApi({ 'POST /api/auth/login': challenge, 'POST /api/auth/mfa': { body: me } });
+      const { router } = renderLogin();
+      signIn('zhanglaoshi', 'Right#Pass1');
+      await screen.findByTestId('mfa-step');
+      fireEvent.click(screen.getByText('使用恢复码'));
+      fireEvent.change(screen.getByTestId('mfa-recovery-code'), { target: { value: 'abc' } });
+      fireEvent.click(screen.getByTestId('mfa-submit'));
+      expect(await screen.findByText(/恢复码为 10 位字母和数字/)).toBeTruthy();
+      expect(calls.filter((c) => c.url.endsWith('/api/auth/mfa'))).toHaveLength(0);
+      fireEvent.change(screen.getByTestId('mfa-recovery-code'), { target: { value: '7KQ2M X9FPA' } });
+      fireEvent.click(screen.getByTestId('mfa-submit'));
+      await waitFor(() => expect(router.state.location.pathname).toBe('/'));
+      expect(calls.find((c) => c.url.endsWith('/api/auth/mfa'))!.body).toEqual({ method: 'recovery_code', code: '7kq2mx9fpa' });
+    });
+
+    it('an expired step goes back to the password with the reason', async () => {
+      mockApi({
+        'POST /api/auth/login': challenge,
+        'POST /api/auth/mfa': apiError(401, 'MFA_CHALLENGE_EXPIRED', '验证已超时，请重新输入用户名和密码'),
+      });
+      renderLogin();
+      signIn('zhanglaoshi', 'Right#Pass1');
+      await screen.findByTestId('mfa-step');
+      typeCode('123456');
+      expect((await screen.findByTestId('login-error')).textContent).toContain('验证已超时');
+      expect(screen.getByTestId('login-username')).toBeTruthy();
+    });
+
+    it('an administrator who has not enrolled goes to the enrolment page', async () => {
+      mockApi({ 'POST /api/auth/login': { body: { ...me, mfaRequired: true, mfaEnrollmentRequired: true } } });
+      const { router } = renderLogin();
+      signIn('zhanglaoshi', 'Right#Pass1');
+      await waitFor(() => expect(router.state.location.pathname).toBe('/mfa-setup'));
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
-import { ZLoginRequest, type TLoginRequest } from '@qiming/shared';
-import { Alert, Button, Form, Input } from 'antd';
+import { isMfaChallenge, ZLoginRequest, type TLoginRequest, type TMe, type TMfaVerifyRequest } from '@qiming/shared';
+import { Alert, Button, Form, Input, Typography } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
@@ -8,7 +8,9 @@ import { safeNext } from '../../../app/require-auth.tsx';
 import { applyServerErrors, parseForm } from '../../../lib/form.ts';
 import { useT } from '../../../lib/i18n.ts';
 import { AuthShell } from '../components/auth-shell.tsx';
-import { useLogin } from '../identity.api.ts';
+import { AppError, errorMessage } from '../../../lib/api.ts';
+import { MfaCodeForm } from '../components/mfa-code-form.tsx';
+import { useLogin, useMfaSignIn } from '../identity.api.ts';
 import { loginFailure, type LoginFailure } from '../login-failure.ts';
 
 export function LoginPage() {
@@ -17,7 +19,12 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const login = useLogin();
+  const mfa = useMfaSignIn();
   const [failure, setFailure] = useState<LoginFailure | null>(null);
+  // after a right password, for an account with two-step verification: the code step
+  const [mfaStep, setMfaStep] = useState(false);
+  const [pendingUser, setPendingUser] = useState('');
+  const [codeError, setCodeError] = useState<string | null>(null);
   const next = safeNext(params.get('next'));
   const client = useQueryClient();
 
@@ -31,13 +38,52 @@ export function LoginPage() {
     if (!body) return;
     setFailure(null);
     login.mutate(body, {
-      onSuccess: (me) =>
-        void navigate(me.mustChangePassword ? `/change-password?next=${encodeURIComponent(next)}` : next, { replace: true }),
+      onSuccess: (res) => {
+        if (isMfaChallenge(res)) {
+          setPendingUser(body.username);
+          setCodeError(null);
+          setMfaStep(true);
+        } else enter(res);
+      },
       onError: (e) => {
         if (!applyServerErrors(form, e)) setFailure(loginFailure(t, e));
       },
     });
   };
+
+  const enter = (me: TMe) => {
+    const to = me.mustChangePassword ? '/change-password' : me.mfaEnrollmentRequired ? '/mfa-setup' : null;
+    void navigate(to ? `${to}?next=${encodeURIComponent(next)}` : next, { replace: true });
+  };
+
+  const verify = (body: TMfaVerifyRequest) =>
+    mfa.mutate(body, {
+      onSuccess: enter,
+      onError: (e) => {
+        if (e instanceof AppError && e.code === 'MFA_CHALLENGE_EXPIRED') {
+          // too late (five minutes) or used up: back to the password, saying why
+          setMfaStep(false);
+          setFailure({ message: e.message });
+          return;
+        }
+        setCodeError(errorMessage(e));
+      },
+    });
+
+  if (mfaStep)
+    return (
+      <AuthShell title={t('mfa_login_title')}>
+        <Typography.Paragraph type="secondary" data-testid="mfa-step">
+          {t('mfa_login_intro', { username: pendingUser })}
+        </Typography.Paragraph>
+        <MfaCodeForm onSubmit={verify} loading={mfa.isPending} submitText={t('mfa_login_submit')} error={codeError} />
+        <div style={{ textAlign: 'center' }}>
+          <Button type="link" size="small" onClick={() => setMfaStep(false)} data-testid="mfa-back">
+            {t('mfa_login_back')}
+          </Button>
+        </div>
+      </AuthShell>
+    );
 
   return (
     <AuthShell title={t('login_title')}>

@@ -1,4 +1,4 @@
-import { KeyOutlined, LockOutlined, StopOutlined, UnlockOutlined, CheckCircleOutlined } from '@ant-design/icons';
+import { KeyOutlined, LockOutlined, StopOutlined, UnlockOutlined, CheckCircleOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { ROLES, type Role, type TUserSummary } from '@qiming/shared';
 import { App, Button, Card, Input, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
@@ -7,7 +7,7 @@ import { errorMessage } from '../../../lib/api.ts';
 import { useT } from '../../../lib/i18n.ts';
 import { formatDateTime, roleName } from '../../../lib/labels.ts';
 import { useCurrentUser } from '../../identity/identity.api.ts';
-import { useResetPassword, useSetUserActive, useUnlockUser, useUsers } from '../users.api.ts';
+import { useResetPassword, useSetUserActive, useResetUserMfa, useUnlockUser, useUsers } from '../users.api.ts';
 
 /** Accounts in scope: reset a password (shown once), unlock, enable or disable. */
 export function UsersPage() {
@@ -21,6 +21,7 @@ export function UsersPage() {
   const users = useUsers({ q: q || undefined, role, page, pageSize });
   const reset = useResetPassword();
   const unlock = useUnlockUser();
+  const resetMfa = useResetUserMfa();
   const setActive = useSetUserActive();
   const [secret, setSecret] = useState<{ user: TUserSummary; password: string } | null>(null);
 
@@ -88,6 +89,11 @@ export function UsersPage() {
                         {t('user_locked')}
                       </Tag>
                     )}
+                    {u.mfaEnabled && (
+                      <Tag color="blue" icon={<SafetyCertificateOutlined />} data-testid="user-mfa-on">
+                        {t('user_mfa_on')}
+                      </Tag>
+                    )}
                   </Space>
                 ),
               },
@@ -100,7 +106,7 @@ export function UsersPage() {
               {
                 title: t('actions'),
                 key: 'actions',
-                width: 250,
+                width: 330,
                 render: (_: unknown, u) => {
                   const self = u.id === me.id;
                   return (
@@ -114,6 +120,21 @@ export function UsersPage() {
                           {t('reset_password')}
                         </Button>
                       </Popconfirm>
+                      {u.mfaEnabled && (
+                        <Popconfirm
+                          title={t('mfa_reset_confirm_title', { name: u.displayName })}
+                          description={<div style={{ maxWidth: 280 }}>{t('mfa_reset_confirm_body')}</div>}
+                          okText={t('mfa_reset')}
+                          okButtonProps={{ danger: true }}
+                          onConfirm={() =>
+                            resetMfa.mutateAsync(u.id).then(() => void message.success(t('mfa_reset_done', { name: u.displayName })), fail)
+                          }
+                        >
+                          <Button type="link" size="small" icon={<SafetyCertificateOutlined />} disabled={self} data-testid="reset-mfa">
+                            {t('mfa_reset')}
+                          </Button>
+                        </Popconfirm>
+                      )}
                       {u.isLocked && (
                         <Button
                           type="link"
