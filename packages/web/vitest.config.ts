@@ -12,5 +12,7 @@ export default defineProject({
     environment: 'happy-dom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
+    // component tests render antd in happy-dom: a busy 2-core machine needs more than the default 5 s
+    testTimeout: 20_000,
   },
 });

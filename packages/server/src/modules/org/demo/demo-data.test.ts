@@ -31,12 +31,6 @@ describe('generateDemoRegion', () => {
     expect(generateDemoRegion()).toEqual(region);
   });
 
-  it('runs in well under a second', () => {
-    const started = performance.now();
-    generateDemoRegion();
-    expect(performance.now() - started).toBeLessThan(1000);
-  });
-
   it('is set in 山东省青岛市 with 市南区, 崂山区 and 平度市', () => {
     expect(region.province).toEqual({ code: '37', name: '山东省' });
     expect(region.city).toEqual({ code: '3702', name: '青岛市' });
