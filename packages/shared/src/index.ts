@@ -13,3 +13,6 @@ export * from './id-card.ts';
 export * from './phone.ts';
 export * from './password-policy.ts';
 export * from './schemas/search.ts';
+export * from './schemas/items.ts';
+export * from './grading/index.ts';
+export * from './rich-text.ts';

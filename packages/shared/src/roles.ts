@@ -45,6 +45,8 @@ export const PERMISSIONS = [
   'homework.take', // do own homework, tests and practice; own 错题本 (pupils)
   'assessment.manage', // run teacher-training assessments (培训考核) for schools in scope, export result sheets
   'assessment.take', // take the training assessments one is assigned (teachers)
+  'items.read', // see question banks, items, knowledge points and papers shared with the caller's place
+  'items.manage', // create and edit items, banks and papers (组卷) of a unit the caller belongs to or administers
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -53,11 +55,31 @@ export type Permission = (typeof PERMISSIONS)[number];
  * sec_admin holds policies and grants but no business data; audit_admin only reads the log.
  */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  bureau_admin: ['org.read', 'org.manage', 'class.manage', 'roster.read', 'roster.manage', 'user.manage', 'assessment.manage'],
-  researcher: ['org.read', 'roster.read', 'assessment.manage'],
-  school_admin: ['org.read', 'class.manage', 'roster.read', 'roster.manage', 'user.manage', 'pii.read', 'assessment.manage'],
-  teacher: ['org.read', 'roster.read', 'homework.manage', 'assessment.take'],
-  head_teacher: ['org.read', 'roster.read', 'pii.read', 'homework.manage', 'assessment.take'],
+  bureau_admin: [
+    'org.read',
+    'org.manage',
+    'class.manage',
+    'roster.read',
+    'roster.manage',
+    'user.manage',
+    'assessment.manage',
+    'items.read',
+    'items.manage',
+  ],
+  researcher: ['org.read', 'roster.read', 'assessment.manage', 'items.read', 'items.manage'],
+  school_admin: [
+    'org.read',
+    'class.manage',
+    'roster.read',
+    'roster.manage',
+    'user.manage',
+    'pii.read',
+    'assessment.manage',
+    'items.read',
+    'items.manage',
+  ],
+  teacher: ['org.read', 'roster.read', 'homework.manage', 'assessment.take', 'items.read', 'items.manage'],
+  head_teacher: ['org.read', 'roster.read', 'pii.read', 'homework.manage', 'assessment.take', 'items.read', 'items.manage'],
   student: ['student.read_own', 'homework.take'],
   parent: ['student.read_own'],
   sys_admin: ['org.read', 'org.manage', 'user.manage'],
