@@ -5,6 +5,7 @@ import type { Database } from './core/db/database.ts';
 import { buildApp, type ZApp } from './core/http/app.ts';
 import { auditRoutes } from './modules/audit/index.ts';
 import { identityRoutes } from './modules/identity/index.ts';
+import { itemsRoutes } from './modules/items/index.ts';
 import { orgRoutes } from './modules/org/index.ts';
 import { searchRoutes } from './modules/search/index.ts';
 import { systemRoutes } from './modules/system/index.ts';
@@ -15,6 +16,7 @@ export async function registerModules(api: ZApp): Promise<void> {
   await orgRoutes(api);
   await auditRoutes(api);
   await searchRoutes(api);
+  await itemsRoutes(api);
 }
 
 export function createAppContext(database: Database, config: Config & { secretKey: string }): AppContext {

@@ -1,5 +1,6 @@
 import type { FactoryCtx } from '../modules/org/org.factory.ts';
 import { buildMfaForRequiredRoles } from '../modules/identity/mfa/mfa.factory.ts';
+import { buildBank, buildItem, buildPaper, syncKnowledgePoints } from '../modules/items/index.ts';
 import {
   buildClass,
   buildGrant,
@@ -118,6 +119,18 @@ export async function buildWorld(f: FactoryCtx) {
     .execute();
 
   await buildMfaForRequiredRoles(f);
+  // question banks: school A's own, district 1's shared district-wide, school X's; one in the other province
+  await syncKnowledgePoints(f.db);
+  const bankA = await buildBank(f, { owner: a.school, name: '实验小学数学校本题库' });
+  const bankD1 = await buildBank(f, { owner: d1, name: '市南区数学共享题库', shareScope: 'district' });
+  const bankX = await buildBank(f, { owner: x.school, name: '崂山一小题库' });
+  const itemA = await buildItem(f, { bankId: bankA.id });
+  const itemD1 = await buildItem(f, { bankId: bankD1.id });
+  const itemX = await buildItem(f, { bankId: bankX.id });
+  const paperA = await buildPaper(f, { owner: a.school, title: '三年级数学单元练习', items: [itemA, itemD1] });
+  const bankY = await buildBank(f, { owner: y.school, name: '外省学校题库' });
+  const itemY = await buildItem(f, { bankId: bankY.id });
+  const paperY = await buildPaper(f, { owner: y.school, title: '外省学校试卷', items: [itemY] });
 
   const ids = <K extends string>(o: Record<K, { id: string }>): Record<K, string> =>
     Object.fromEntries(Object.entries<{ id: string }>(o).map(([k, v]) => [k, v.id])) as Record<K, string>;
@@ -126,7 +139,10 @@ export async function buildWorld(f: FactoryCtx) {
     foreign: {
       ...ids({ province2, city2, d3, schoolY: y.school, campusY: y.campus, classY1, yAdmin, teacherY1, studentY1, parentY, importY }),
       grantY: yGrant!.id,
-      names: ['玄武区外省小学', '外省管理员', '外省老师', '外省学生', '外省家长', '南京市', '玄武区'],
+      bankY: bankY.id,
+      itemY: itemY.id,
+      paperY: paperY.id,
+      names: ['玄武区外省小学', '外省管理员', '外省老师', '外省学生', '外省家长', '南京市', '玄武区', '外省学校题库', '外省学校试卷'],
     },
     units: ids({
       province,
@@ -144,6 +160,16 @@ export async function buildWorld(f: FactoryCtx) {
       classB1,
       classX1,
     }),
+    items: {
+      bankA: bankA.id,
+      bankD1: bankD1.id,
+      bankX: bankX.id,
+      itemA: itemA.id,
+      itemAVersion: itemA.versionId,
+      itemD1: itemD1.id,
+      itemX: itemX.id,
+      paperA: paperA.id,
+    },
     users: ids({
       cityAdmin,
       d1Admin,

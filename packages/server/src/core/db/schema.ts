@@ -300,6 +300,83 @@ export type LoginChallengesTable = {
   expires_at: Timestamp;
 };
 
+// items (题库, 组卷)
+export type KnowledgePointsTable = {
+  id: string;
+  subject: string;
+  grade: number | null;
+  code: string;
+  name: string;
+  parent_id: string | null;
+  path: string;
+  strand: string;
+  sort_order: Generated<number>;
+};
+export type ItemBanksTable = {
+  id: string;
+  name: string;
+  description: Generated<string>;
+  subject: string | null;
+  owner_unit_id: string;
+  owner_path: string;
+  share_scope: string;
+  visible_path: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  archived_at: NullableTimestamp;
+};
+export type ItemsTable = {
+  id: string;
+  bank_id: string;
+  type: string;
+  subject: string;
+  grade: number;
+  difficulty: number;
+  score: number;
+  knowledge_point_ids: ColumnType<string[], string[] | undefined, string[]>;
+  stem_text: string;
+  current_version: number;
+  current_version_id: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  archived_at: NullableTimestamp;
+};
+export type ItemVersionsTable = {
+  id: string;
+  item_id: string;
+  version: number;
+  content: ColumnType<unknown, string, never>;
+  created_by: string | null;
+  created_at: Timestamp;
+};
+export type PapersTable = {
+  id: string;
+  title: string;
+  subject: string;
+  grade: number;
+  owner_unit_id: string;
+  owner_path: string;
+  duration_minutes: Generated<number>;
+  total_score: Generated<number>;
+  item_count: Generated<number>;
+  revision: Generated<number>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  archived_at: NullableTimestamp;
+};
+export type PaperSectionsTable = { id: string; paper_id: string; position: number; title: string; instructions: Generated<string> };
+export type PaperItemsTable = {
+  section_id: string;
+  paper_id: string;
+  position: number;
+  item_id: string;
+  item_version_id: string;
+  score: number;
+};
+
 export type DB = {
   org_units: OrgUnitsTable;
   users: UsersTable;
@@ -328,6 +405,13 @@ export type DB = {
   user_mfa: UserMfaTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
   login_challenges: LoginChallengesTable;
+  knowledge_points: KnowledgePointsTable;
+  item_banks: ItemBanksTable;
+  items: ItemsTable;
+  item_versions: ItemVersionsTable;
+  papers: PapersTable;
+  paper_sections: PaperSectionsTable;
+  paper_items: PaperItemsTable;
 };
 
 export type OrgUnitRow = Selectable<OrgUnitsTable>;
