@@ -6,6 +6,7 @@ import { purgeExpiredRateLimits } from './core/rate-limit/index.ts';
 import { getSecurityPolicy } from './core/settings.ts';
 import { resolveSecretKey } from './core/secret.ts';
 import { purgeExpiredChallenges } from './modules/identity/index.ts';
+import { seedItemsDemo, syncKnowledgePoints } from './modules/items/index.ts';
 import { failStalledImports, seedDemo } from './modules/org/index.ts';
 import { createAppContext, createServer } from './server.ts';
 
@@ -16,6 +17,7 @@ async function main() {
   const secretKey = resolveSecretKey(config.secretKey, config.dataDir, warn);
   const database = await openDatabase(config);
   const migration = await migrateToLatest(database.db);
+  await syncKnowledgePoints(database.db);
   const ctx = createAppContext(database, { ...config, secretKey });
 
   if (config.demo) {
@@ -28,6 +30,8 @@ async function main() {
       for (const a of seeded.accounts) console.log(`  ${a.username.padEnd(22)} ${a.role.padEnd(14)} ${a.description}`);
       console.log('');
     }
+    const items = await seedItemsDemo(ctx);
+    if (items) console.log(`已生成演示题库 Demo question bank: ${items.items} items, ${items.papers} papers.`);
   }
 
   const { server } = await createServer(ctx, { logger: { level: config.logLevel } });
