@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   IMPORT_STATE_INVALID: { status: 409, message: '导入任务当前状态不允许此操作' },
   FILE_INVALID: { status: 400, message: '文件无法读取，请上传 .xlsx 格式的模板文件' },
   FILE_TOO_LARGE: { status: 413, message: '文件过大' },
+  QTI_INVALID: { status: 400, message: '文件不是 QTI 题目或 IMS 内容包' },
   RETENTION_TOO_SHORT: { status: 400, message: '审计记录保存期限不得少于 180 天' },
   // homework, tests and assessments
   HOMEWORK_NOT_OPEN: { status: 409, message: '作业尚未开始，请在开始时间后再作答' },

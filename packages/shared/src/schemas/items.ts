@@ -690,9 +690,12 @@ export const ZAssemblyResult = z.object({
 export type TAssemblyResult = z.infer<typeof ZAssemblyResult>;
 
 // QTI (IMS Question & Test Interoperability)
+export const ZQtiImportQuery = z.object({ subject: ZSubject.optional(), grade: ZGradeLevel.optional() });
 export const ZQtiImportReport = z.object({
-  imported: z.array(z.object({ identifier: z.string(), itemId: z.string(), type: z.enum(ITEM_TYPES), title: z.string() })),
+  imported: z.array(
+    z.object({ identifier: z.string(), itemId: z.string(), type: z.enum(ITEM_TYPES), title: z.string(), notes: z.array(z.string()) }),
+  ),
   skipped: z.array(z.object({ identifier: z.string(), file: z.string(), reasons: z.array(z.string()) })),
-  version: z.enum(['2.1', '3.0']).nullable(),
+  versions: z.array(z.enum(['2.1', '3.0'])),
 });
 export type TQtiImportReport = z.infer<typeof ZQtiImportReport>;

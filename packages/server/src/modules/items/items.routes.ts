@@ -18,6 +18,8 @@ import {
   ZPaper,
   ZPaperSummary,
   ZPupilPaper,
+  ZQtiImportQuery,
+  ZQtiImportReport,
   ZSavePaperRequest,
   ZSubject,
   ZUpdateBankRequest,
@@ -26,6 +28,8 @@ import {
   presentItemForPupil,
 } from '@qiming/shared';
 import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../core/errors.ts';
+import { exportBankQti, exportItemQti, importQti } from './qti/qti.service.ts';
 import { z } from 'zod';
 import type { AuthedContext } from '../../core/context.ts';
 import type { ZApp } from '../../core/http/app.ts';
@@ -36,6 +40,16 @@ const authed = (req: FastifyRequest) => req.ctx as AuthedContext;
 const tags = ['items'];
 const read = { access: { permission: 'items.read' } } as const;
 const manage = { access: { permission: 'items.manage' } } as const;
+/** The uploaded file of a multipart request (field `file`). */
+async function readUpload(req: FastifyRequest): Promise<{ fileName: string; buffer: Buffer }> {
+  if (!req.isMultipart()) throw new AppError('FILE_INVALID', { message: '请以表单方式上传文件（multipart/form-data，字段名 file）' });
+  const part = await req.file();
+  if (!part || part.fieldname !== 'file')
+    throw new AppError('FILE_INVALID', { message: '没有收到文件，请选择 QTI 题目（.xml）或 IMS 内容包（.zip）' });
+  return { fileName: part.filename, buffer: await part.toBuffer() };
+}
+const attachment = (name: string) => `attachment; filename="qti"; filename*=UTF-8''${encodeURIComponent(name)}`;
+
 const ZSeedQuery = z.object({ seed: z.string().trim().min(1).max(100).default('preview') });
 
 export async function itemsRoutes(app: ZApp): Promise<void> {
@@ -65,6 +79,39 @@ export async function itemsRoutes(app: ZApp): Promise<void> {
       schema: { tags, summary: '修改题库（名称、共享范围）', params: ZIdParams, body: ZUpdateBankRequest, response: { 200: ZBank } },
     },
     async (req) => items.updateBank(authed(req), req.params.id, req.body),
+  );
+
+  // QTI
+  app.post(
+    '/api/item-banks/:id/qti-import',
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary: '导入 QTI 2.1 / 3.0 题目（multipart，字段 file：单个 .xml 或 IMS 内容包 .zip）',
+        params: ZIdParams,
+        querystring: ZQtiImportQuery,
+        response: { 200: ZQtiImportReport },
+      },
+    },
+    async (req) => importQti(authed(req), req.params.id, await readUpload(req), req.query),
+  );
+  app.get(
+    '/api/item-banks/:id/qti-export',
+    { config: read, schema: { tags, summary: '导出题库为 IMS 内容包（QTI 3.0）', params: ZIdParams } },
+    async (req, reply) => {
+      const { name, buffer } = await exportBankQti(authed(req), req.params.id);
+      return reply
+        .type('application/zip')
+        .header('content-disposition', attachment(`${name}.zip`))
+        .send(buffer);
+    },
+  );
+  app.get('/api/items/:id/qti', { config: read, schema: { tags, summary: '导出题目为 QTI 3.0', params: ZIdParams } }, async (req, reply) =>
+    reply
+      .type('application/xml; charset=utf-8')
+      .header('content-disposition', attachment(`item-${req.params.id}.xml`))
+      .send(await exportItemQti(authed(req), req.params.id)),
   );
 
   // items (题目)

@@ -320,3 +320,46 @@ const strip = (p: {
     items: s.items.map((i) => ({ itemId: i.itemId, score: i.score })),
   })),
 });
+
+describe('QTI import and export', () => {
+  const form = (name: string, text: string | Buffer) => {
+    const f = new FormData();
+    f.append('file', new Blob([text]), name);
+    return f;
+  };
+  const choiceXml = `<?xml version="1.0"?><assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="c1" title="t" adaptive="false" timeDependent="false">
+    <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="identifier"><correctResponse><value>B</value></correctResponse></responseDeclaration>
+    <itemBody><choiceInteraction responseIdentifier="RESPONSE" maxChoices="1"><prompt>1+1=?</prompt><simpleChoice identifier="A">1</simpleChoice><simpleChoice identifier="B">2</simpleChoice></choiceInteraction></itemBody>
+    <responseProcessing template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"/></assessmentItem>`;
+
+  it('401 / 400 for a file that is not QTI (nothing changes) / 404 for another school’s bank / 200 with a report', async () => {
+    const teacher = await t.as('teacher_a1');
+    const url = `/api/item-banks/${w().items.bankA}/qti-import?grade=3`;
+    expect((await t.anon().request('POST', url, form('a.xml', choiceXml))).status).toBe(401);
+    const before = (await teacher.get(`/api/items?bankId=${w().items.bankA}`)).body.total;
+    const notQti = await teacher.request('POST', url, form('page.xml', '<html><body/></html>'));
+    expect(notQti.status).toBe(400);
+    expect(notQti.body.error).toMatchObject({ code: 'QTI_INVALID', message: expect.stringContaining('不是 QTI 题目') });
+    expect((await teacher.request('POST', url, form('a.txt', 'hello'))).status).toBe(400);
+    expect((await teacher.get(`/api/items?bankId=${w().items.bankA}`)).body.total).toBe(before);
+    expect((await teacher.request('POST', `/api/item-banks/${w().items.bankX}/qti-import?grade=3`, form('a.xml', choiceXml))).status).toBe(
+      404,
+    );
+    const ok = await teacher.request('POST', url, form('a.xml', choiceXml));
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ versions: ['2.1'], skipped: [], imported: [{ identifier: 'c1', type: 'single_choice' }] });
+    expect((await teacher.get(`/api/items?bankId=${w().items.bankA}`)).body.total).toBe(before + 1);
+  });
+
+  it('exports an item as QTI 3.0 and a bank as a content package; another school’s: 404', async () => {
+    const teacher = await t.as('teacher_a1');
+    const xml = await teacher.get(`/api/items/${w().items.itemA}/qti`);
+    expect(xml.status).toBe(200);
+    expect(xml.body).toContain('<qti-assessment-item');
+    const zip = await teacher.get(`/api/item-banks/${w().items.bankA}/qti-export`);
+    expect(zip.status).toBe(200);
+    expect(zip.headers.get('content-type')).toBe('application/zip');
+    expect((await teacher.get(`/api/items/${w().items.itemX}/qti`)).status).toBe(404);
+    expect((await teacher.get(`/api/item-banks/${w().foreign.bankY}/qti-export`)).status).toBe(404);
+  });
+});
