@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { gradeResponse, ZItemContent, type TItemContent } from '@qiming/shared';
+import { gradeResponse, ZItemContent, type TGradable, type TItemContent } from '@qiming/shared';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { DEMO_CHINESE_ITEMS, DEMO_MATH_ITEMS } from '../demo/demo-items.ts';
@@ -14,7 +14,7 @@ const defaults = { knowledgePointIdFor: (c: string) => byCode.get(c) ?? null };
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, 'fixtures', name), 'utf8');
 
 /** Responses to try on an item: the key, something wrong, something partial. */
-function probes(c: TItemContent): unknown[] {
+function probes(c: TGradable): unknown[] {
   switch (c.type) {
     case 'single_choice':
       return [{ choice: c.answer }, { choice: c.options.find((o) => o.id !== c.answer)!.id }];
@@ -34,7 +34,7 @@ function probes(c: TItemContent): unknown[] {
     case 'essay':
       return [{ text: '我的回答' }];
     case 'composite':
-      return [{ parts: Object.fromEntries(c.parts.map((p) => [p.id, probes(p as TItemContent)[0]])) }];
+      return [{ parts: Object.fromEntries(c.parts.map((p) => [p.id, probes(p)[0]])) }];
   }
 }
 
