@@ -107,16 +107,25 @@ export async function buildApp(
   await server.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
   server.decorateRequest('ctx', null as unknown as RequestContext);
+  const expiredSessions = new WeakSet<FastifyRequest>();
   server.addHook('onRequest', async (req) => {
     req.ctx = { ...app, actor: null, ip: req.ip ?? null, requestId: req.id };
     if (!req.url.startsWith('/api/')) return;
     const token = req.cookies[SESSION_COOKIE];
-    if (token) req.ctx.actor = await loadActor(app, token);
+    if (!token) return;
+    try {
+      req.ctx.actor = await loadActor(app, token);
+    } catch (err) {
+      // an idle session is told as such only where a session is needed: signing in again must work
+      if (!(err instanceof AppError && err.code === 'SESSION_EXPIRED')) throw err;
+      expiredSessions.add(req);
+    }
   });
   server.addHook('preValidation', async (req) => {
     const access = req.routeOptions.config?.access;
     if (!req.url.startsWith('/api/') || req.url.startsWith('/api/docs') || !access || access.public) return;
     checkCsrf(req);
+    if (!req.ctx.actor && expiredSessions.has(req)) throw new AppError('SESSION_EXPIRED');
     requireActor(req.ctx);
     if (req.ctx.actor.mustChangePassword && !access.allowPasswordChange) throw new AppError('PASSWORD_CHANGE_REQUIRED');
     if (req.ctx.actor.mfaEnrollmentRequired && !access.allowMfaEnrollment) throw new AppError('MFA_ENROLLMENT_REQUIRED');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestApp, type TestApp } from '../../testing/test-app.ts';
+import { SESSION_COOKIE } from '../../core/auth/session.ts';
+import { cookieFrom, createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { WORLD_PASSWORD } from '../../testing/world.ts';
 
 let t: TestApp;
@@ -121,6 +122,17 @@ describe('session', () => {
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('SESSION_EXPIRED');
     expect((await c.get('/api/me')).status).toBe(401);
+  });
+
+  it('signs in again at once with the expired session cookie still in the browser', async () => {
+    const c = await t.as('teacher_a1');
+    await sql`UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE revoked_at IS NULL AND user_id = ${t.world.users.teacherA1}`.execute(
+      t.ctx.db,
+    );
+    const login = await c.post('/api/auth/login', { username: 'teacher_a1', password: WORLD_PASSWORD });
+    expect(login.status).toBe(200);
+    c.cookie = cookieFrom(login, SESSION_COOKIE);
+    expect((await c.get('/api/me')).status).toBe(200);
   });
 
   it('logout ends this session; logout-all ends every session of the user', async () => {
