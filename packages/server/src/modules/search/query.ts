@@ -1,4 +1,4 @@
-import { hasHan, initials, looksLikeInitials, segmentDocument, segmentQuery } from './segment.ts';
+import { hasHan, initials, looksLikeInitials, normalize, segmentDocument, segmentQuery, splitCompound } from './segment.ts';
 import { synonymsOf } from './synonyms.ts';
 
 /** A query word and the other forms it also matches (synonyms; for pinyin initials, nothing more: the index holds initials). */
@@ -6,10 +6,14 @@ export type QueryTerm = { term: string; alternatives: string[][]; isInitials: bo
 
 /** How a query was understood: its words, each widened by synonyms. */
 export function parseQuery(q: string): QueryTerm[] {
-  return segmentQuery(q).map((term) => ({ term, alternatives: synonymsOf(term), isInitials: looksLikeInitials(term) }));
+  return segmentQuery(q).map((term) => {
+    const parts = splitCompound(term);
+    return { term, alternatives: [...synonymsOf(term), ...(parts ? [parts] : [])], isInitials: looksLikeInitials(term) };
+  });
 }
 
 const lexeme = (word: string, suffix = ''): string => `'${word}'${suffix}`;
+/** A one-word alternative as its lexeme; a phrase (教学视频, or a long word's parts) as its words, all required. */
 const alternative = (words: string[], suffix = ''): string =>
   words.length === 1 ? lexeme(words[0]!, suffix) : `(${words.map((w) => lexeme(w, suffix)).join(' & ')})`;
 
@@ -24,6 +28,17 @@ function clause(t: QueryTerm, suffix = ''): string {
  */
 export function toTsquery(terms: QueryTerm[], mode: 'all' | 'any'): string {
   return terms.map((t) => clause(t)).join(mode === 'all' ? ' & ' : ' | ');
+}
+
+/**
+ * The parts of the query typed as one run (两位数乘两位数, 长方形的周长, 单元测试) that hold more
+ * than one word: a document whose title or keywords hold such a run verbatim ranks above one that merely
+ * has its words somewhere (三位数乘两位数 also has 两位数 and 乘).
+ */
+export function phrases(q: string): string[] {
+  return [...new Set(normalize(q).split(/\s+/))].filter(
+    (chunk) => chunk.length <= 40 && (segmentQuery(chunk).length > 1 || splitCompound(chunk) !== null),
+  );
 }
 
 /** The tsquery for suggestions: earlier words exact, the last one as a prefix of a title word or of its pinyin initials. */

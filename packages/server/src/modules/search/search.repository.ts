@@ -1,5 +1,6 @@
 import type { SearchFacet } from '@qiming/shared';
 import { sql, type Expression, type SqlBool } from 'kysely';
+import { escapeLike } from '../../core/access/access.ts';
 import type { DbOrTx } from '../../core/db/database.ts';
 
 export type SearchDocumentRow = {
@@ -196,19 +197,26 @@ export type HitOrder = 'relevance' | 'newest' | 'popular';
 
 /**
  * One page of matches. Relevance is the text rank (title words weigh most, then keywords and
- * catalogue words, then the body) lifted by popularity (logarithmically, so a viral item cannot
- * bury a better match) and by recency (a boost that halves over about a year).
+ * catalogue words, then the body), lifted when the title or keywords hold a typed phrase
+ * verbatim, by popularity (logarithmically, so a viral item cannot bury a better match) and by
+ * recency (a boost that halves over about a year).
  */
 export async function listHits(
   db: DbOrTx,
   where: Expression<SqlBool>,
-  tsquery: string | null,
+  match: { tsquery: string; phrases: string[] } | null,
   order: HitOrder,
   limit: number,
   offset: number,
 ): Promise<HitRow[]> {
-  const text = tsquery ? sql`ts_rank('{0.05, 0.2, 0.5, 1.0}', tsv, to_tsquery('simple', ${tsquery}), 1)` : sql`1.0`;
-  const score = sql<number>`(${text} * (1 + 0.1 * ln(1 + greatest(popularity, 0)))
+  const text = match ? sql`ts_rank('{0.05, 0.2, 0.5, 1.0}', tsv, to_tsquery('simple', ${match.tsquery}), 1)` : sql`1.0`;
+  const phrase = match?.phrases.length
+    ? sql`(1 + ${1 / match.phrases.length} * (${sql.join(
+        match.phrases.map((p) => sql`(lower(title || ' ' || array_to_string(keywords, ' ')) LIKE ${'%' + escapeLike(p) + '%'})::int`),
+        sql` + `,
+      )}))`
+    : sql`1`;
+  const score = sql<number>`(${text} * ${phrase} * (1 + 0.1 * ln(1 + greatest(popularity, 0)))
     * (1 + 0.3 * exp(-greatest(extract(epoch FROM now() - published_at), 0) / 31536000.0)))::float8`;
   const orderBy =
     order === 'newest'

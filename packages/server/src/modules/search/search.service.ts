@@ -12,10 +12,10 @@ import {
   type TSuggestResponse,
 } from '@qiming/shared';
 import { sql, type Expression, type SqlBool } from 'kysely';
-import type { RequestContext } from '../../core/context.ts';
+import type { Actor, RequestContext } from '../../core/context.ts';
 import type { DbOrTx } from '../../core/db/database.ts';
 import { highlight, snippet } from './highlight.ts';
-import { parseQuery, toPrefixTsquery, toTsquery, wordsToMark, type QueryTerm } from './query.ts';
+import { parseQuery, phrases, toPrefixTsquery, toTsquery, wordsToMark, type QueryTerm } from './query.ts';
 import * as repo from './search.repository.ts';
 import { initials, segmentDocument, titleInitials } from './segment.ts';
 import { visibleTo } from './visibility.ts';
@@ -136,6 +136,10 @@ function filters(query: TSearchQuery): Expression<SqlBool>[] {
 const and = (parts: Expression<SqlBool>[]): Expression<SqlBool> => sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
 const matches = (tsquery: string) => sql<SqlBool>`tsv @@ to_tsquery('simple', ${tsquery})`;
 
+/** The rows a search covers: what the actor may see, the filters, and the words (when there are any). */
+export const searchCondition = (actor: Actor | null, query: TSearchQuery, tsquery: string | null): Expression<SqlBool> =>
+  and([visibleTo(actor), ...filters(query), ...(tsquery ? [matches(tsquery)] : [])]);
+
 function facetValues(rows: repo.FacetCountRow[]): Record<SearchFacet, TSearchFacetValue[]> {
   const out = Object.fromEntries(SEARCH_FACETS.map((f) => [f, [] as TSearchFacetValue[]])) as Record<SearchFacet, TSearchFacetValue[]>;
   for (const r of rows) {
@@ -185,7 +189,6 @@ function present(r: repo.HitRow, terms: QueryTerm[]): TSearchHit {
 export async function searchDocuments(ctx: RequestContext, query: TSearchQuery): Promise<TSearchResponse> {
   const started = performance.now();
   const terms = parseQuery(query.q);
-  const base = [visibleTo(ctx.actor), ...filters(query)];
   const page = { page: query.page, pageSize: query.pageSize };
   const summary = terms.map((t) => ({ term: t.term, expansions: t.alternatives.map((a) => a.join(' ')) }));
 
@@ -195,18 +198,19 @@ export async function searchDocuments(ctx: RequestContext, query: TSearchQuery):
   }
   let matched: 'all' | 'any' = 'all';
   let tsquery = terms.length ? toTsquery(terms, 'all') : null;
-  let where = and(tsquery ? [...base, matches(tsquery)] : base);
+  let where = searchCondition(ctx.actor, query, tsquery);
   let counted = await repo.countWithFacets(ctx.db, where, FACET_LIMIT);
   let total = counted.find((r) => r.facet === 'total')?.count ?? 0;
   if (total === 0 && terms.length > 1) {
     matched = 'any';
     tsquery = toTsquery(terms, 'any');
-    where = and([...base, matches(tsquery)]);
+    where = searchCondition(ctx.actor, query, tsquery);
     counted = await repo.countWithFacets(ctx.db, where, FACET_LIMIT);
     total = counted.find((r) => r.facet === 'total')?.count ?? 0;
   }
   const order = query.sort === 'relevance' && !tsquery ? 'newest' : query.sort;
-  const rows = total ? await repo.listHits(ctx.db, where, tsquery, order, query.pageSize, (query.page - 1) * query.pageSize) : [];
+  const match = tsquery ? { tsquery, phrases: phrases(query.q) } : null;
+  const rows = total ? await repo.listHits(ctx.db, where, match, order, query.pageSize, (query.page - 1) * query.pageSize) : [];
   return {
     total,
     ...page,

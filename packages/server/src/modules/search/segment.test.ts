@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, highlight, snippet } from './highlight.ts';
-import { parseQuery, toPrefixTsquery, toTsquery } from './query.ts';
-import { initials, looksLikeInitials, segmentDocument, segmentQuery, titleInitials } from './segment.ts';
+import { parseQuery, phrases, toPrefixTsquery, toTsquery } from './query.ts';
+import { initials, looksLikeInitials, segmentDocument, segmentQuery, splitCompound, titleInitials } from './segment.ts';
 import { synonymsOf } from './synonyms.ts';
 
 describe('segmentation', () => {
@@ -81,5 +81,24 @@ describe('title initials', () => {
     expect(titleInitials('分数的初步认识')).toEqual(['fsdcbrs', 'dcbrs', 'cbrs', 'rs']);
     expect(titleInitials('三年级 圆 PPT')).toEqual(['snj']);
     expect(titleInitials('Unit 3')).toEqual([]);
+  });
+});
+
+describe('compound words and phrases', () => {
+  it.each([
+    ['期末试卷', ['期末', '试卷']],
+    ['单元测试', ['单元', '测试']],
+    ['期末考试', ['期末', '考试']],
+    ['分数', null],
+    ['ppt', null],
+  ])('%s splits into %j', (word, parts) => {
+    expect(splitCompound(word)).toEqual(parts);
+  });
+
+  it('keeps typed runs of more than one word as phrases', () => {
+    expect(phrases('两位数乘两位数 笔算')).toEqual(['两位数乘两位数']);
+    expect(phrases('长方形的周长')).toEqual(['长方形的周长']);
+    expect(phrases('分数 课件')).toEqual([]);
+    expect(phrases('单元测试')).toEqual(['单元测试']);
   });
 });

@@ -19,6 +19,10 @@ const DOMAIN_WORDS = [
   '同步练习',
   '课时练',
   '单元测试',
+  '测试卷',
+  '单元卷',
+  '检测题',
+  '练习题',
   '期中测试',
   '期末测试',
   '知识点',
@@ -86,13 +90,32 @@ function clean(words: string[]): string[] {
 }
 
 /**
+ * A bounded memo for short strings that recur across documents (catalogue words, keywords,
+ * lesson names, the pinyin of a word): indexing a million resources segments the same few
+ * thousand strings over and over. Cleared when full rather than tracking recency: cheap and enough.
+ */
+function memo<T>(fn: (key: string) => T, max = 100_000): (key: string) => T {
+  const cache = new Map<string, T>();
+  return (key) => {
+    let v = cache.get(key);
+    if (v === undefined) {
+      if (cache.size >= max) cache.clear();
+      v = fn(key);
+      cache.set(key, v);
+    }
+    return v;
+  };
+}
+
+/**
  * Words of a document, in search mode: a long word is kept and its shorter words added
  * (长方形 → 长方 方形 长方形), so a query for either finds it.
  */
 export function segmentDocument(text: string): string[] {
   if (!text) return [];
-  return clean(segmenter().cutForSearch(normalize(text), true));
+  return text.length <= 32 ? segmentShort(text) : clean(segmenter().cutForSearch(normalize(text), true));
 }
+const segmentShort = memo((text: string) => clean(segmenter().cutForSearch(normalize(text), true)));
 
 /** Words of a query in precise mode, each once, in order. */
 export function segmentQuery(text: string): string[] {
@@ -100,14 +123,35 @@ export function segmentQuery(text: string): string[] {
   return [...new Set(clean(segmenter().cut(normalize(text), true)))];
 }
 
+/**
+ * A long query word as shorter words that cover it exactly (期末试卷 → 期末 试卷), so it also
+ * finds documents where the words are apart or the whole word was segmented differently
+ * (期末测试卷); null when there is no such cover.
+ */
+export const splitCompound = memo((word: string): string[] | null => {
+  if (word.length < 3 || !hasHan(word)) return null;
+  const parts = new Set(clean(segmenter().cutForSearch(word, true)).filter((w) => w.length >= 2 && w !== word));
+  const cover = (at: number): string[] | null => {
+    if (at === word.length) return [];
+    for (let len = word.length - at; len >= 2; len--) {
+      const w = word.slice(at, at + len);
+      if (!parts.has(w)) continue;
+      const rest = cover(at + len);
+      if (rest) return [w, ...rest];
+    }
+    return null;
+  };
+  return cover(0);
+});
+
 export const hasHan = (word: string): boolean => CJK.test(word);
 
 /** The pinyin initials of a Chinese word (分数 → fs); null for words without Chinese characters. */
-export function initials(word: string): string | null {
+export const initials = memo((word: string): string | null => {
   if (!hasHan(word)) return null;
   const letters = pinyin(word, { pattern: 'first', toneType: 'none', type: 'array', nonZh: 'removed' }).join('');
   return /^[a-z]{2,}$/.test(letters) ? letters : null;
-}
+});
 
 /**
  * Pinyin initials of a title as someone would type them to find it: for every run of Chinese
@@ -115,18 +159,19 @@ export function initials(word: string): string | null {
  * 10 letters each, so 'fsd' completes to it.
  */
 export function titleInitials(title: string): string[] {
+  return (normalize(title).match(/\p{Script=Han}+/gu) ?? []).flatMap(runInitials);
+}
+const runInitials = memo((run: string): string[] => {
   const out: string[] = [];
-  for (const run of normalize(title).match(/\p{Script=Han}+/gu) ?? []) {
-    const letters = pinyin(run, { pattern: 'first', toneType: 'none', type: 'array' }).join('');
-    if (letters.length !== run.length) continue;
-    let at = 0;
-    for (const word of segmenter().cut(run, true)) {
-      if (run.length - at >= 2) out.push(letters.slice(at, at + 10));
-      at += word.length;
-    }
+  const letters = pinyin(run, { pattern: 'first', toneType: 'none', type: 'array' }).join('');
+  if (letters.length !== run.length) return out;
+  let at = 0;
+  for (const word of segmenter().cut(run, true)) {
+    if (run.length - at >= 2) out.push(letters.slice(at, at + 10));
+    at += word.length;
   }
   return out;
-}
+});
 
 /** Whether a query word looks like pinyin initials typed instead of Chinese (fs, fsjf), rather than an English word. */
 export const looksLikeInitials = (word: string): boolean => /^[a-z]{2,6}$/.test(word) && !/[aeiou]/.test(word.slice(1));

@@ -1,0 +1,267 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { ROLE_PERMISSIONS, ZSearchQuery, type TSearchQuery } from '@qiming/shared';
+import { sql } from 'kysely';
+import { loadConfig } from '../packages/server/src/core/config.ts';
+import type { Actor, RequestContext } from '../packages/server/src/core/context.ts';
+import { postgresDatabase, type Database } from '../packages/server/src/core/db/database.ts';
+import { migrateToLatest } from '../packages/server/src/core/db/migrate.ts';
+import { CURRICULUM, GRADE_WORDS } from '../packages/server/src/modules/search/fixtures/curriculum.ts';
+import { generateResources, random, type Place } from '../packages/server/src/modules/search/fixtures/generate.ts';
+import { indexDocuments, searchDocuments, visibleTo } from '../packages/server/src/modules/search/index.ts';
+import { parseQuery, phrases, toTsquery } from '../packages/server/src/modules/search/query.ts';
+import { countWithFacets, listHits } from '../packages/server/src/modules/search/search.repository.ts';
+import { searchCondition } from '../packages/server/src/modules/search/search.service.ts';
+import { createAppContext } from '../packages/server/src/server.ts';
+import { onCleanup, runBench } from './lib/cleanup.ts';
+import { summarize } from './lib/load.ts';
+import { createBenchDatabase, dropBenchDatabase, postgresVersion } from './lib/postgres.ts';
+import { envNumber, writeResult } from './lib/report.ts';
+
+/*
+ * The search engine over N generated resources on PostgreSQL: ingest rate through indexDocuments
+ * (jieba segmentation in this process, tsvector + GIN in PostgreSQL), index size, then 200
+ * realistic teacher queries through searchDocuments (ranked hits + facet counts + highlights),
+ * at 1 and 8 concurrent clients, with the facet-count query and the page-of-hits query also timed
+ * on their own, and a naive ILIKE '%word%' search over the same rows for the ratio.
+ *
+ *   node --import tsx bench/search.ts          BENCH_SEARCH_ITEMS=1000000 (default 100000)
+ *   BENCH_SEARCH_NAIVE=20  queries for the naive baseline (each is a full scan)
+ *   BENCH_SEARCH_KEEP=1    keeps the database qiming_bench_search_<items> for EXPLAIN
+ */
+
+const ITEMS = envNumber('BENCH_SEARCH_ITEMS', 100_000);
+const NAIVE = envNumber('BENCH_SEARCH_NAIVE', 20);
+const QUERIES = 200;
+const BATCH = 1000;
+const IN_FLIGHT = 2;
+
+function places(): { rows: { id: string; kind: string; parent_id: string | null; path: string; name: string }[]; places: Place[] } {
+  const rows: { id: string; kind: string; parent_id: string | null; path: string; name: string }[] = [];
+  const unit = (kind: string, parent: (typeof rows)[number] | null, name: string) => {
+    const id = randomUUID();
+    const row = { id, kind, parent_id: parent?.id ?? null, path: `${parent?.path ?? '/'}${id}/`, name };
+    rows.push(row);
+    return row;
+  };
+  const province = unit('province', null, '山东省');
+  const city = unit('city', province, '青岛市');
+  const out: Place[] = [];
+  const districts = ['市南区', '市北区', '李沧区', '崂山区', '城阳区', '黄岛区', '即墨区', '胶州市', '平度市', '莱西市'];
+  for (const dn of districts) {
+    const d = unit('district', city, dn);
+    for (let i = 1; i <= 20; i++) {
+      const s = unit('school', d, `${dn}第${i}小学`);
+      out.push({ schoolId: s.id, schoolName: s.name, schoolPath: s.path, districtId: d.id, districtPath: d.path, cityPath: city.path });
+    }
+  }
+  return { rows, places: out };
+}
+
+/** 200 queries as teachers type them: a lesson, a lesson and a type, a grade and a subject, synonyms, pinyin, English; some with filters. */
+function queries(): Partial<TSearchQuery>[] {
+  const rnd = random(7);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
+  const out: Partial<TSearchQuery>[] = [];
+  const shapes: (() => Partial<TSearchQuery>)[] = [
+    () => ({ q: pick(pick(CURRICULUM).lessons) }),
+    () => ({ q: `${pick(pick(CURRICULUM).lessons)} ${pick(['课件', '教案', '微课', '练习', '导学案', 'ppt', '视频', '教学设计'])}` }),
+    () => {
+      const u = pick(CURRICULUM);
+      return { q: `${GRADE_WORDS[u.grade]} ${u.subject} ${pick(['课件', '试卷', '教案', '期末'])}` };
+    },
+    () => ({ q: pick(pick(CURRICULUM).knowledgePoints) }),
+    () => {
+      const u = pick(CURRICULUM);
+      return { q: pick(u.lessons), subject: u.subject, grade: u.grade };
+    },
+    () => ({ q: pick(['分数', '课件', '古诗', '面积', '乘法', '方程', '阅读理解', '口算', '单元测试', '期末复习']) }),
+    () => ({ q: pick(['fs', 'mj', 'cf', 'xs', 'gs', 'zfx']) }),
+    () => ({
+      q: `${pick(['人教版', '统编版'])} ${pick(GRADE_WORDS.slice(1))} ${pick(['上册', '下册'])} ${pick(['课件', '教案'])}`,
+      type: pick(['课件', '教案']),
+    }),
+  ];
+  for (let i = 0; i < QUERIES; i++) out.push(shapes[i % shapes.length]!());
+  return out;
+}
+
+function teacher(place: Place): Actor {
+  return {
+    userId: randomUUID(),
+    username: 'bench_teacher',
+    displayName: '测试老师',
+    sessionId: 'bench',
+    role: 'teacher',
+    roles: ['teacher'],
+    grants: [{ grantId: randomUUID(), role: 'teacher', scopeId: place.schoolId, scopePath: null, subject: null }],
+    permissions: new Set(ROLE_PERMISSIONS.teacher),
+    mustChangePassword: false,
+  };
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t = performance.now();
+  const r = await fn();
+  return [performance.now() - t, r];
+}
+
+/** Runs the jobs with `clients` in flight at a time; returns each job's latency. */
+async function closedLoop(clients: number, jobs: (() => Promise<unknown>)[]): Promise<{ latencies: number[]; seconds: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++]!;
+        latencies.push((await timed(job))[0]);
+      }
+    }),
+  );
+  return { latencies, seconds: (performance.now() - started) / 1000 };
+}
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+};
+const stats = (xs: number[]) => ({ ...summarize(xs), p95: percentile(xs, 95) });
+const fmt = (s: ReturnType<typeof stats>) => `p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  p99 ${ms(s.p99)}  max ${ms(s.max)}`;
+
+async function main() {
+  const name = `qiming_bench_search_${ITEMS}`;
+  const url = await createBenchDatabase(name);
+  if (!process.env.BENCH_SEARCH_KEEP) onCleanup(`drop database ${name}`, () => dropBenchDatabase(name));
+  const database: Database = postgresDatabase(url, { max: 9 });
+  onCleanup('close pool', () => database.close());
+  await migrateToLatest(database.db);
+  const app = createAppContext(database, { ...loadConfig({}, { dotEnv: false }), secretKey: 'x'.repeat(43), demo: false });
+
+  const org = places();
+  await database.db
+    .insertInto('org_units')
+    .values(org.rows.map((r) => ({ ...r, created_at: new Date(), updated_at: new Date() })))
+    .execute();
+
+  // ingest: segment the next batch here while PostgreSQL writes the previous one
+  console.log(`search: ingesting ${ITEMS.toLocaleString()} resources into ${name} (PostgreSQL ${await postgresVersion()})`);
+  const ingestStarted = performance.now();
+  const inFlight = new Set<Promise<void>>();
+  let batch = [];
+  let done = 0;
+  let lastReport = performance.now();
+  for (const doc of generateResources(ITEMS, 1, org.places, randomUUID)) {
+    batch.push(doc);
+    if (batch.length === BATCH) {
+      const p: Promise<void> = indexDocuments(database.db, batch).then(() => {
+        inFlight.delete(p);
+        done += BATCH;
+      });
+      inFlight.add(p);
+      batch = [];
+      if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+      if (performance.now() - lastReport > 30_000) {
+        lastReport = performance.now();
+        const rate = done / ((lastReport - ingestStarted) / 1000);
+        console.log(`  ${done.toLocaleString()} indexed, ${rate.toFixed(0)} items/s`);
+      }
+    }
+  }
+  if (batch.length) await indexDocuments(database.db, batch);
+  await Promise.all(inFlight);
+  const ingestSeconds = (performance.now() - ingestStarted) / 1000;
+  const ingestRate = ITEMS / ingestSeconds;
+  console.log(`  ingest: ${ingestSeconds.toFixed(1)} s, ${ingestRate.toFixed(0)} items/s`);
+  const [vacuumMs] = await timed(() => sql`VACUUM ANALYZE search_documents`.execute(database.db));
+
+  const { rows: sizes } = await sql<{ table_bytes: string; gin_bytes: string; total_bytes: string }>`
+    SELECT pg_table_size('search_documents') AS table_bytes, pg_relation_size('search_documents_tsv_idx') AS gin_bytes,
+      pg_total_relation_size('search_documents') AS total_bytes`.execute(database.db);
+  const size = { table: Number(sizes[0]!.table_bytes), gin: Number(sizes[0]!.gin_bytes), total: Number(sizes[0]!.total_bytes) };
+  const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+  console.log(
+    `  size: table ${gib(size.table)}, GIN ${gib(size.gin)}, total with indexes ${gib(size.total)}; vacuum ${(vacuumMs / 1000).toFixed(1)} s`,
+  );
+
+  const qs = queries().map((q) => ZSearchQuery.parse(q));
+  const actorFor = (i: number) => (i % 2 === 0 ? null : teacher(org.places[i % org.places.length]!));
+  const ctxFor = (i: number): RequestContext => ({ ...app, actor: actorFor(i), ip: null, requestId: `bench-${i}` });
+
+  // warm-up: one pass, as a running server's caches would be
+  const totals: number[] = [];
+  for (let i = 0; i < qs.length; i++) totals.push((await searchDocuments(ctxFor(i), qs[i]!)).total);
+
+  const runs: Record<string, ReturnType<typeof stats> & { qps: number }> = {};
+  for (const clients of [1, 8]) {
+    const r = await closedLoop(
+      clients,
+      qs.map((q, i) => () => searchDocuments(ctxFor(i), q)),
+    );
+    runs[`${clients}`] = { ...stats(r.latencies), qps: qs.length / r.seconds };
+    console.log(
+      `  search with facets, ${clients} client(s): ${fmt(runs[`${clients}`]!)}  (${(qs.length / r.seconds).toFixed(1)} queries/s)`,
+    );
+  }
+  // the two halves on their own, one client: counting matches by facet, and ranking one page of hits
+  const facetMs: number[] = [];
+  const hitsMs: number[] = [];
+  for (let i = 0; i < qs.length; i++) {
+    const q = qs[i]!;
+    const terms = parseQuery(q.q);
+    const tsquery = terms.length ? toTsquery(terms, 'all') : null;
+    const where = searchCondition(actorFor(i), q, tsquery);
+    facetMs.push((await timed(() => countWithFacets(database.db, where, 30)))[0]);
+    hitsMs.push(
+      (await timed(() => listHits(database.db, where, tsquery ? { tsquery, phrases: phrases(q.q) } : null, 'relevance', 10, 0)))[0],
+    );
+  }
+  const facetOnly = stats(facetMs);
+  const hitsOnly = stats(hitsMs);
+  console.log(`  facet counts alone: ${fmt(facetOnly)}`);
+  console.log(`  one page of ranked hits alone: ${fmt(hitsOnly)}`);
+  const matches = stats(totals);
+  console.log(`  matches per query: median ${matches.p50.toFixed(0)}, p95 ${matches.p95.toFixed(0)}, max ${matches.max.toFixed(0)}`);
+
+  // the naive baseline: each word as ILIKE '%word%' on title or body, newest first, with the count
+  const naiveMs: number[] = [];
+  const engineMs: number[] = [];
+  for (let i = 0; i < Math.min(NAIVE, qs.length); i++) {
+    const q = qs[i]!;
+    const words = q.q.split(/\s+/).filter(Boolean);
+    const where = sql.join(
+      [visibleTo(actorFor(i)), ...words.map((w) => sql`(title ILIKE ${'%' + w + '%'} OR body ILIKE ${'%' + w + '%'})`)],
+      sql` AND `,
+    );
+    const [naive] = await timed(async () => {
+      await sql`SELECT count(*) FROM search_documents WHERE ${where}`.execute(database.db);
+      await sql`SELECT ref_id, title FROM search_documents WHERE ${where} ORDER BY published_at DESC LIMIT 10`.execute(database.db);
+    });
+    const [engine] = await timed(() => searchDocuments(ctxFor(i), q));
+    naiveMs.push(naive);
+    engineMs.push(engine);
+  }
+  const naive = stats(naiveMs);
+  const engineSame = stats(engineMs);
+  const ratio = naive.p50 / engineSame.p50;
+  console.log(
+    `  naive ILIKE over ${naiveMs.length} of the queries: ${fmt(naive)}; engine on the same: p50 ${ms(engineSame.p50)} → ${ratio.toFixed(0)}× faster`,
+  );
+
+  const result = {
+    items: ITEMS,
+    postgres: await postgresVersion(),
+    ingest: { seconds: ingestSeconds, itemsPerSecond: ingestRate, vacuumSeconds: vacuumMs / 1000 },
+    size,
+    queries: qs.length,
+    matches,
+    search: runs,
+    facetCountsOnly: facetOnly,
+    rankedHitsOnly: hitsOnly,
+    naive: { queries: naiveMs.length, latency: naive, engineSameQueries: engineSame, ratioP50: ratio },
+  };
+  console.log(`  → ${writeResult(`search-${ITEMS}`, result)}`);
+}
+
+await runBench('search', main);
