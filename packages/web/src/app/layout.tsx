@@ -4,17 +4,19 @@ import {
   LogoutOutlined,
   MenuOutlined,
   SafetyCertificateOutlined,
+  SearchOutlined,
   StopOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import type { Role } from '@qiming/shared';
 import { App, Button, Drawer, Dropdown, Grid, Layout, Segmented, Select, Space, Spin, Tag, Typography } from 'antd';
 import { Suspense, useState } from 'react';
-import { Outlet, useNavigate } from 'react-router';
+import { Outlet, useLocation, useNavigate } from 'react-router';
 import { errorMessage } from '../lib/api.ts';
 import { useI18n, type Locale } from '../lib/i18n.ts';
 import { roleName } from '../lib/labels.ts';
 import { useCurrentUser, useLogout, useSwitchRole } from '../modules/identity/identity.api.ts';
+import { SearchBox } from '../modules/search/components/search-box.tsx';
 import { NavMenu } from './nav.tsx';
 
 const { Header, Sider, Content } = Layout;
@@ -173,6 +175,9 @@ export function AppLayout() {
   const screens = Grid.useBreakpoint();
   const isPhone = screens.md === false;
   const [drawerOpen, setDrawerOpen] = useState(false);
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -216,7 +221,21 @@ export function AppLayout() {
               <Brand compact />
             </>
           )}
-          <div style={{ flex: 1 }} />
+          {isPhone ? (
+            <div style={{ flex: 1, display: 'flex', justifyContent: 'flex-end' }}>
+              <Button
+                type="text"
+                icon={<SearchOutlined />}
+                aria-label={t('search_button')}
+                data-testid="header-search"
+                onClick={() => void navigate('/search')}
+              />
+            </div>
+          ) : (
+            <div style={{ flex: 1, maxWidth: 420, marginInlineEnd: 'auto' }} data-testid="header-search">
+              {pathname !== '/search' && <SearchBox />}
+            </div>
+          )}
           <Space size={isPhone ? 4 : 12}>
             <RoleSwitcher compact={isPhone} />
             {!isPhone && <LanguageSwitch />}

@@ -81,6 +81,7 @@ export const routes: RouteObject[] = [
         element: page(() => import('../modules/identity/pages/account-security-page.tsx'), 'AccountSecurityPage'),
       },
       { path: 'audit', element: page(() => import('../modules/audit/pages/audit-page.tsx'), 'AuditPage') },
+      { path: 'search', element: page(() => import('../modules/search/pages/search-page.tsx'), 'SearchPage') },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -1,4 +1,4 @@
-import { hasHan, initials, looksLikeInitials, normalize, segmentDocument, segmentQuery, splitCompound } from './segment.ts';
+import { hasHan, initials, looksLikeInitials, normalize, RUN_INITIALS, segmentDocument, segmentQuery, splitCompound } from './segment.ts';
 import { synonymsOf } from './synonyms.ts';
 
 /** A query word and the other forms it also matches (synonyms; for pinyin initials, nothing more: the index holds initials). */
@@ -8,7 +8,9 @@ export type QueryTerm = { term: string; alternatives: string[][]; isInitials: bo
 export function parseQuery(q: string): QueryTerm[] {
   return segmentQuery(q).map((term) => {
     const parts = splitCompound(term);
-    return { term, alternatives: [...synonymsOf(term), ...(parts ? [parts] : [])], isInitials: looksLikeInitials(term) };
+    const isInitials = looksLikeInitials(term);
+    const alternatives = [...synonymsOf(term), ...(parts ? [parts] : []), ...(isInitials ? [[RUN_INITIALS + term]] : [])];
+    return { term, alternatives, isInitials };
   });
 }
 
@@ -45,13 +47,13 @@ export function phrases(q: string): string[] {
 export function toPrefixTsquery(terms: QueryTerm[]): string {
   const last = terms.at(-1)!;
   const head = terms.slice(0, -1).map((t) => clause(t));
-  const tail = `('${last.term}':*A${hasHan(last.term) ? '' : ` | '${last.term}':*D`})`;
+  const tail = `('${last.term}':*A${hasHan(last.term) ? '' : ` | '${RUN_INITIALS}${last.term}':*D`})`;
   return [...head, tail].join(' & ');
 }
 
 /** The words to mark in a result: the query words, their synonyms, and title words whose pinyin initials were typed. */
 export function wordsToMark(terms: QueryTerm[], title: string, prefix = false): string[] {
-  const words = terms.flatMap((t) => [t.term, ...t.alternatives.flat()]);
+  const words = terms.flatMap((t) => [t.term, ...t.alternatives.flat().filter((w) => w !== RUN_INITIALS + t.term)]);
   const typedInitials = terms.filter((t) => !hasHan(t.term)).map((t) => t.term);
   if (typedInitials.length) {
     for (const w of segmentDocument(title)) {

@@ -17,7 +17,7 @@ import type { DbOrTx } from '../../core/db/database.ts';
 import { highlight, snippet } from './highlight.ts';
 import { parseQuery, phrases, toPrefixTsquery, toTsquery, wordsToMark, type QueryTerm } from './query.ts';
 import * as repo from './search.repository.ts';
-import { initials, segmentDocument, titleInitials } from './segment.ts';
+import { initials, RUN_INITIALS, segmentDocument, titleInitials } from './segment.ts';
 import { visibleTo } from './visibility.ts';
 
 /** What a module hands the index for one searchable thing (a published resource, later an item or a course). */
@@ -58,7 +58,10 @@ const FACET_LIMIT = 30;
 
 const words = (texts: (string | null | undefined)[]): string[] => texts.flatMap((t) => (t ? segmentDocument(t) : []));
 
-/** The words of a document per weight (A title, B keywords and catalogue words, C body, D pinyin initials). */
+/**
+ * The words of a document per weight (A title, B keywords and catalogue words, C body, D pinyin
+ * initials: of each word, and of each run of the title marked with RUN_INITIALS).
+ */
 export function documentWords(doc: SearchDocumentInput): repo.SearchDocumentRow['words'] {
   const f = doc.facets;
   const title = words([doc.title]);
@@ -69,7 +72,7 @@ export function documentWords(doc: SearchDocumentInput): repo.SearchDocumentRow[
     a: title.join(' '),
     b: [...words(tags), ...tags.map((t) => t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '')), ...words(catalogue)].join(' '),
     c: words([doc.body.slice(0, BODY_INDEXED), doc.author, doc.schoolName]).join(' '),
-    d: [...new Set([...spelled, ...titleInitials(doc.title)])].join(' '),
+    d: [...new Set([...spelled, ...titleInitials(doc.title).map((x) => RUN_INITIALS + x)])].join(' '),
   };
 }
 

@@ -52,7 +52,8 @@ describe('synonyms and tsquery', () => {
     expect(toTsquery(terms, 'all')).toBe("'分数' & ('课件' | 'ppt' | '幻灯片' | 'pptx')");
     expect(toTsquery(parseQuery('分数 乘法'), 'any')).toBe("'分数' | '乘法'");
     expect(toPrefixTsquery(parseQuery('分数 乘'))).toBe("'分数' & ('乘':*A)");
-    expect(toPrefixTsquery(parseQuery('fs'))).toBe("('fs':*A | 'fs':*D)");
+    expect(toPrefixTsquery(parseQuery('fs'))).toBe("('fs':*A | 'pyfs':*D)");
+    expect(toTsquery(parseQuery('ydmj'), 'all')).toBe("('ydmj' | 'pyydmj')");
   });
 });
 

@@ -154,6 +154,12 @@ export const initials = memo((word: string): string | null => {
 });
 
 /**
+ * Marks the initials of a run of title characters (py + fsdcbrs) apart from those of single words
+ * (fs, which 分数 and 反思 share): suggestions complete runs, so typing fsd offers 分数的… first.
+ */
+export const RUN_INITIALS = 'py';
+
+/**
  * Pinyin initials of a title as someone would type them to find it: for every run of Chinese
  * characters, the initials from each word start on (分数的初步认识 → fsdcbrs cbrs rs), at most
  * 10 letters each, so 'fsd' completes to it.
