@@ -97,6 +97,7 @@ function teacher(place: Place): Actor {
     grants: [{ grantId: randomUUID(), role: 'teacher', scopeId: place.schoolId, scopePath: null, subject: null }],
     permissions: new Set(ROLE_PERMISSIONS.teacher),
     mustChangePassword: false,
+    mfaEnrollmentRequired: false,
   };
 }
 

@@ -75,7 +75,7 @@ describe('splitMarks / search params', () => {
 });
 
 describe('SearchPage', () => {
-  it('shows highlighted hits linking to the resource, facet counts, and filters by a facet', async () => {
+  it('shows highlighted hits linking to the resource, facet counts, and filters by a facet', { timeout: 20_000 }, async () => {
     const calls = mockApi({ 'GET /api/search': { body: response() } });
     const { router } = renderSearch('/search?q=分数');
     const hit = await screen.findByTestId('search-hit');
