@@ -5,7 +5,7 @@ import { purgeAudit } from './core/audit/audit.ts';
 import { purgeExpiredRateLimits } from './core/rate-limit/index.ts';
 import { getSecurityPolicy } from './core/settings.ts';
 import { resolveSecretKey } from './core/secret.ts';
-import { purgeExpiredChallenges } from './modules/identity/index.ts';
+import { purgeExpiredChallenges, purgeExpiredOidcPayloads } from './modules/identity/index.ts';
 import { seedItemsDemo, syncKnowledgePoints } from './modules/items/index.ts';
 import { failStalledImports, seedDemo } from './modules/org/index.ts';
 import { createAppContext, createServer } from './server.ts';
@@ -47,6 +47,10 @@ async function main() {
     const removed = await purgeAudit(ctx.db, (await getSecurityPolicy(ctx.db, { fresh: true })).auditRetentionDays);
     if (removed) server.log.info({ removed }, 'audit records past retention purged');
   };
+  const purgeOidc = async () => {
+    const removed = await purgeExpiredOidcPayloads(ctx.db);
+    if (removed) server.log.info({ removed }, 'expired single sign-on codes, tokens and sessions removed');
+  };
   const every = (ms: number, task: () => Promise<void>, what: string) => {
     const timer = setInterval(() => void task().catch((err: unknown) => server.log.error({ err }, `${what} failed`)), ms);
     timer.unref();
@@ -56,6 +60,7 @@ async function main() {
     every(60_000, sweepImports, 'import sweep'),
     every(60_000, purgeRateLimits, 'rate-limit and challenge purge'),
     every(86_400_000, purgeAuditLog, 'audit purge'),
+    every(3_600_000, purgeOidc, 'single sign-on purge'),
   ];
   await sweepImports();
   await purgeAuditLog();

@@ -3,6 +3,7 @@ import type { AppContext } from './core/context.ts';
 import { createFieldCipher } from './core/crypto/crypto.ts';
 import type { Database } from './core/db/database.ts';
 import { buildApp, type ZApp } from './core/http/app.ts';
+import { appsRoutes } from './modules/apps/index.ts';
 import { auditRoutes } from './modules/audit/index.ts';
 import { identityRoutes } from './modules/identity/index.ts';
 import { itemsRoutes } from './modules/items/index.ts';
@@ -17,6 +18,7 @@ export async function registerModules(api: ZApp): Promise<void> {
   await auditRoutes(api);
   await searchRoutes(api);
   await itemsRoutes(api);
+  await appsRoutes(api);
 }
 
 export function createAppContext(database: Database, config: Config & { secretKey: string }): AppContext {

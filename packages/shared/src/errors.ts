@@ -45,6 +45,9 @@ export const ERROR_CODES = {
   MFA_NOT_ENABLED: { status: 409, message: '尚未启用两步验证' },
   MFA_ALREADY_ENABLED: { status: 409, message: '已启用两步验证，如需更换验证器请先停用' },
   MFA_ENROLLMENT_NOT_STARTED: { status: 409, message: '绑定已失效，请重新开始绑定验证器' },
+  APP_NOT_ENABLED: { status: 403, message: '该应用尚未对您所在的学校或区域开通' },
+  APP_DISABLED: { status: 409, message: '该应用已停用' },
+  OIDC_INTERACTION_NOT_FOUND: { status: 404, message: '登录请求已过期，请回到应用重新登录' },
   INTERNAL: { status: 500, message: '服务器内部错误，请稍后重试' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

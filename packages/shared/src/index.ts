@@ -16,3 +16,5 @@ export * from './schemas/search.ts';
 export * from './schemas/items.ts';
 export * from './grading/index.ts';
 export * from './rich-text.ts';
+export * from './schemas/apps.ts';
+export * from './schemas/sso.ts';

@@ -47,6 +47,8 @@ export const PERMISSIONS = [
   'assessment.take', // take the training assessments one is assigned (teachers)
   'items.read', // see question banks, items, knowledge points and papers shared with the caller's place
   'items.manage', // create and edit items, banks and papers (组卷) of a unit the caller belongs to or administers
+  'app.register', // register applications for single sign-on (OIDC clients, CAS services), bureau level
+  'app.enable', // turn a registered application on or off for one's own district or school
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -65,6 +67,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'assessment.manage',
     'items.read',
     'items.manage',
+    'app.register',
+    'app.enable',
   ],
   researcher: ['org.read', 'roster.read', 'assessment.manage', 'items.read', 'items.manage'],
   school_admin: [
@@ -77,6 +81,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'assessment.manage',
     'items.read',
     'items.manage',
+    'app.enable',
   ],
   teacher: ['org.read', 'roster.read', 'homework.manage', 'assessment.take', 'items.read', 'items.manage'],
   head_teacher: ['org.read', 'roster.read', 'pii.read', 'homework.manage', 'assessment.take', 'items.read', 'items.manage'],

@@ -23,6 +23,8 @@ export type Config = {
   trustProxy: boolean;
   webDist: string;
   logLevel: string;
+  /** The address users and applications reach this instance at (QIMING_PUBLIC_URL); null: http://HOST:PORT. */
+  publicUrl: string | null;
 };
 
 const bool = (v: string | undefined, fallback: boolean): boolean =>
@@ -42,5 +44,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotEnv = true
     trustProxy: bool(env.QIMING_TRUST_PROXY, false),
     webDist: path.resolve(import.meta.dirname, '../../../web/dist'),
     logLevel: env.LOG_LEVEL ?? 'info',
+    publicUrl: env.QIMING_PUBLIC_URL?.trim().replace(/\/+$/, '') || null,
   };
 }
+
+/** The instance's own base URL, without a trailing slash. */
+export const publicBaseUrl = (config: Pick<Config, 'publicUrl' | 'host' | 'port'>): string =>
+  config.publicUrl ?? `http://${config.host}:${config.port}`;
+
+/** The OpenID Connect issuer: the provider is mounted at /oidc. */
+export const oidcIssuer = (config: Pick<Config, 'publicUrl' | 'host' | 'port'>): string => `${publicBaseUrl(config)}/oidc`;

@@ -59,6 +59,8 @@ async function startInstance(database: Database) {
   const { server, routes } = await createServer(ctx);
   await server.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+  // the port is known only now: the OpenID issuer and the links the server builds use it
+  config.publicUrl = baseUrl;
 
   const client = (cookie: string | null): Client => {
     const c: Client = {

@@ -131,18 +131,40 @@ export async function buildWorld(f: FactoryCtx) {
   const bankY = await buildBank(f, { owner: y.school, name: '外省学校题库' });
   const itemY = await buildItem(f, { bankId: bankY.id });
   const paperY = await buildPaper(f, { owner: y.school, title: '外省学校试卷', items: [itemY] });
+  // an application registered in the other province and enabled there (应用接入)
+  const appY = { id: crypto.randomUUID() };
+  await f.db
+    .insertInto('apps')
+    .values({
+      id: appY.id,
+      name: '外省应用',
+      category: 'teaching',
+      home_url: 'http://127.0.0.1:4118/',
+      protocol: 'cas',
+      owner_scope_id: city2.id,
+      owner_scope_path: city2.path,
+      cas_service_pattern: 'http://127.0.0.1:4118/',
+      created_at: new Date(),
+      updated_at: new Date(),
+    })
+    .execute();
+  await f.db
+    .insertInto('app_enablements')
+    .values({ app_id: appY.id, scope_id: y.school.id, scope_path: y.school.path, created_at: new Date() })
+    .execute();
 
   const ids = <K extends string>(o: Record<K, { id: string }>): Record<K, string> =>
     Object.fromEntries(Object.entries<{ id: string }>(o).map(([k, v]) => [k, v.id])) as Record<K, string>;
   return {
     /** Objects outside every fixture user's scope; the matrix test asks for them and expects a refusal. */
     foreign: {
-      ...ids({ province2, city2, d3, schoolY: y.school, campusY: y.campus, classY1, yAdmin, teacherY1, studentY1, parentY, importY }),
+      ...ids({ province2, city2, d3, schoolY: y.school, campusY: y.campus, classY1, yAdmin, teacherY1, studentY1, parentY, importY, appY }),
       grantY: yGrant!.id,
       bankY: bankY.id,
       itemY: itemY.id,
       paperY: paperY.id,
       names: ['玄武区外省小学', '外省管理员', '外省老师', '外省学生', '外省家长', '南京市', '玄武区', '外省学校题库', '外省学校试卷'],
+      names: ['玄武区外省小学', '外省管理员', '外省老师', '外省学生', '外省家长', '南京市', '玄武区', '外省应用'],
     },
     units: ids({
       province,

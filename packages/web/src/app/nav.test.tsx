@@ -23,9 +23,9 @@ describe('NavMenu', () => {
     expect(screen.getAllByTestId('nav-audit')).toHaveLength(1);
   });
 
-  it('gives a school administrator the roster and user pages but not grants, policy or audit', () => {
+  it('gives a school administrator the roster, user and application pages but not grants, policy or audit', () => {
     renderNav(ROLE_PERMISSIONS.school_admin);
-    expect(shownKeys()).toEqual(['home', 'org', 'schools', 'roster', 'users']);
+    expect(shownKeys()).toEqual(['home', 'org', 'schools', 'roster', 'users', 'apps']);
   });
 
   it('shows parents and students nothing but their personal space', () => {

@@ -1,5 +1,6 @@
 import {
   ApartmentOutlined,
+  AppstoreAddOutlined,
   AuditOutlined,
   BankOutlined,
   CloudUploadOutlined,
@@ -31,6 +32,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'users', path: '/users', label: 'nav_users', icon: <TeamOutlined />, anyOf: ['user.manage'] },
   { key: 'grants', path: '/grants', label: 'nav_grants', icon: <UserSwitchOutlined />, anyOf: ['grant.manage'] },
   { key: 'security', path: '/security', label: 'nav_security', icon: <SafetyCertificateOutlined />, anyOf: ['security.manage'] },
+  { key: 'apps', path: '/apps', label: 'nav_apps', icon: <AppstoreAddOutlined />, anyOf: ['app.register', 'app.enable'] },
   { key: 'audit', path: '/audit', label: 'nav_audit', icon: <AuditOutlined />, anyOf: ['audit.read'] },
 ];
 

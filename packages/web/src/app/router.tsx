@@ -57,6 +57,7 @@ export const routes: RouteObject[] = [
     element: page(() => import('../modules/identity/pages/change-password-page.tsx'), 'ChangePasswordPage'),
     errorElement: <RouteError />,
   },
+  { path: '/sso/:uid', element: page(() => import('../modules/sso/pages/sso-page.tsx'), 'SsoPage'), errorElement: <RouteError /> },
   {
     path: '/mfa-setup',
     element: page(() => import('../modules/identity/pages/mfa-setup-page.tsx'), 'MfaSetupPage'),
@@ -80,6 +81,7 @@ export const routes: RouteObject[] = [
         path: 'account/security',
         element: page(() => import('../modules/identity/pages/account-security-page.tsx'), 'AccountSecurityPage'),
       },
+      { path: 'apps', element: page(() => import('../modules/apps/pages/apps-page.tsx'), 'AppsPage') },
       { path: 'audit', element: page(() => import('../modules/audit/pages/audit-page.tsx'), 'AuditPage') },
       { path: 'search', element: page(() => import('../modules/search/pages/search-page.tsx'), 'SearchPage') },
       { path: '*', element: <NotFoundPage /> },

@@ -375,6 +375,52 @@ export type PaperItemsTable = {
   item_id: string;
   item_version_id: string;
   score: number;
+export type OidcPayloadsTable = {
+  model: string;
+  id: string;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  account_id: string | null;
+  expires_at: NullableTimestamp;
+  consumed_at: NullableTimestamp;
+};
+export type OidcKeysTable = {
+  kid: string;
+  alg: string;
+  jwk_enc: string;
+  created_at: Timestamp;
+  retired_at: NullableTimestamp;
+  expires_at: NullableTimestamp;
+};
+export type AppsTable = {
+  id: string;
+  name: string;
+  description: Generated<string>;
+  category: string;
+  logo: Buffer | null;
+  logo_type: string | null;
+  home_url: string;
+  protocol: 'oidc' | 'cas';
+  owner_scope_id: string;
+  owner_scope_path: string;
+  client_id: string | null;
+  client_secret_enc: string | null;
+  oidc_metadata: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  cas_service_pattern: string | null;
+  is_trusted: Generated<boolean>;
+  status: Generated<'active' | 'disabled'>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+};
+export type AppEnablementsTable = {
+  app_id: string;
+  scope_id: string;
+  scope_path: string;
+  enabled_by: string | null;
+  created_at: Timestamp;
 };
 
 export type DB = {
@@ -412,6 +458,10 @@ export type DB = {
   papers: PapersTable;
   paper_sections: PaperSectionsTable;
   paper_items: PaperItemsTable;
+  oidc_payloads: OidcPayloadsTable;
+  oidc_keys: OidcKeysTable;
+  apps: AppsTable;
+  app_enablements: AppEnablementsTable;
 };
 
 export type OrgUnitRow = Selectable<OrgUnitsTable>;

@@ -44,6 +44,8 @@ const foreignIdFor = (kind: string, url: string): string => {
       return f.importY;
     case 'grant':
       return f.grantY;
+    case 'app':
+      return f.appY;
     default:
       throw new Error(`matrix: no foreign object for scope kind ${kind}`);
   }

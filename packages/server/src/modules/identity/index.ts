@@ -2,10 +2,12 @@ import { registerScopeResolver } from '../../core/access/access.ts';
 import type { ZApp } from '../../core/http/app.ts';
 import { adminRoutes } from './admin.routes.ts';
 import { mfaRoutes } from './mfa/mfa.routes.ts';
+import { oidcRoutes } from './oidc/oidc.routes.ts';
 import { sessionRoutes } from './session.routes.ts';
 
 export { hashPassword, verifyPassword } from './passwords.ts';
 export { purgeExpiredChallenges } from './mfa/mfa.repository.ts';
+export { purgeExpiredOidcPayloads } from './oidc/oidc-adapter.ts';
 /**
  * Every way of signing in ends in `startSignIn(ctx, user, { firstFactor, userAgent })` (first
  * factor done: a password, or e.g. `upstream:<provider>`), which gives a session or — for a user
@@ -19,6 +21,7 @@ export async function identityRoutes(app: ZApp): Promise<void> {
   await sessionRoutes(app);
   await mfaRoutes(app);
   await adminRoutes(app);
+  await oidcRoutes(app);
 }
 
 registerScopeResolver('grant', async (db, id) => {

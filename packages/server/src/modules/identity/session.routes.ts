@@ -12,6 +12,7 @@ import {
   setSignInCookies,
   type SignInResult,
 } from './sign-in.ts';
+import { endOidcSessions } from './oidc/oidc-sessions.ts';
 
 const authed = (req: FastifyRequest) => req.ctx as AuthedContext;
 
@@ -63,6 +64,7 @@ export async function sessionRoutes(app: ZApp): Promise<void> {
     },
     async (req, reply) => {
       await identity.logout(authed(req));
+      await endOidcSessions(req.ctx, { accountId: authed(req).actor.userId, everywhere: false, req: req.raw, res: reply.raw });
       return clearCookie(reply).code(204).send();
     },
   );
@@ -75,6 +77,7 @@ export async function sessionRoutes(app: ZApp): Promise<void> {
     },
     async (req, reply) => {
       await identity.logout(authed(req), { everywhere: true });
+      await endOidcSessions(req.ctx, { accountId: authed(req).actor.userId, everywhere: true, req: req.raw, res: reply.raw });
       return clearCookie(reply).code(204).send();
     },
   );

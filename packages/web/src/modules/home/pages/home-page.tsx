@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import { EmptyHint, LoadError, PageTitle } from '../../../app/ui.tsx';
 import { useT, type MessageKey, type Translate } from '../../../lib/i18n.ts';
 import { roleName } from '../../../lib/labels.ts';
+import { AppLauncher } from '../../apps/components/app-launcher.tsx';
 import { useCurrentUser } from '../../identity/identity.api.ts';
 import { useHome } from '../home.api.ts';
 
@@ -239,6 +240,7 @@ export function HomePage() {
           {(role === 'teacher' || role === 'head_teacher') && <TeacherClasses home={home.data} />}
           {role === 'parent' && <ParentChildren home={home.data} />}
           {role === 'student' && <StudentClass home={home.data} studentId={me.id} />}
+          <AppLauncher />
           {home.data.stats.length > 0 && <AdminStats home={home.data} />}
           <Duties role={role} />
         </Space>
