@@ -25,6 +25,8 @@ export type Config = {
   logLevel: string;
   /** The address users and applications reach this instance at (QIMING_PUBLIC_URL); null: http://HOST:PORT. */
   publicUrl: string | null;
+  /** Requests per minute per client address on the token and ticket-validation endpoints (QIMING_SSO_RATE_LIMIT). */
+  ssoRateLimit: number;
 };
 
 const bool = (v: string | undefined, fallback: boolean): boolean =>
@@ -45,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotEnv = true
     webDist: path.resolve(import.meta.dirname, '../../../web/dist'),
     logLevel: env.LOG_LEVEL ?? 'info',
     publicUrl: env.QIMING_PUBLIC_URL?.trim().replace(/\/+$/, '') || null,
+    ssoRateLimit: Number(env.QIMING_SSO_RATE_LIMIT ?? 600),
   };
 }
 

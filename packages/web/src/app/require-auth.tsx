@@ -21,6 +21,9 @@ export function safeNext(next: string | null): string {
   return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
 }
 
+/** Paths the server answers itself (CAS, the OpenID provider): reached by a full page load, not the router. */
+export const isServerPath = (path: string): boolean => /^\/(cas|oidc|api)\//.test(path);
+
 /** Loads the user; sends the signed-out to /login, and those who must change their password or enrol in MFA there first. */
 export function RequireAuth() {
   const me = useMe();

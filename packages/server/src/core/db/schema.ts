@@ -385,6 +385,7 @@ export type OidcPayloadsTable = {
   account_id: string | null;
   expires_at: NullableTimestamp;
   consumed_at: NullableTimestamp;
+  qiming_session_id: string | null;
 };
 export type OidcKeysTable = {
   kid: string;
@@ -415,6 +416,30 @@ export type AppsTable = {
   created_at: Timestamp;
   updated_at: Timestamp;
 };
+export type CasTicketsTable = {
+  id: string;
+  service: string;
+  app_id: string;
+  user_id: string;
+  session_id: string;
+  is_new_login: boolean;
+  authenticated_at: Timestamp;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  consumed_at: NullableTimestamp;
+  validated_at: NullableTimestamp;
+};
+export type UpstreamLinksTable = {
+  id: string;
+  provider: string;
+  subject: string;
+  user_id: string;
+  linked_by: 'claim' | 'provisioned';
+  claim_value: string | null;
+  created_at: Timestamp;
+  last_login_at: NullableTimestamp;
+};
+export type UpstreamSessionsTable = { session_id: string; provider: string; subject: string; sid: string | null; created_at: Timestamp };
 export type AppEnablementsTable = {
   app_id: string;
   scope_id: string;
@@ -462,6 +487,9 @@ export type DB = {
   oidc_keys: OidcKeysTable;
   apps: AppsTable;
   app_enablements: AppEnablementsTable;
+  cas_tickets: CasTicketsTable;
+  upstream_links: UpstreamLinksTable;
+  upstream_sessions: UpstreamSessionsTable;
 };
 
 export type OrgUnitRow = Selectable<OrgUnitsTable>;

@@ -2,6 +2,7 @@ import { registerScopeResolver } from '../../core/access/access.ts';
 import type { ZApp } from '../../core/http/app.ts';
 import { adminRoutes } from './admin.routes.ts';
 import { mfaRoutes } from './mfa/mfa.routes.ts';
+import { casRoutes } from './cas/cas.routes.ts';
 import { oidcRoutes } from './oidc/oidc.routes.ts';
 import { sessionRoutes } from './session.routes.ts';
 
@@ -16,12 +17,14 @@ export { purgeExpiredOidcPayloads } from './oidc/oidc-adapter.ts';
  * sends the browser to `/login?step=mfa` when `result.kind === 'mfa'`.
  */
 export { setSignInCookies, startSignIn, type SignInResult } from './sign-in.ts';
+export { purgeCasTickets } from './cas/cas.service.ts';
 
 export async function identityRoutes(app: ZApp): Promise<void> {
   await sessionRoutes(app);
   await mfaRoutes(app);
   await adminRoutes(app);
   await oidcRoutes(app);
+  await casRoutes(app);
 }
 
 registerScopeResolver('grant', async (db, id) => {

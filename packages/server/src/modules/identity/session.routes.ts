@@ -12,7 +12,7 @@ import {
   setSignInCookies,
   type SignInResult,
 } from './sign-in.ts';
-import { endOidcSessions } from './oidc/oidc-sessions.ts';
+import { endSingleSignOn, sessionIdsOf } from './sign-out.ts';
 
 const authed = (req: FastifyRequest) => req.ctx as AuthedContext;
 
@@ -64,7 +64,7 @@ export async function sessionRoutes(app: ZApp): Promise<void> {
     },
     async (req, reply) => {
       await identity.logout(authed(req));
-      await endOidcSessions(req.ctx, { accountId: authed(req).actor.userId, everywhere: false, req: req.raw, res: reply.raw });
+      await endSingleSignOn(req.ctx, [authed(req).actor.sessionId]);
       return clearCookie(reply).code(204).send();
     },
   );
@@ -77,7 +77,7 @@ export async function sessionRoutes(app: ZApp): Promise<void> {
     },
     async (req, reply) => {
       await identity.logout(authed(req), { everywhere: true });
-      await endOidcSessions(req.ctx, { accountId: authed(req).actor.userId, everywhere: true, req: req.raw, res: reply.raw });
+      await endSingleSignOn(req.ctx, await sessionIdsOf(req.ctx, authed(req).actor.userId));
       return clearCookie(reply).code(204).send();
     },
   );

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Db } from '../../../core/db/database.ts';
 
@@ -11,7 +12,12 @@ const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
  * in `oidc_payloads`, so that any number of server processes on one PostgreSQL serve one
  * provider. Expired rows are invisible at once and removed by `purgeExpiredOidcPayloads`.
  */
-export function kyselyAdapter(db: Db, clients: ClientSource): new (name: string) => Adapter {
+export function kyselyAdapter(
+  db: Db,
+  clients: ClientSource,
+  /** The Qiming session of the request being served, recorded on provider sessions. */
+  qimingSession: () => string | null,
+): new (name: string) => Adapter {
   return class KyselyAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
@@ -26,6 +32,7 @@ export function kyselyAdapter(db: Db, clients: ClientSource): new (name: string)
         uid: payload.uid ?? null,
         account_id: payload.accountId ?? null,
         expires_at: expiresIn ? new Date(Date.now() + expiresIn * 1000) : null,
+        qiming_session_id: this.model === 'Session' ? qimingSession() : null,
       };
       await db
         .insertInto('oidc_payloads')
@@ -38,6 +45,7 @@ export function kyselyAdapter(db: Db, clients: ClientSource): new (name: string)
             uid: row.uid,
             account_id: row.account_id,
             expires_at: row.expires_at,
+            qiming_session_id: sql<string | null>`coalesce(excluded.qiming_session_id, oidc_payloads.qiming_session_id)`,
           }),
         )
         .execute();

@@ -7,6 +7,7 @@ import { oidcIssuer } from '../../../core/config.ts';
 import type { Actor, AppContext } from '../../../core/context.ts';
 import { withTransaction } from '../../../core/db/database.ts';
 import { isAppEnabledFor, oidcClientMetadata } from '../../apps/index.ts';
+import { endCasSessions } from '../cas/cas.service.ts';
 import { loadAccountClaims } from './oidc-account.ts';
 import { kyselyAdapter } from './oidc-adapter.ts';
 import { loadSigningKeys, signingKeysVersion } from './oidc-keys.ts';
@@ -73,7 +74,14 @@ function configuration(app: AppContext, keys: Awaited<ReturnType<typeof loadSign
   );
 
   return {
-    adapter: kyselyAdapter(app.db, async (id) => (await oidcClientMetadata(app.db, app.cipher, id)) as AdapterPayload | undefined),
+    adapter: kyselyAdapter(
+      app.db,
+      async (id) => (await oidcClientMetadata(app.db, app.cipher, id)) as AdapterPayload | undefined,
+      () => {
+        const token = Provider.ctx?.cookies.get(SESSION_COOKIE, { signed: false });
+        return token ? app.cipher.mac(token) : null;
+      },
+    ),
     jwks: { keys },
     cookies: {
       keys: [cookieKey],
@@ -205,7 +213,10 @@ function auditMiddleware(app: AppContext) {
           },
         );
       });
-      if (actor) ctx.cookies.set(SESSION_COOKIE, null, { signed: false, path: '/' });
+      if (actor) {
+        ctx.cookies.set(SESSION_COOKIE, null, { signed: false, path: '/' });
+        await endCasSessions(app, [actor.sessionId]);
+      }
     } else if ((route === 'authorization' || route === 'resume') && ctx.oidc.entities.AuthorizationCode) {
       await audit(app, ctx, {
         action: 'oidc.authorize',

@@ -223,3 +223,25 @@ describe('signing keys', () => {
     expect(published.keys).toHaveLength(4);
   });
 });
+
+describe('rate limit', () => {
+  it('the token endpoint answers 429 with Retry-After past the per-address limit, counted in the database', async () => {
+    const before = t.ctx.config.ssoRateLimit;
+    t.ctx.config.ssoRateLimit = 2;
+    try {
+      await t.ctx.db.deleteFrom('rate_limit_counters').where('bucket', '=', 'oidc:token:ip').execute();
+      await client.clientCredentialsGrant(config, { scope: 'api' });
+      await client.clientCredentialsGrant(config, { scope: 'api' });
+      const res = await fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      });
+      expect(res.status).toBe(429);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await res.json()) as { error: string }).error).toBe('temporarily_unavailable');
+    } finally {
+      t.ctx.config.ssoRateLimit = before;
+    }
+  });
+});

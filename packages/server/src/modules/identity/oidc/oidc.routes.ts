@@ -13,6 +13,7 @@ import { recordAudit } from '../../../core/audit/audit.ts';
 import type { Actor, AuthedContext } from '../../../core/context.ts';
 import { withTransaction } from '../../../core/db/database.ts';
 import { AppError } from '../../../core/errors.ts';
+import { rateLimit } from '../../../core/rate-limit/index.ts';
 import type { ZApp } from '../../../core/http/app.ts';
 import { isAppEnabledFor } from '../../apps/index.ts';
 import { listSigningKeys, rotateSigningKeys } from './oidc-keys.ts';
@@ -30,6 +31,23 @@ async function mountProvider(app: ZApp): Promise<void> {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
     const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+      if (req.method === 'POST' && req.url.split('?')[0] === `${MOUNT}/token`) {
+        const limited = await rateLimit(req.ctx, {
+          bucket: 'oidc:token:ip',
+          key: req.ip,
+          limit: req.ctx.config.ssoRateLimit,
+          windowSeconds: 60,
+        }).catch((err: unknown) => err);
+        if (limited instanceof AppError) {
+          // the OAuth error shape, since the callers are OAuth clients
+          return reply
+            .code(429)
+            .headers(limited.headers ?? {})
+            .header('cache-control', 'no-store')
+            .send({ error: 'temporarily_unavailable', error_description: limited.message });
+        }
+        if (limited instanceof Error) throw limited;
+      }
       const { callback } = await getProvider(req.ctx);
       reply.hijack();
       const raw = req.raw as typeof req.raw & { originalUrl?: string };

@@ -4,7 +4,7 @@ import { Alert, App, Button, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { PageFallback } from '../../../app/layout.tsx';
-import { loginPath, safeNext } from '../../../app/require-auth.tsx';
+import { loginPath, isServerPath, safeNext } from '../../../app/require-auth.tsx';
 import { authFailureOf } from '../../../app/query-client.ts';
 import { AppError, errorMessage } from '../../../lib/api.ts';
 import { parseForm } from '../../../lib/form.ts';
@@ -66,7 +66,9 @@ export function ChangePasswordPage() {
     change.mutate(body, {
       onSuccess: () => {
         void message.success(t('password_changed'));
-        void navigate(safeNext(params.get('next')), { replace: true });
+        const next = safeNext(params.get('next'));
+        if (isServerPath(next)) return window.location.assign(next);
+        void navigate(next, { replace: true });
       },
       onError: (e) => {
         if (e instanceof AppError && e.code === 'PASSWORD_INCORRECT') {

@@ -4,7 +4,7 @@ import { Alert, Button, Form, Input, Typography } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { safeNext } from '../../../app/require-auth.tsx';
+import { isServerPath, safeNext } from '../../../app/require-auth.tsx';
 import { applyServerErrors, parseForm } from '../../../lib/form.ts';
 import { useT } from '../../../lib/i18n.ts';
 import { AuthShell } from '../components/auth-shell.tsx';
@@ -53,6 +53,8 @@ export function LoginPage() {
 
   const enter = (me: TMe) => {
     const to = me.mustChangePassword ? '/change-password' : me.mfaEnrollmentRequired ? '/mfa-setup' : null;
+    // single sign-on continues on the server (CAS /cas/login, the OpenID provider), not in this app
+    if (!to && isServerPath(next)) return window.location.assign(next);
     void navigate(to ? `${to}?next=${encodeURIComponent(next)}` : next, { replace: true });
   };
 
