@@ -375,6 +375,8 @@ export type PaperItemsTable = {
   item_id: string;
   item_version_id: string;
   score: number;
+};
+
 export type OidcPayloadsTable = {
   model: string;
   id: string;
