@@ -7,6 +7,7 @@ import { getSecurityPolicy } from './core/settings.ts';
 import { resolveSecretKey } from './core/secret.ts';
 import { purgeExpiredChallenges } from './modules/identity/index.ts';
 import { seedItemsDemo, syncKnowledgePoints } from './modules/items/index.ts';
+import { seedHomeworkDemo } from './modules/homework/index.ts';
 import { failStalledImports, seedDemo } from './modules/org/index.ts';
 import { createAppContext, createServer } from './server.ts';
 
@@ -32,6 +33,12 @@ async function main() {
     }
     const items = await seedItemsDemo(ctx);
     if (items) console.log(`已生成演示题库 Demo question bank: ${items.items} items, ${items.papers} papers.`);
+    const hwStarted = Date.now();
+    const homework = await seedHomeworkDemo(ctx);
+    if (homework)
+      console.log(
+        `演示作业 Demo homework: ${homework.assignments} assignments, ${homework.attempts} graded attempts (t11005 / s112024001) in ${((Date.now() - hwStarted) / 1000).toFixed(1)} s.\n`,
+      );
   }
 
   const { server } = await createServer(ctx, { logger: { level: config.logLevel } });

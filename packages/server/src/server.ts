@@ -4,6 +4,7 @@ import { createFieldCipher } from './core/crypto/crypto.ts';
 import type { Database } from './core/db/database.ts';
 import { buildApp, type ZApp } from './core/http/app.ts';
 import { auditRoutes } from './modules/audit/index.ts';
+import { homeworkRoutes } from './modules/homework/index.ts';
 import { identityRoutes } from './modules/identity/index.ts';
 import { itemsRoutes } from './modules/items/index.ts';
 import { orgRoutes } from './modules/org/index.ts';
@@ -17,6 +18,7 @@ export async function registerModules(api: ZApp): Promise<void> {
   await auditRoutes(api);
   await searchRoutes(api);
   await itemsRoutes(api);
+  await homeworkRoutes(api);
 }
 
 export function createAppContext(database: Database, config: Config & { secretKey: string }): AppContext {

@@ -9,6 +9,7 @@ export * from './schemas/roster.ts';
 export * from './schemas/security.ts';
 export * from './schemas/audit.ts';
 export * from './schemas/system.ts';
+export * from './schemas/homework.ts';
 export * from './id-card.ts';
 export * from './phone.ts';
 export * from './password-policy.ts';

@@ -47,6 +47,7 @@ export const PERMISSIONS = [
   'assessment.take', // take the training assessments one is assigned (teachers)
   'items.read', // see question banks, items, knowledge points and papers shared with the caller's place
   'items.manage', // create and edit items, banks and papers (组卷) of a unit the caller belongs to or administers
+  'homework.view_child', // see one's own children's homework, results and 错题本, read only (parents)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -81,7 +82,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   teacher: ['org.read', 'roster.read', 'homework.manage', 'assessment.take', 'items.read', 'items.manage'],
   head_teacher: ['org.read', 'roster.read', 'pii.read', 'homework.manage', 'assessment.take', 'items.read', 'items.manage'],
   student: ['student.read_own', 'homework.take'],
-  parent: ['student.read_own'],
+  parent: ['student.read_own', 'homework.view_child'],
   sys_admin: ['org.read', 'org.manage', 'user.manage'],
   sec_admin: ['grant.manage', 'security.manage'],
   audit_admin: ['audit.read'],

@@ -7,6 +7,7 @@ import * as rateLimits from '../../db/migrations/20261201081500-rate-limits.ts';
 import * as search from '../../db/migrations/20261201080600-search.ts';
 import * as mfa from '../../db/migrations/20261201082500-mfa.ts';
 import * as items from '../../db/migrations/20261201081000-items.ts';
+import * as homeworkPractice from '../../db/migrations/20261201082500-homework-practice.ts';
 
 /** Migrations in order; timestamped names, never edited after they land. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261201080600-search': search,
   '20261201082500-mfa': mfa,
   '20261201081000-items': items,
+  '20261201082500-homework-practice': homeworkPractice,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

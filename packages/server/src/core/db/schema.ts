@@ -239,6 +239,15 @@ export type HwWrongItemsTable = {
   last_wrong_at: Timestamp;
   mastered_at: NullableTimestamp;
 };
+export type HwPracticeSetsTable = {
+  id: string;
+  user_id: string;
+  source: string;
+  items: Json<unknown>;
+  answered: Generated<number>;
+  correct: Generated<number>;
+  created_at: Timestamp;
+};
 export type LrsStatementsTable = {
   id: string;
   actor_id: string;
@@ -399,6 +408,7 @@ export type DB = {
   hw_responses: HwResponsesTable;
   hw_mastery: HwMasteryTable;
   hw_wrong_items: HwWrongItemsTable;
+  hw_practice_sets: HwPracticeSetsTable;
   lrs_statements: LrsStatementsTable;
   rate_limit_counters: RateLimitCountersTable;
   search_documents: SearchDocumentsTable;
