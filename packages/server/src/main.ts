@@ -9,6 +9,7 @@ import { purgeExpiredChallenges } from './modules/identity/index.ts';
 import { seedItemsDemo, syncKnowledgePoints } from './modules/items/index.ts';
 import { seedHomeworkDemo } from './modules/homework/index.ts';
 import { failStalledImports, seedDemo } from './modules/org/index.ts';
+import { ensureLexicon, ensureShippedCatalogue } from './modules/resources/index.ts';
 import { createAppContext, createServer } from './server.ts';
 
 const config = loadConfig();
@@ -20,6 +21,8 @@ async function main() {
   const migration = await migrateToLatest(database.db);
   await syncKnowledgePoints(database.db);
   const ctx = createAppContext(database, { ...config, secretKey });
+  await ensureShippedCatalogue(ctx.db);
+  await ensureLexicon(ctx.db);
 
   if (config.demo) {
     const started = Date.now();

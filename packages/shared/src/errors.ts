@@ -45,6 +45,11 @@ export const ERROR_CODES = {
   MFA_NOT_ENABLED: { status: 409, message: '尚未启用两步验证' },
   MFA_ALREADY_ENABLED: { status: 409, message: '已启用两步验证，如需更换验证器请先停用' },
   MFA_ENROLLMENT_NOT_STARTED: { status: 409, message: '绑定已失效，请重新开始绑定验证器' },
+  // resources
+  UPLOAD_OFFSET_MISMATCH: { status: 409, message: '上传位置与服务器已收到的不一致，请从服务器给出的位置续传' },
+  UPLOAD_INCOMPLETE: { status: 409, message: '文件尚未上传完整' },
+  FILE_TYPE_NOT_ALLOWED: { status: 400, message: '该资源类型不接受这种文件' },
+  RESOURCE_STATE_INVALID: { status: 409, message: '资源当前状态不允许此操作' },
   INTERNAL: { status: 500, message: '服务器内部错误，请稍后重试' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -10,6 +10,8 @@ export * from './schemas/security.ts';
 export * from './schemas/audit.ts';
 export * from './schemas/system.ts';
 export * from './schemas/homework.ts';
+export * from './schemas/resources.ts';
+export * from './schemas/notify.ts';
 export * from './id-card.ts';
 export * from './phone.ts';
 export * from './password-policy.ts';

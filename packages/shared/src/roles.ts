@@ -48,6 +48,10 @@ export const PERMISSIONS = [
   'items.read', // see question banks, items, knowledge points and papers shared with the caller's place
   'items.manage', // create and edit items, banks and papers (组卷) of a unit the caller belongs to or administers
   'homework.view_child', // see one's own children's homework, results and 错题本, read only (parents)
+  'resource.contribute', // upload resources, edit and submit one's own, favourite, rate, comment, collect
+  'resource.review', // review submitted resources at one's level (school / district / city) within scope
+  'resource.manage', // push queue, usage statistics and withdrawal of published resources, within scope
+  'resource.configure', // platform-wide: curriculum catalogue, sensitive-word list, review levels
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -66,8 +70,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'assessment.manage',
     'items.read',
     'items.manage',
+    'resource.contribute',
+    'resource.review',
+    'resource.manage',
+    'resource.configure',
   ],
-  researcher: ['org.read', 'roster.read', 'assessment.manage', 'items.read', 'items.manage'],
+  researcher: ['org.read', 'roster.read', 'assessment.manage', 'items.read', 'items.manage', 'resource.contribute', 'resource.review'],
   school_admin: [
     'org.read',
     'class.manage',
@@ -78,12 +86,15 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'assessment.manage',
     'items.read',
     'items.manage',
+    'resource.contribute',
+    'resource.review',
+    'resource.manage',
   ],
-  teacher: ['org.read', 'roster.read', 'homework.manage', 'assessment.take', 'items.read', 'items.manage'],
-  head_teacher: ['org.read', 'roster.read', 'pii.read', 'homework.manage', 'assessment.take', 'items.read', 'items.manage'],
+  teacher: ['org.read', 'roster.read', 'homework.manage', 'assessment.take', 'items.read', 'items.manage', 'resource.contribute'],
+  head_teacher: ['org.read', 'roster.read', 'pii.read', 'homework.manage', 'assessment.take', 'items.read', 'items.manage', 'resource.contribute'],
   student: ['student.read_own', 'homework.take'],
   parent: ['student.read_own', 'homework.view_child'],
-  sys_admin: ['org.read', 'org.manage', 'user.manage'],
+  sys_admin: ['org.read', 'org.manage', 'user.manage', 'resource.configure'],
   sec_admin: ['grant.manage', 'security.manage'],
   audit_admin: ['audit.read'],
 };

@@ -8,6 +8,7 @@ import * as search from '../../db/migrations/20261201080600-search.ts';
 import * as mfa from '../../db/migrations/20261201082500-mfa.ts';
 import * as items from '../../db/migrations/20261201081000-items.ts';
 import * as homeworkPractice from '../../db/migrations/20261201082500-homework-practice.ts';
+import * as resources from '../../db/migrations/20261201080800-resources.ts';
 
 /** Migrations in order; timestamped names, never edited after they land. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261201082500-mfa': mfa,
   '20261201081000-items': items,
   '20261201082500-homework-practice': homeworkPractice,
+  '20261201080800-resources': resources,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
