@@ -8,6 +8,7 @@ import { auditRoutes } from './modules/audit/index.ts';
 import { homeworkRoutes } from './modules/homework/index.ts';
 import { identityRoutes } from './modules/identity/index.ts';
 import { itemsRoutes } from './modules/items/index.ts';
+import { notifyRoutes } from './modules/notify/index.ts';
 import { orgRoutes } from './modules/org/index.ts';
 import { searchRoutes } from './modules/search/index.ts';
 import { resourcesRoutes } from './modules/resources/index.ts';
@@ -22,6 +23,7 @@ export async function registerModules(api: ZApp): Promise<void> {
   await itemsRoutes(api);
   await homeworkRoutes(api);
   await resourcesRoutes(api);
+  await notifyRoutes(api);
 }
 
 export function createAppContext(database: Database, config: Config & { secretKey: string }): AppContext {

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -288,9 +288,12 @@ export type SearchDocumentsTable = {
   published_at: Timestamp;
   indexed_at: Generated<Date>;
   tsv: string;
+};
+
 // resources
 type TextArray = ColumnType<string[], string[] | undefined, string[]>;
-type Json<T> = ColumnType<T, string | undefined, string>;
+/** A jsonb column with a database default: optional on insert. */
+type DefaultedJson<T> = ColumnType<T, string | undefined, string>;
 export type CurriculumUnitsTable = {
   id: string;
   edition: string;
@@ -345,6 +348,7 @@ export type ResourcesTable = {
   school_path: string;
   audience: string;
   visible_path: string | null;
+  visibility: GeneratedAlways<string>;
   status: Generated<string>;
   review_levels: TextArray;
   review_index: Generated<number>;
@@ -367,8 +371,8 @@ export type ResourcesTable = {
 export type ResourceScreeningsTable = {
   id: string;
   resource_id: string;
-  safety_hits: Json<unknown[]>;
-  duplicates: Json<unknown[]>;
+  safety_hits: DefaultedJson<unknown[]>;
+  duplicates: DefaultedJson<unknown[]>;
   is_flagged: boolean;
   text_length: Generated<number>;
   created_at: Timestamp;
@@ -399,7 +403,7 @@ export type ResourceCommentsTable = {
   user_id: string;
   body: string;
   status: string;
-  hits: Json<unknown[]>;
+  hits: DefaultedJson<unknown[]>;
   created_at: Timestamp;
   deleted_at: NullableTimestamp;
 };
@@ -415,6 +419,7 @@ export type ResourceCollectionsTable = {
   school_id: string;
   audience: string;
   visible_path: string | null;
+  visibility: GeneratedAlways<string>;
   created_at: Timestamp;
   updated_at: Timestamp;
 };

@@ -70,8 +70,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       -- the school's org path: who manages the resource (school admins, bureaus above)
       school_path text NOT NULL,
       audience text NOT NULL CHECK (audience IN ('school','district','city','public')),
-      -- the unit it is published to and its path (null for public): who may see it
+      -- the unit it is published to and its path (null for public): who may see it, by the search
+      -- module's visibility rule (public / scoped to visible_path)
       visible_path text,
+      visibility text GENERATED ALWAYS AS (CASE WHEN audience = 'public' THEN 'public' ELSE 'scoped' END) STORED,
       status text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','in_review','returned','published','withdrawn')),
       review_levels text[] NOT NULL DEFAULT '{}',
       review_index smallint NOT NULL DEFAULT 0,
@@ -172,6 +174,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       school_id uuid NOT NULL REFERENCES org_units(id),
       audience text NOT NULL CHECK (audience IN ('school','district','city','public')),
       visible_path text,
+      visibility text GENERATED ALWAYS AS (CASE WHEN audience = 'public' THEN 'public' ELSE 'scoped' END) STORED,
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now()
     );

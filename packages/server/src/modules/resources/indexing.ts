@@ -1,32 +1,6 @@
 import type { Tx } from '../../core/db/database.ts';
+import { indexDocuments, removeDocument, updatePopularity, type SearchDocumentInput } from '../search/index.ts';
 import * as repo from './resources.repository.ts';
-
-/** What the search index holds for a resource (the search module's SearchDocumentInput). */
-export type ResourceSearchDocument = {
-  kind: 'resource';
-  refId: string;
-  title: string;
-  body: string;
-  keywords: string[];
-  facets: {
-    subject: string;
-    grade: number;
-    term: string;
-    edition: string;
-    unitId: string | null;
-    type: string;
-    level: string;
-    schoolId: string;
-    districtId: string | null;
-  };
-  knowledgePoints: string[];
-  author: string;
-  schoolName: string;
-  visibility: 'public' | 'scoped';
-  visiblePath: string | null;
-  popularity: number;
-  publishedAt: Date;
-};
 
 /** Downloads count most, then ratings (stars above neutral), favourites and views. */
 export const popularityOf = (r: {
@@ -38,7 +12,7 @@ export const popularityOf = (r: {
 }) => r.download_count * 3 + r.favourite_count * 2 + (r.rating_sum - 3 * r.rating_count) + r.view_count * 0.2;
 
 /** The search document of a published resource, or null when it must not be in the index. */
-export async function searchDocumentFor(tx: Tx, id: string): Promise<ResourceSearchDocument | null> {
+export async function searchDocumentFor(tx: Tx, id: string): Promise<SearchDocumentInput | null> {
   const r = await repo.findResource(tx, id);
   if (!r || r.status !== 'published') return null;
   const extra = await tx
@@ -61,6 +35,7 @@ export async function searchDocumentFor(tx: Tx, id: string): Promise<ResourceSea
       term: r.term,
       edition: r.edition,
       unitId: r.unit_id,
+      unitName: r.unit_title,
       type: r.type,
       level: r.level,
       schoolId: r.school_id,
@@ -81,14 +56,17 @@ export async function searchDocumentFor(tx: Tx, id: string): Promise<ResourceSea
  * other (withdrawn, deleted, back in review) is removed. Runs in the caller's transaction.
  */
 export async function reindexResource(tx: Tx, id: string): Promise<void> {
-  await searchDocumentFor(tx, id);
+  const doc = await searchDocumentFor(tx, id);
+  if (doc) await indexDocuments(tx, [doc]);
+  else await removeDocument(tx, 'resource', id);
 }
 
 /** After a download, rating or favourite: the index's popularity follows the counters. */
 export async function reindexPopularity(tx: Tx, id: string): Promise<void> {
-  await tx
+  const r = await tx
     .selectFrom('resources')
-    .select(['download_count', 'favourite_count', 'view_count', 'rating_sum', 'rating_count'])
+    .select(['status', 'download_count', 'favourite_count', 'view_count', 'rating_sum', 'rating_count'])
     .where('id', '=', id)
     .executeTakeFirst();
+  if (r?.status === 'published') await updatePopularity(tx, 'resource', id, popularityOf(r));
 }

@@ -2,7 +2,6 @@ import type { ReviewLevel, TResource } from '@qiming/shared';
 import { hasPermission } from '../../core/access/access.ts';
 import type { Actor } from '../../core/context.ts';
 import type { DbOrTx } from '../../core/db/database.ts';
-import { canSee, loadViewer, type Viewer } from './visibility.ts';
 
 /** The unit kinds whose administrators review at each level. */
 export const LEVEL_UNIT_KINDS: Record<ReviewLevel, string[]> = {
@@ -17,14 +16,12 @@ export const LEVEL_UNIT_KINDS: Record<ReviewLevel, string[]> = {
  */
 export type Person = {
   actor: Actor | null;
-  viewer: Viewer;
   reviewScopes: { level: ReviewLevel; path: string }[];
   managePaths: string[];
 };
 
 export async function loadPerson(db: DbOrTx, actor: Actor | null): Promise<Person> {
-  const viewer = await loadViewer(db, actor);
-  if (!actor) return { actor, viewer, reviewScopes: [], managePaths: [] };
+  if (!actor) return { actor, reviewScopes: [], managePaths: [] };
   const pathGrants = actor.grants.filter((g) => g.scopePath && g.scopeId);
   let reviewScopes: Person['reviewScopes'] = [];
   if (hasPermission(actor, 'resource.review') && pathGrants.length) {
@@ -44,7 +41,7 @@ export async function loadPerson(db: DbOrTx, actor: Actor | null): Promise<Perso
     );
   }
   const managePaths = hasPermission(actor, 'resource.manage') ? pathGrants.map((g) => g.scopePath!) : [];
-  return { actor, viewer, reviewScopes, managePaths };
+  return { actor, reviewScopes, managePaths };
 }
 
 type PolicyRow = {
@@ -73,11 +70,10 @@ export function reviews(p: Person, r: PolicyRow): boolean {
 /** Any reviewer whose scope holds the school (to read a resource's review history, at any level). */
 const reviewsSomewhere = (p: Person, r: PolicyRow): boolean => p.reviewScopes.some((s) => r.school_path.startsWith(s.path));
 
-export function canRead(p: Person, r: PolicyRow): boolean {
+/** Read access apart from the visibility rule: the author, and reviewers or managers of its school once submitted. */
+export function readsAsStaff(p: Person, r: PolicyRow): boolean {
   if (p.actor && p.actor.userId === r.owner_id) return true;
-  if (r.status === 'published' && canSee(p.viewer, r.audience, r.visible_path)) return true;
-  if (r.status !== 'draft' && (reviewsSomewhere(p, r) || manages(p, r))) return true;
-  return false;
+  return r.status !== 'draft' && (reviewsSomewhere(p, r) || manages(p, r));
 }
 
 export function policiesFor(p: Person, r: PolicyRow): TResource['policies'] {

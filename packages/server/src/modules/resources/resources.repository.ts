@@ -1,7 +1,8 @@
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { DbOrTx } from '../../core/db/database.ts';
 import type { DB } from '../../core/db/schema.ts';
-import { visibleTo, type Viewer } from './visibility.ts';
+import type { Actor } from '../../core/context.ts';
+import { resourceVisibleTo } from './visibility.ts';
 
 type From = DB & { r: DB['resources'] };
 
@@ -108,15 +109,11 @@ function applyFilter<O>(qb: SelectQueryBuilder<From, 'r', O>, f: CatalogueFilter
 /** Published resources the viewer may see, filtered and paged. */
 export async function listPublished(
   db: DbOrTx,
-  viewer: Viewer,
+  actor: Actor | null,
   f: CatalogueFilter & { sort: 'latest' | 'popular' | 'rating'; limit: number; offset: number },
 ) {
   const base = applyFilter(
-    db
-      .selectFrom('resources as r')
-      .where('r.deleted_at', 'is', null)
-      .where('r.status', '=', 'published')
-      .where(visibleTo(viewer, 'r.audience', 'r.visible_path')),
+    db.selectFrom('resources as r').where('r.deleted_at', 'is', null).where('r.status', '=', 'published').where(resourceVisibleTo(actor)),
     f,
   );
   const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();

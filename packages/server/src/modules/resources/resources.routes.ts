@@ -17,6 +17,17 @@ import {
   ZUpdateResourceRequest,
   ZUpload,
   ZUploadChunkQuery,
+  ZAddSensitiveWordsRequest,
+  ZApproveRequest,
+  ZReturnRequest,
+  ZReviewDetail,
+  ZReviewSettings,
+  ZSafetyHit,
+  ZScanTextRequest,
+  ZSensitiveWord,
+  ZSensitiveWordsQuery,
+  ZUpdateSensitiveWordRequest,
+  ZPage,
 } from '@qiming/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -27,6 +38,9 @@ import * as curriculum from './curriculum/curriculum.service.ts';
 import { openResourceFile, type FileResponse } from './files.service.ts';
 import * as resources from './resources.service.ts';
 import * as uploads from './uploads.service.ts';
+import * as workflow from './workflow.service.ts';
+import * as words from './screening/words.service.ts';
+import { getReviewSettings } from './screening/screening.service.ts';
 
 const authed = (req: FastifyRequest) => req.ctx as AuthedContext;
 const tags = ['resources'];
@@ -209,5 +223,137 @@ export async function resourcesRoutes(app: ZApp): Promise<void> {
     '/api/resources/:id/download',
     { config: { access: { public: true } }, schema: { tags, summary: '下载文件（计入下载次数）', params: ZIdParams } },
     async (req, reply) => sendFile(reply, await openResourceFile(req.ctx, req.params.id, { download: true }), true),
+  );
+
+  // review workflow
+  app.post(
+    '/api/resources/:id/submit',
+    {
+      config: { access: contribute },
+      schema: { tags, summary: '提交审核（自动筛查后进入审核）', params: ZIdParams, response: { 200: ZResource } },
+    },
+    async (req) => workflow.submitResource(authed(req), req.params.id),
+  );
+  app.post(
+    '/api/resources/:id/approve',
+    {
+      config: { access: { permission: 'resource.review' } },
+      schema: { tags, summary: '审核通过（末级通过即发布）', params: ZIdParams, body: ZApproveRequest, response: { 200: ZResource } },
+    },
+    async (req) => workflow.approveResource(authed(req), req.params.id, req.body.comment),
+  );
+  app.post(
+    '/api/resources/:id/return',
+    {
+      config: { access: { permission: 'resource.review' } },
+      schema: { tags, summary: '退回（写明原因）', params: ZIdParams, body: ZReturnRequest, response: { 200: ZResource } },
+    },
+    async (req) => workflow.returnResource(authed(req), req.params.id, req.body.reason),
+  );
+  app.post(
+    '/api/resources/:id/withdraw',
+    {
+      config: { access: { permission: ['resource.contribute', 'resource.manage'] } },
+      schema: {
+        tags,
+        summary: '撤回或下架',
+        params: ZIdParams,
+        body: z.object({ reason: z.string().trim().max(500).default('') }),
+        response: { 200: ZResource },
+      },
+    },
+    async (req) => workflow.withdrawResource(authed(req), req.params.id, req.body.reason),
+  );
+  app.get(
+    '/api/resources/:id/review',
+    {
+      config: { access: { permission: ['resource.contribute', 'resource.review', 'resource.manage'] } },
+      schema: { tags, summary: '审核详情：筛查报告与审核记录', params: ZIdParams, response: { 200: ZReviewDetail } },
+    },
+    async (req) => workflow.reviewDetail(authed(req), req.params.id),
+  );
+  app.get(
+    '/api/resource-reviews',
+    {
+      config: { access: { permission: 'resource.review' } },
+      schema: {
+        tags,
+        summary: '待我审核的资源',
+        querystring: ZPage,
+        response: { 200: paged(ZResourceSummary.extend({ isFlagged: z.boolean() })) },
+      },
+    },
+    async (req) => workflow.reviewQueue(authed(req), req.query),
+  );
+  app.get(
+    '/api/resource-settings/review',
+    {
+      config: { access: { permission: ['resource.configure', 'resource.review'] } },
+      schema: { tags, summary: '审核级别与查重阈值', response: { 200: ZReviewSettings } },
+    },
+    async (req) => getReviewSettings(req.ctx.db),
+  );
+  app.put(
+    '/api/resource-settings/review',
+    {
+      config: { access: { permission: 'resource.configure' } },
+      schema: { tags, summary: '设置审核级别与查重阈值', body: ZReviewSettings, response: { 200: ZReviewSettings } },
+    },
+    async (req) => workflow.updateReviewSettings(authed(req), req.body),
+  );
+
+  // sensitive-word list
+  const configure = { permission: 'resource.configure' } as const;
+  app.get(
+    '/api/sensitive-words',
+    {
+      config: { access: configure },
+      schema: {
+        tags,
+        summary: '敏感词库',
+        querystring: ZSensitiveWordsQuery,
+        response: {
+          200: paged(ZSensitiveWord).extend({
+            categories: z.array(z.object({ category: z.string(), count: z.number().int(), enabled: z.number().int() })),
+          }),
+        },
+      },
+    },
+    async (req) => words.listWords(authed(req), req.query),
+  );
+  app.post(
+    '/api/sensitive-words',
+    {
+      config: { access: configure },
+      schema: {
+        tags,
+        summary: '添加敏感词',
+        body: ZAddSensitiveWordsRequest,
+        response: { 200: z.object({ added: z.number().int(), enabled: z.number().int() }) },
+      },
+    },
+    async (req) => words.addWords(authed(req), req.body),
+  );
+  app.patch(
+    '/api/sensitive-words/:id',
+    {
+      config: { access: configure },
+      schema: {
+        tags,
+        summary: '启用或停用敏感词',
+        params: ZIdParams,
+        body: ZUpdateSensitiveWordRequest,
+        response: { 200: ZSensitiveWord },
+      },
+    },
+    async (req) => words.setWordEnabled(authed(req), req.params.id, req.body.isEnabled),
+  );
+  app.post(
+    '/api/sensitive-words/scan',
+    {
+      config: { access: configure },
+      schema: { tags, summary: '用当前词库检测一段文字', body: ZScanTextRequest, response: { 200: z.array(ZSafetyHit) } },
+    },
+    async (req) => words.scanSample(authed(req), req.body.text),
   );
 }

@@ -15,9 +15,10 @@ import { withTransaction, type DbOrTx } from '../../core/db/database.ts';
 import { AppError } from '../../core/errors.ts';
 import { extensionOf } from './files.ts';
 import { reindexResource } from './indexing.ts';
-import { canRead, loadPerson, manages, policiesFor, type Person } from './resources.policy.ts';
+import { loadPerson, manages, policiesFor, readsAsStaff, type Person } from './resources.policy.ts';
 import { presentResource, presentSummary } from './resources.presenter.ts';
 import * as repo from './resources.repository.ts';
+import { isResourceVisible } from './visibility.ts';
 
 const notFound = () => new AppError('NOT_FOUND', { message: '未找到该资源，或您无权查看' });
 const invalid = (path: string, message: string) =>
@@ -49,8 +50,8 @@ async function checkUnit(
 }
 
 /** A completed upload of the author's own whose file type the resource type accepts. */
-async function takeUpload(ctx: AuthedContext, uploadId: string, type: ResourceType) {
-  const up = await ctx.db
+async function takeUpload(db: DbOrTx, ctx: AuthedContext, uploadId: string, type: ResourceType) {
+  const up = await db
     .selectFrom('resource_uploads')
     .select(['owner_id', 'status', 'file_hash', 'file_name'])
     .where('id', '=', uploadId)
@@ -70,7 +71,7 @@ export async function createResource(ctx: AuthedContext, input: TResourceInput):
   if (!unit) throw new AppError('FORBIDDEN', { message: '您的账号没有所属学校或单位，不能上传资源' });
   await checkUnit(ctx.db, input);
   const visiblePath = await visiblePathFor(ctx.db, unit.path, input.audience);
-  const file = input.uploadId ? await takeUpload(ctx, input.uploadId, input.type) : null;
+  const file = input.uploadId ? await takeUpload(ctx.db, ctx, input.uploadId, input.type) : null;
   const id = randomUUID();
   await withTransaction(ctx.db, async (tx) => {
     await tx
@@ -128,7 +129,7 @@ export async function updateResource(ctx: AuthedContext, id: string, input: TUpd
     };
     await checkUnit(tx, merged);
     const type = (input.type ?? r.type) as ResourceType;
-    const file = input.uploadId ? await takeUpload(ctx, input.uploadId, type) : null;
+    const file = input.uploadId ? await takeUpload(tx, ctx, input.uploadId, type) : null;
     if (!file && input.type && r.file_name && !RESOURCE_FILE_EXTENSIONS[type].includes(extensionOf(r.file_name)))
       throw new AppError('FILE_TYPE_NOT_ALLOWED', { message: `${RESOURCE_TYPE_NAMES[type]}不接受现有文件 ${r.file_name}，请重新上传` });
     const visiblePath = input.audience ? await visiblePathFor(tx, r.school_path, input.audience) : r.visible_path;
@@ -187,7 +188,8 @@ async function myMarks(db: DbOrTx, userId: string, resourceId: string) {
 export async function readableResource(ctx: RequestContext, id: string, person?: Person) {
   const p = person ?? (await loadPerson(ctx.db, ctx.actor));
   const r = await repo.findResource(ctx.db, id);
-  if (!r || !canRead(p, r)) throw notFound();
+  if (!r) throw notFound();
+  if (!readsAsStaff(p, r) && !(r.status === 'published' && (await isResourceVisible(ctx.db, ctx.actor, id)))) throw notFound();
   return { r, person: p };
 }
 
@@ -198,8 +200,7 @@ export async function getResource(ctx: RequestContext, id: string): Promise<TRes
 }
 
 export async function listResources(ctx: RequestContext, q: TListResourcesQuery) {
-  const person = await loadPerson(ctx.db, ctx.actor);
-  const { total, rows } = await repo.listPublished(ctx.db, person.viewer, { ...q, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
+  const { total, rows } = await repo.listPublished(ctx.db, ctx.actor, { ...q, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
   return { items: rows.map(presentSummary), total, page: q.page, pageSize: q.pageSize };
 }
 

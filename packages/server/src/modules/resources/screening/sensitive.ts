@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TSafetyHit } from '@qiming/shared';
-import pkg from 'mint-filter';
+import mintFilter, { type Mint as MintClass } from 'mint-filter';
 import type { DbOrTx } from '../../../core/db/database.ts';
 
-const { Mint } = pkg;
-type MintInstance = InstanceType<typeof Mint>;
+// CommonJS under Node (the class is a property of the default export), ESM under Vitest (it is the default export)
+const Mint = ((mintFilter as unknown as { Mint?: typeof MintClass }).Mint ?? mintFilter) as typeof MintClass;
+type MintInstance = MintClass;
 
 const LEXICON_FILE = path.join(import.meta.dirname, 'lexicon', 'default-lexicon.tsv');
 const SEEDED_KEY = 'resources.lexicon_seeded';
