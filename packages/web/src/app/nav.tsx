@@ -5,6 +5,7 @@ import {
   CloseSquareOutlined,
   EditOutlined,
   SolutionOutlined,
+  DatabaseOutlined,
   BankOutlined,
   CloudUploadOutlined,
   HomeOutlined,
@@ -40,6 +41,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'users', path: '/users', label: 'nav_users', icon: <TeamOutlined />, anyOf: ['user.manage'] },
   { key: 'grants', path: '/grants', label: 'nav_grants', icon: <UserSwitchOutlined />, anyOf: ['grant.manage'] },
   { key: 'security', path: '/security', label: 'nav_security', icon: <SafetyCertificateOutlined />, anyOf: ['security.manage'] },
+  { key: 'items', path: '/items', label: 'nav_items', icon: <DatabaseOutlined />, anyOf: ['items.read'] },
   { key: 'audit', path: '/audit', label: 'nav_audit', icon: <AuditOutlined />, anyOf: ['audit.read'] },
 ];
 

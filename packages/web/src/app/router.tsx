@@ -80,6 +80,7 @@ export const routes: RouteObject[] = [
         path: 'account/security',
         element: page(() => import('../modules/identity/pages/account-security-page.tsx'), 'AccountSecurityPage'),
       },
+      { path: 'items', element: page(() => import('../modules/items/pages/items-page.tsx'), 'ItemsPage') },
       { path: 'audit', element: page(() => import('../modules/audit/pages/audit-page.tsx'), 'AuditPage') },
       { path: 'search', element: page(() => import('../modules/search/pages/search-page.tsx'), 'SearchPage') },
       { path: 'homework', element: page(() => import('../modules/homework/pages/assignments-page.tsx'), 'AssignmentsPage') },

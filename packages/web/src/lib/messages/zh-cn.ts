@@ -720,6 +720,27 @@ export const zhCN = {
   hw_wrong_times: '错 {n} 次',
   hw_your_score: '得分 {score} / {max}',
   hw_child_homework: '作业',
+  // items (题库)
+  nav_items: '题库',
+  items_bank: '题库',
+  items_subject: '学科',
+  items_grade: '年级',
+  items_type: '题型',
+  items_difficulty: '难度',
+  items_search: '搜索题干',
+  items_empty: '没有符合条件的题目。可以换个筛选条件，或在题库中导入 QTI 题目。',
+  items_stem: '题干',
+  items_knowledge_points: '知识点',
+  items_score: '分值',
+  items_detail: '题目详情',
+  items_source: '来源',
+  items_version: '版本',
+  items_as_pupil: '学生看到的样子',
+  items_explanation: '解析',
+  items_true: '对',
+  items_false: '错',
+  items_answer_placeholder: '在这里作答',
+  items_points: '{n} 分',
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof zhCN;
