@@ -25,6 +25,11 @@ export type LoadOptions = {
   /** Status that counts as success; anything else (or a socket error) is an error. */
   expectStatus?: number;
   timeoutMs?: number;
+  /**
+   * Called with every answer counted or not (status, body text, latency in ms), so a client can
+   * send a request built from the previous answer. Only when given are bodies kept.
+   */
+  onAnswer?: (client: number, seq: number, answer: { status: number; body: string; ms: number; counted: boolean }) => void;
 };
 
 export type LatencySummary = { mean: number; p50: number; p90: number; p99: number; max: number };
@@ -46,23 +51,25 @@ export type LoadResult = {
   meanBodyBytes: number;
 };
 
-type Answer = { status: number; bytes: number; errorBody: string };
+type Answer = { status: number; bytes: number; errorBody: string; body: string };
 
 const ERROR_BODY_CHARS = 400;
 
-function send(agent: http.Agent, req: LoadRequest, timeoutMs: number): Promise<Answer> {
+function send(agent: http.Agent, req: LoadRequest, timeoutMs: number, keepBody = false): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...req.headers };
     if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
     const r = http.request(req.url, { method: req.method, headers, agent }, (res) => {
       let bytes = 0;
       let errorBody = '';
+      const chunks: Buffer[] = [];
       const status = res.statusCode ?? 0;
       res.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
+        if (keepBody) chunks.push(chunk);
         if (status >= 400 && errorBody.length < ERROR_BODY_CHARS) errorBody += chunk.toString('utf8');
       });
-      res.on('end', () => resolve({ status, bytes, errorBody }));
+      res.on('end', () => resolve({ status, bytes, errorBody, body: keepBody ? Buffer.concat(chunks).toString('utf8') : '' }));
       res.on('error', reject);
     });
     r.setTimeout(timeoutMs, () => r.destroy(new Error('ETIMEDOUT')));
@@ -112,7 +119,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
         const sent = performance.now();
         const counted = sent >= measureFrom;
         try {
-          const a = await send(agent, req, timeoutMs);
+          const a = await send(agent, req, timeoutMs, !!opts.onAnswer);
+          opts.onAnswer?.(c, seq, { status: a.status, body: a.body, ms: performance.now() - sent, counted });
           if (!counted) continue;
           if (a.status === expect) {
             latencies.push(performance.now() - sent);

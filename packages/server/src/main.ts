@@ -7,7 +7,9 @@ import { getSecurityPolicy } from './core/settings.ts';
 import { resolveSecretKey } from './core/secret.ts';
 import { purgeExpiredChallenges, purgeExpiredOidcPayloads } from './modules/identity/index.ts';
 import { seedItemsDemo, syncKnowledgePoints } from './modules/items/index.ts';
+import { seedHomeworkDemo } from './modules/homework/index.ts';
 import { failStalledImports, seedDemo } from './modules/org/index.ts';
+import { ensureLexicon, ensureShippedCatalogue } from './modules/resources/index.ts';
 import { createAppContext, createServer } from './server.ts';
 
 const config = loadConfig();
@@ -19,6 +21,8 @@ async function main() {
   const migration = await migrateToLatest(database.db);
   await syncKnowledgePoints(database.db);
   const ctx = createAppContext(database, { ...config, secretKey });
+  await ensureShippedCatalogue(ctx.db);
+  await ensureLexicon(ctx.db);
 
   if (config.demo) {
     const started = Date.now();
@@ -32,6 +36,12 @@ async function main() {
     }
     const items = await seedItemsDemo(ctx);
     if (items) console.log(`已生成演示题库 Demo question bank: ${items.items} items, ${items.papers} papers.`);
+    const hwStarted = Date.now();
+    const homework = await seedHomeworkDemo(ctx);
+    if (homework)
+      console.log(
+        `演示作业 Demo homework: ${homework.assignments} assignments, ${homework.attempts} graded attempts (t11005 / s112024001) in ${((Date.now() - hwStarted) / 1000).toFixed(1)} s.\n`,
+      );
   }
 
   const { server } = await createServer(ctx, { logger: { level: config.logLevel } });

@@ -48,6 +48,11 @@ export const ERROR_CODES = {
   APP_NOT_ENABLED: { status: 403, message: '该应用尚未对您所在的学校或区域开通' },
   APP_DISABLED: { status: 409, message: '该应用已停用' },
   OIDC_INTERACTION_NOT_FOUND: { status: 404, message: '登录请求已过期，请回到应用重新登录' },
+  // resources
+  UPLOAD_OFFSET_MISMATCH: { status: 409, message: '上传位置与服务器已收到的不一致，请从服务器给出的位置续传' },
+  UPLOAD_INCOMPLETE: { status: 409, message: '文件尚未上传完整' },
+  FILE_TYPE_NOT_ALLOWED: { status: 400, message: '该资源类型不接受这种文件' },
+  RESOURCE_STATE_INVALID: { status: 409, message: '资源当前状态不允许此操作' },
   INTERNAL: { status: 500, message: '服务器内部错误，请稍后重试' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -49,6 +49,11 @@ export const PERMISSIONS = [
   'items.manage', // create and edit items, banks and papers (组卷) of a unit the caller belongs to or administers
   'app.register', // register applications for single sign-on (OIDC clients, CAS services), bureau level
   'app.enable', // turn a registered application on or off for one's own district or school
+  'homework.view_child', // see one's own children's homework, results and 错题本, read only (parents)
+  'resource.contribute', // upload resources, edit and submit one's own, favourite, rate, comment, collect
+  'resource.review', // review submitted resources at one's level (school / district / city) within scope
+  'resource.manage', // push queue, usage statistics and withdrawal of published resources, within scope
+  'resource.configure', // platform-wide: curriculum catalogue, sensitive-word list, review levels
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -69,8 +74,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'items.manage',
     'app.register',
     'app.enable',
+    'resource.contribute',
+    'resource.review',
+    'resource.manage',
+    'resource.configure',
   ],
-  researcher: ['org.read', 'roster.read', 'assessment.manage', 'items.read', 'items.manage'],
+  researcher: ['org.read', 'roster.read', 'assessment.manage', 'items.read', 'items.manage', 'resource.contribute', 'resource.review'],
   school_admin: [
     'org.read',
     'class.manage',
@@ -82,12 +91,24 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'items.read',
     'items.manage',
     'app.enable',
+    'resource.contribute',
+    'resource.review',
+    'resource.manage',
   ],
-  teacher: ['org.read', 'roster.read', 'homework.manage', 'assessment.take', 'items.read', 'items.manage'],
-  head_teacher: ['org.read', 'roster.read', 'pii.read', 'homework.manage', 'assessment.take', 'items.read', 'items.manage'],
+  teacher: ['org.read', 'roster.read', 'homework.manage', 'assessment.take', 'items.read', 'items.manage', 'resource.contribute'],
+  head_teacher: [
+    'org.read',
+    'roster.read',
+    'pii.read',
+    'homework.manage',
+    'assessment.take',
+    'items.read',
+    'items.manage',
+    'resource.contribute',
+  ],
   student: ['student.read_own', 'homework.take'],
-  parent: ['student.read_own'],
-  sys_admin: ['org.read', 'org.manage', 'user.manage'],
+  parent: ['student.read_own', 'homework.view_child'],
+  sys_admin: ['org.read', 'org.manage', 'user.manage', 'resource.configure'],
   sec_admin: ['grant.manage', 'security.manage'],
   audit_admin: ['audit.read'],
 };

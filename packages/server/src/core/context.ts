@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { FieldCipher } from './crypto/crypto.ts';
 import type { Db, DatabaseKind } from './db/database.ts';
 import type { RateLimitStore } from './rate-limit/index.ts';
+import type { Storage } from './storage/storage.ts';
 
 /** Process-wide services, built once at start-up. */
 export type AppContext = {
@@ -10,6 +11,8 @@ export type AppContext = {
   dbKind: DatabaseKind;
   config: Config;
   cipher: FieldCipher;
+  /** Stored files (resources, attachments): a local folder by default. */
+  storage: Storage;
   startedAt: number;
   /** Where rate-limit counters live; unset means the database (shared by every process on it). */
   rateLimitStore?: RateLimitStore;

@@ -7,6 +7,7 @@ import { pgliteDatabase, postgresDatabase, type Database } from '../core/db/data
 import { migrateToLatest } from '../core/db/migrate.ts';
 import { createFieldCipher } from '../core/crypto/crypto.ts';
 import { hashPassword } from '../modules/identity/index.ts';
+import { ensureLexicon, ensureShippedCatalogue } from '../modules/resources/index.ts';
 import { buildWorld, WORLD_PASSWORD, type World } from './world.ts';
 import { TEST_SECRET_KEY, templateName } from './test-db.ts';
 
@@ -46,6 +47,8 @@ export default async function setup(project: TestProject) {
     cleanup = async () => {};
   }
   await migrateToLatest(database.db);
+  await ensureShippedCatalogue(database.db);
+  await ensureLexicon(database.db);
   const world = await buildWorld({
     db: database.db,
     cipher: createFieldCipher(TEST_SECRET_KEY),

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { inject } from 'vitest';
 import { SESSION_COOKIE } from '../core/auth/session.ts';
 import { loadConfig } from '../core/config.ts';
@@ -53,8 +56,8 @@ export function cookieFrom(res: Res, name: string): string {
 }
 
 /** A server over a database: its context, its routes, and clients that talk to it over HTTP. */
-async function startInstance(database: Database) {
-  const config = { ...loadConfig({}, { dotEnv: false }), secretKey: TEST_SECRET_KEY, demo: false };
+async function startInstance(database: Database, dataDir: string) {
+  const config = { ...loadConfig({ QIMING_DATA_DIR: dataDir }, { dotEnv: false }), secretKey: TEST_SECRET_KEY, demo: false };
   const ctx = createAppContext(database, config);
   const { server, routes } = await createServer(ctx);
   await server.listen({ port: 0, host: '127.0.0.1' });
@@ -132,7 +135,9 @@ async function startInstance(database: Database) {
  */
 export async function createTestApp(): Promise<TestApp> {
   const database = await createTestDatabase();
-  const main = await startInstance(database);
+  // stored files of this test file go to a folder of their own (shared by its servers), removed at close
+  const dataDir = path.resolve(import.meta.dirname, '../../../../.tmp/test-files', `${process.pid}-${randomUUID().slice(0, 8)}`);
+  const main = await startInstance(database, dataDir);
   const others: { close: () => Promise<void> }[] = [];
 
   return {
@@ -147,7 +152,7 @@ export async function createTestApp(): Promise<TestApp> {
       // PostgreSQL: a second connection pool, as a second process would have; PGlite cannot be
       // opened twice, so the second server shares its one connection
       const second = database.url ? postgresDatabase(database.url, { max: 5 }) : { ...database, close: async () => {} };
-      const instance = await startInstance(second);
+      const instance = await startInstance(second, dataDir);
       const close = async () => {
         await instance.server.close();
         await second.close();
@@ -159,6 +164,7 @@ export async function createTestApp(): Promise<TestApp> {
       for (const o of others) await o.close();
       await main.server.close();
       await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -9,9 +9,9 @@ const shownKeys = () => NAV_ITEMS.map((i) => i.key).filter((key) => screen.query
 const renderNav = (permissions: readonly Permission[], at = '/') => renderPage(<NavMenu permissions={permissions} />, { at });
 
 describe('NavMenu', () => {
-  it('shows a teacher only the personal space, organisation and schools', () => {
+  it('shows a teacher the personal space, organisation, schools and homework', () => {
     renderNav(ROLE_PERMISSIONS.teacher);
-    expect(shownKeys()).toEqual(['home', 'org', 'schools']);
+    expect(shownKeys()).toEqual(['home', 'org', 'schools', 'homework', 'my-homework', 'items']);
     expect(screen.getByTestId('nav-home').textContent).toBe('个人空间');
     expect(screen.getByTestId('nav-schools').getAttribute('href')).toBe('/schools');
   });
@@ -25,12 +25,17 @@ describe('NavMenu', () => {
 
   it('gives a school administrator the roster, user and application pages but not grants, policy or audit', () => {
     renderNav(ROLE_PERMISSIONS.school_admin);
-    expect(shownKeys()).toEqual(['home', 'org', 'schools', 'roster', 'users', 'apps']);
+    expect(shownKeys()).toEqual(['home', 'org', 'schools', 'assessments', 'roster', 'users', 'apps', 'items']);
   });
 
-  it('shows parents and students nothing but their personal space', () => {
+  it("shows parents their children's homework", () => {
     renderNav(ROLE_PERMISSIONS.parent);
-    expect(shownKeys()).toEqual(['home']);
+    expect(shownKeys()).toEqual(['home', 'children-homework']);
+  });
+
+  it('shows pupils their own homework and 错题本', () => {
+    renderNav(ROLE_PERMISSIONS.student);
+    expect(shownKeys()).toEqual(['home', 'my-homework', 'wrong-items']);
   });
 
   it('highlights the entry of the page being shown', () => {

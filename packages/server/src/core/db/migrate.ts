@@ -9,6 +9,8 @@ import * as mfa from '../../db/migrations/20261201082500-mfa.ts';
 import * as items from '../../db/migrations/20261201081000-items.ts';
 import * as sso from '../../db/migrations/20261201082500-sso.ts';
 import * as ssoCasUpstream from '../../db/migrations/20261201090500-sso-cas-upstream.ts';
+import * as homeworkPractice from '../../db/migrations/20261201082500-homework-practice.ts';
+import * as resources from '../../db/migrations/20261201080800-resources.ts';
 
 /** Migrations in order; timestamped names, never edited after they land. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -21,6 +23,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261201081000-items': items,
   '20261201082500-sso': sso,
   '20261201090500-sso-cas-upstream': ssoCasUpstream,
+  '20261201082500-homework-practice': homeworkPractice,
+  '20261201080800-resources': resources,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -239,6 +239,15 @@ export type HwWrongItemsTable = {
   last_wrong_at: Timestamp;
   mastered_at: NullableTimestamp;
 };
+export type HwPracticeSetsTable = {
+  id: string;
+  user_id: string;
+  source: string;
+  items: Json<unknown>;
+  answered: Generated<number>;
+  correct: Generated<number>;
+  created_at: Timestamp;
+};
 export type LrsStatementsTable = {
   id: string;
   actor_id: string;
@@ -279,6 +288,169 @@ export type SearchDocumentsTable = {
   published_at: Timestamp;
   indexed_at: Generated<Date>;
   tsv: string;
+};
+
+// resources
+type TextArray = ColumnType<string[], string[] | undefined, string[]>;
+/** A jsonb column with a database default: optional on insert. */
+type DefaultedJson<T> = ColumnType<T, string | undefined, string>;
+export type CurriculumUnitsTable = {
+  id: string;
+  edition: string;
+  subject: string;
+  grade_level: number;
+  term: string;
+  parent_id: string | null;
+  kind: string;
+  seq: number;
+  title: string;
+  created_at: Timestamp;
+};
+export type StoredFilesTable = {
+  hash: string;
+  size: number;
+  mime: string;
+  storage_key: string;
+  text_content: Generated<string>;
+  created_at: Timestamp;
+};
+export type ResourceUploadsTable = {
+  id: string;
+  owner_id: string;
+  file_name: string;
+  mime: string;
+  size: number;
+  received: Generated<number>;
+  status: Generated<string>;
+  file_hash: string | null;
+  deduplicated: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+};
+export type ResourcesTable = {
+  id: string;
+  type: string;
+  title: string;
+  description: Generated<string>;
+  subject: string;
+  grade_level: number;
+  term: string;
+  edition: string;
+  unit_id: string | null;
+  knowledge_points: TextArray;
+  keywords: TextArray;
+  author_name: string;
+  licence: string;
+  level: string;
+  marks: TextArray;
+  owner_id: string;
+  school_id: string;
+  school_path: string;
+  audience: string;
+  visible_path: string | null;
+  visibility: GeneratedAlways<string>;
+  status: Generated<string>;
+  review_levels: TextArray;
+  review_index: Generated<number>;
+  return_reason: string | null;
+  file_hash: string | null;
+  file_name: string | null;
+  simhash: ColumnType<string | null, string | bigint | null | undefined, string | bigint | null>;
+  download_count: Generated<number>;
+  view_count: Generated<number>;
+  favourite_count: Generated<number>;
+  rating_sum: Generated<number>;
+  rating_count: Generated<number>;
+  comment_count: Generated<number>;
+  submitted_at: NullableTimestamp;
+  published_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: NullableTimestamp;
+};
+export type ResourceScreeningsTable = {
+  id: string;
+  resource_id: string;
+  safety_hits: DefaultedJson<unknown[]>;
+  duplicates: DefaultedJson<unknown[]>;
+  is_flagged: boolean;
+  text_length: Generated<number>;
+  created_at: Timestamp;
+};
+export type ResourceReviewStepsTable = {
+  id: string;
+  resource_id: string;
+  action: string;
+  level: string | null;
+  actor_id: string | null;
+  comment: Generated<string>;
+  created_at: Timestamp;
+};
+export type SensitiveWordsTable = {
+  id: string;
+  word: string;
+  category: string;
+  source: string;
+  is_enabled: Generated<boolean>;
+  created_by: string | null;
+  created_at: Timestamp;
+};
+export type ResourceFavouritesTable = { user_id: string; resource_id: string; created_at: Timestamp };
+export type ResourceRatingsTable = { user_id: string; resource_id: string; stars: number; updated_at: Timestamp };
+export type ResourceCommentsTable = {
+  id: string;
+  resource_id: string;
+  user_id: string;
+  body: string;
+  status: string;
+  hits: DefaultedJson<unknown[]>;
+  created_at: Timestamp;
+  deleted_at: NullableTimestamp;
+};
+export type ResourceCollectionsTable = {
+  id: string;
+  kind: string;
+  title: string;
+  description: Generated<string>;
+  subject: string | null;
+  grade_level: number | null;
+  community: Generated<string>;
+  owner_id: string;
+  school_id: string;
+  audience: string;
+  visible_path: string | null;
+  visibility: GeneratedAlways<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+};
+export type ResourceCollectionItemsTable = { collection_id: string; resource_id: string; seq: number; note: Generated<string> };
+export type ResourceEventsTable = {
+  id: Generated<number>;
+  resource_id: string;
+  kind: string;
+  user_id: string | null;
+  viewer_school_path: string | null;
+  at: Timestamp;
+};
+export type ResourcePushQueueTable = {
+  id: string;
+  resource_id: string;
+  status: string;
+  requested_by: string;
+  requested_at: Timestamp;
+  attempts: Generated<number>;
+  last_error: string | null;
+  updated_at: Timestamp;
+};
+export type NotificationsTable = {
+  id: string;
+  user_id: string;
+  kind: string;
+  title: string;
+  body: Generated<string>;
+  link: string | null;
+  read_at: NullableTimestamp;
+  created_at: Timestamp;
 };
 
 export type UserMfaTable = {
@@ -472,6 +644,7 @@ export type DB = {
   hw_responses: HwResponsesTable;
   hw_mastery: HwMasteryTable;
   hw_wrong_items: HwWrongItemsTable;
+  hw_practice_sets: HwPracticeSetsTable;
   lrs_statements: LrsStatementsTable;
   rate_limit_counters: RateLimitCountersTable;
   search_documents: SearchDocumentsTable;
@@ -492,7 +665,23 @@ export type DB = {
   cas_tickets: CasTicketsTable;
   upstream_links: UpstreamLinksTable;
   upstream_sessions: UpstreamSessionsTable;
+  curriculum_units: CurriculumUnitsTable;
+  stored_files: StoredFilesTable;
+  resource_uploads: ResourceUploadsTable;
+  resources: ResourcesTable;
+  resource_screenings: ResourceScreeningsTable;
+  resource_review_steps: ResourceReviewStepsTable;
+  sensitive_words: SensitiveWordsTable;
+  resource_favourites: ResourceFavouritesTable;
+  resource_ratings: ResourceRatingsTable;
+  resource_comments: ResourceCommentsTable;
+  resource_collections: ResourceCollectionsTable;
+  resource_collection_items: ResourceCollectionItemsTable;
+  resource_events: ResourceEventsTable;
+  resource_push_queue: ResourcePushQueueTable;
+  notifications: NotificationsTable;
 };
+export type ResourceRow = Selectable<ResourcesTable>;
 
 export type OrgUnitRow = Selectable<OrgUnitsTable>;
 export type UserRow = Selectable<UsersTable>;

@@ -1,0 +1,478 @@
+import { sql } from 'kysely';
+import { escapeLike } from '../../core/access/access.ts';
+import type { Actor } from '../../core/context.ts';
+import type { DbOrTx } from '../../core/db/database.ts';
+import type { PaperSnapshot } from './paper-snapshot.ts';
+
+/** Every SQL query of the homework module. */
+
+export type AssignmentRow = {
+  id: string;
+  kind: 'homework' | 'test' | 'assessment';
+  title: string;
+  owner_unit_id: string;
+  owner_path: string;
+  subject: string | null;
+  paper_id: string | null;
+  bank_id: string | null;
+  draw_count: number | null;
+  draw_filters: unknown;
+  paper: PaperSnapshot;
+  max_score: number;
+  opens_at: Date;
+  closes_at: Date;
+  time_limit_minutes: number | null;
+  max_attempts: number;
+  shuffle_items: boolean;
+  shuffle_options: boolean;
+  show_answers: 'immediately' | 'after_close' | 'never';
+  pass_score: number | null;
+  instructions: string;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+  archived_at: Date | null;
+};
+
+export async function findAssignment(db: DbOrTx, id: string): Promise<AssignmentRow | null> {
+  const row = await db.selectFrom('hw_assignments').selectAll().where('id', '=', id).where('archived_at', 'is', null).executeTakeFirst();
+  return (row as unknown as AssignmentRow) ?? null;
+}
+
+/** The mutable settings of an assignment (the paper itself never changes). */
+export async function findAssignmentWindow(db: DbOrTx, id: string) {
+  return db
+    .selectFrom('hw_assignments')
+    .select(['closes_at', 'opens_at', 'title', 'instructions', 'updated_at', 'archived_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function insertAssignment(
+  db: DbOrTx,
+  row: Omit<AssignmentRow, 'paper' | 'draw_filters' | 'updated_at' | 'archived_at'> & { paper: PaperSnapshot; draw_filters: unknown },
+) {
+  await db
+    .insertInto('hw_assignments')
+    .values({
+      ...row,
+      paper: JSON.stringify(row.paper),
+      draw_filters: row.draw_filters === null ? null : JSON.stringify(row.draw_filters),
+      updated_at: row.created_at,
+    })
+    .execute();
+}
+
+export async function insertAssignmentClasses(
+  db: DbOrTx,
+  rows: { assignment_id: string; class_id: string; class_path: string; whole_class: boolean; group_name: string | null }[],
+) {
+  if (rows.length) await db.insertInto('hw_assignment_classes').values(rows).execute();
+}
+
+export async function insertRecipients(
+  db: DbOrTx,
+  rows: { assignment_id: string; user_id: string; class_id: string | null; school_id: string | null }[],
+) {
+  for (let i = 0; i < rows.length; i += 1000)
+    await db
+      .insertInto('hw_recipients')
+      .values(rows.slice(i, i + 1000))
+      .onConflict((oc) => oc.columns(['assignment_id', 'user_id']).doNothing())
+      .execute();
+}
+
+export const listAssignmentClasses = (db: DbOrTx, assignmentIds: string[]) =>
+  assignmentIds.length
+    ? db
+        .selectFrom('hw_assignment_classes as ac')
+        .innerJoin('org_units as c', 'c.id', 'ac.class_id')
+        .select(['ac.assignment_id', 'ac.class_id', 'ac.class_path', 'ac.whole_class', 'ac.group_name', 'c.name'])
+        .where('ac.assignment_id', 'in', assignmentIds)
+        .orderBy('c.grade_level')
+        .orderBy('c.class_no')
+        .execute()
+    : Promise.resolve([]);
+
+/** Prefix tests of class paths against the actor's grant paths. */
+function classPathInScope(actor: Actor) {
+  const prefixes = actor.grants.map((g) => g.scopePath).filter((p): p is string => !!p);
+  if (!prefixes.length) return sql<boolean>`false`;
+  return sql<boolean>`(${sql.join(
+    prefixes.map((p) => sql`ac.class_path LIKE ${escapeLike(p) + '%'}`),
+    sql` OR `,
+  )})`;
+}
+
+/** Assignments that went to a class the actor teaches (or, for assessments, owned within the actor's units). */
+export async function listAssignmentsForTeacher(
+  db: DbOrTx,
+  actor: Actor,
+  q: { classId?: string; kind?: string; state?: string; page: number; pageSize: number },
+) {
+  const now = new Date();
+  let base = db
+    .selectFrom('hw_assignments as a')
+    .where('a.archived_at', 'is', null)
+    .where('a.kind', '!=', 'assessment')
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('hw_assignment_classes as ac')
+          .select(sql`1`.as('one'))
+          .whereRef('ac.assignment_id', '=', 'a.id')
+          .where(classPathInScope(actor))
+          .$if(!!q.classId, (w) => w.where('ac.class_id', '=', q.classId!)),
+      ),
+    );
+  if (q.kind) base = base.where('a.kind', '=', q.kind);
+  if (q.state === 'not_open') base = base.where('a.opens_at', '>', now);
+  if (q.state === 'open') base = base.where('a.opens_at', '<=', now).where('a.closes_at', '>', now);
+  if (q.state === 'closed') base = base.where('a.closes_at', '<=', now);
+  const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const rows = await base
+    .selectAll('a')
+    .orderBy('a.opens_at', 'desc')
+    .orderBy('a.id')
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize)
+    .execute();
+  return { total: Number(total.n), rows: rows as unknown as AssignmentRow[] };
+}
+
+export async function listAssessmentsInScope(db: DbOrTx, actor: Actor, q: { page: number; pageSize: number }) {
+  const prefixes = actor.grants.map((g) => g.scopePath).filter((p): p is string => !!p);
+  if (!prefixes.length) return { total: 0, rows: [] as AssignmentRow[] };
+  const inScope = sql<boolean>`(${sql.join(
+    prefixes.map((p) => sql`a.owner_path LIKE ${escapeLike(p) + '%'}`),
+    sql` OR `,
+  )})`;
+  const base = db.selectFrom('hw_assignments as a').where('a.archived_at', 'is', null).where('a.kind', '=', 'assessment').where(inScope);
+  const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const rows = await base
+    .selectAll('a')
+    .orderBy('a.opens_at', 'desc')
+    .orderBy('a.id')
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize)
+    .execute();
+  return { total: Number(total.n), rows: rows as unknown as AssignmentRow[] };
+}
+
+/** Per assignment: recipients, finished attempts (best per person), pending manual grades, mean of best scores. */
+export async function assignmentProgress(db: DbOrTx, assignmentIds: string[]) {
+  if (!assignmentIds.length) return new Map<string, { recipients: number; submitted: number; pending: number; average: number | null }>();
+  const { rows } = await sql<{ assignment_id: string; recipients: number; submitted: number; pending: number; average: number | null }>`
+    SELECT r.assignment_id,
+           count(*)::int AS recipients,
+           count(best.user_id)::int AS submitted,
+           coalesce(sum(best.pending), 0)::int AS pending,
+           avg(best.score) AS average
+      FROM hw_recipients r
+      LEFT JOIN LATERAL (
+        SELECT t.user_id, t.score, t.pending_manual AS pending
+          FROM hw_attempts t
+         WHERE t.assignment_id = r.assignment_id AND t.user_id = r.user_id AND t.status <> 'in_progress'
+         ORDER BY t.score DESC NULLS LAST, t.attempt_no DESC
+         LIMIT 1
+      ) best ON true
+     WHERE r.assignment_id = ANY(${assignmentIds}::uuid[])
+     GROUP BY r.assignment_id`.execute(db);
+  return new Map(rows.map((r) => [r.assignment_id, { ...r, average: r.average === null ? null : Number(r.average) }]));
+}
+
+export const userNames = async (db: DbOrTx, ids: string[]) => {
+  if (!ids.length) return new Map<string, string>();
+  const rows = await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.display_name]));
+};
+
+export const findRecipient = (db: DbOrTx, assignmentId: string, userId: string) =>
+  db
+    .selectFrom('hw_recipients')
+    .select(['class_id', 'school_id'])
+    .where('assignment_id', '=', assignmentId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+
+/** Whether a parent is the guardian of one of the assignment's recipients. */
+export async function guardianOfRecipient(db: DbOrTx, assignmentId: string, parentId: string, studentId?: string): Promise<boolean> {
+  const r = await db
+    .selectFrom('hw_recipients as r')
+    .innerJoin('guardianships as g', 'g.student_id', 'r.user_id')
+    .select('r.user_id')
+    .where('r.assignment_id', '=', assignmentId)
+    .where('g.parent_id', '=', parentId)
+    .$if(!!studentId, (q) => q.where('r.user_id', '=', studentId!))
+    .executeTakeFirst();
+  return !!r;
+}
+
+export type AttemptRow = {
+  id: string;
+  assignment_id: string;
+  user_id: string;
+  attempt_no: number;
+  status: 'in_progress' | 'submitted' | 'graded';
+  seed: number;
+  item_order: string[];
+  drawn_items: unknown;
+  started_at: Date;
+  deadline_at: Date;
+  submitted_at: Date | null;
+  graded_at: Date | null;
+  submit_key: string | null;
+  auto_score: number | null;
+  score: number | null;
+  max_score: number;
+  pending_manual: number;
+  revision: number;
+};
+
+export const listAttemptsOf = (db: DbOrTx, assignmentId: string, userId: string) =>
+  db
+    .selectFrom('hw_attempts')
+    .selectAll()
+    .where('assignment_id', '=', assignmentId)
+    .where('user_id', '=', userId)
+    .orderBy('attempt_no')
+    .execute() as unknown as Promise<AttemptRow[]>;
+
+export async function findAttempt(db: DbOrTx, id: string, { forUpdate = false } = {}): Promise<AttemptRow | null> {
+  let q = db.selectFrom('hw_attempts').selectAll().where('id', '=', id);
+  if (forUpdate) q = q.forUpdate();
+  return ((await q.executeTakeFirst()) as unknown as AttemptRow) ?? null;
+}
+
+/** Inserts an attempt unless the person already has an open one (another tab, a retry): then returns null. */
+export async function insertAttemptIfNone(
+  db: DbOrTx,
+  row: Omit<AttemptRow, 'item_order' | 'drawn_items'> & { item_order: string[]; drawn_items: unknown },
+) {
+  const inserted = await db
+    .insertInto('hw_attempts')
+    .values({
+      ...row,
+      item_order: JSON.stringify(row.item_order),
+      drawn_items: row.drawn_items === null ? null : JSON.stringify(row.drawn_items),
+    })
+    .onConflict((oc) => oc.doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted?.id ?? null;
+}
+
+export const findOpenAttempt = (db: DbOrTx, assignmentId: string, userId: string) =>
+  db
+    .selectFrom('hw_attempts')
+    .selectAll()
+    .where('assignment_id', '=', assignmentId)
+    .where('user_id', '=', userId)
+    .where('status', '=', 'in_progress')
+    .executeTakeFirst() as unknown as Promise<AttemptRow | undefined>;
+
+export type ResponseRow = {
+  attempt_id: string;
+  item_key: string;
+  item_id: string;
+  response: unknown;
+  saved_at: Date;
+  score: number | null;
+  max_score: number;
+  is_correct: boolean | null;
+  needs_manual: boolean;
+  detail: unknown;
+  comment: string | null;
+  rubric_scores: Record<string, number> | null;
+  graded_by: string | null;
+  graded_at: Date | null;
+};
+
+export const listResponses = (db: DbOrTx, attemptIds: string[]) =>
+  attemptIds.length
+    ? (db.selectFrom('hw_responses').selectAll().where('attempt_id', 'in', attemptIds).execute() as unknown as Promise<ResponseRow[]>)
+    : Promise.resolve([] as ResponseRow[]);
+
+/** Autosave: upserts the given answers (not graded yet) in one statement. */
+export async function upsertSavedResponses(
+  db: DbOrTx,
+  attemptId: string,
+  rows: { item_key: string; item_id: string; response: unknown; max_score: number }[],
+  savedAt: Date,
+) {
+  if (!rows.length) return;
+  await db
+    .insertInto('hw_responses')
+    .values(
+      rows.map((r) => ({
+        attempt_id: attemptId,
+        item_key: r.item_key,
+        item_id: r.item_id,
+        response: r.response === null ? null : JSON.stringify(r.response),
+        saved_at: savedAt,
+        max_score: r.max_score,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['attempt_id', 'item_key'])
+        .doUpdateSet((eb) => ({ response: eb.ref('excluded.response'), saved_at: eb.ref('excluded.saved_at') })),
+    )
+    .execute();
+}
+
+/** Submit: writes every answer with its grade in one statement. */
+export async function upsertGradedResponses(
+  db: DbOrTx,
+  rows: Omit<ResponseRow, 'comment' | 'rubric_scores' | 'graded_by' | 'graded_at'>[],
+) {
+  if (!rows.length) return;
+  await db
+    .insertInto('hw_responses')
+    .values(
+      rows.map((r) => ({
+        ...r,
+        response: r.response === null || r.response === undefined ? null : JSON.stringify(r.response),
+        detail: r.detail === null || r.detail === undefined ? null : JSON.stringify(r.detail),
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['attempt_id', 'item_key']).doUpdateSet((eb) => ({
+        response: eb.ref('excluded.response'),
+        saved_at: eb.ref('excluded.saved_at'),
+        score: eb.ref('excluded.score'),
+        is_correct: eb.ref('excluded.is_correct'),
+        needs_manual: eb.ref('excluded.needs_manual'),
+        detail: eb.ref('excluded.detail'),
+      })),
+    )
+    .execute();
+}
+
+export async function bumpRevision(db: DbOrTx, attemptId: string): Promise<number> {
+  const r = await db
+    .updateTable('hw_attempts')
+    .set((eb) => ({ revision: eb('revision', '+', 1) }))
+    .where('id', '=', attemptId)
+    .returning('revision')
+    .executeTakeFirstOrThrow();
+  return r.revision;
+}
+
+export async function finishAttempt(
+  db: DbOrTx,
+  id: string,
+  set: {
+    status: string;
+    submitted_at: Date;
+    graded_at: Date | null;
+    submit_key: string | null;
+    auto_score: number;
+    score: number;
+    pending_manual: number;
+  },
+) {
+  await db
+    .updateTable('hw_attempts')
+    .set((eb) => ({ ...set, revision: eb('revision', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function listMastery(db: DbOrTx, userIds: string[], kpIds?: string[]) {
+  if (!userIds.length || (kpIds && !kpIds.length)) return [];
+  let q = db.selectFrom('hw_mastery').selectAll().where('user_id', 'in', userIds);
+  if (kpIds) q = q.where('knowledge_point_id', 'in', kpIds);
+  return q.execute();
+}
+
+export async function upsertMastery(
+  db: DbOrTx,
+  rows: { user_id: string; knowledge_point_id: string; p_mastery: number; observations: number; correct: number }[],
+) {
+  if (!rows.length) return;
+  const now = new Date();
+  await db
+    .insertInto('hw_mastery')
+    .values(rows.map((r) => ({ ...r, updated_at: now })))
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'knowledge_point_id']).doUpdateSet((eb) => ({
+        p_mastery: eb.ref('excluded.p_mastery'),
+        observations: sql<number>`hw_mastery.observations + excluded.observations`,
+        correct: sql<number>`hw_mastery.correct + excluded.correct`,
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .execute();
+}
+
+export type WrongItemInput = {
+  user_id: string;
+  item_id: string;
+  item: unknown;
+  knowledge_point_ids: string[];
+  subject: string | null;
+  last_response: unknown;
+  assignment_id: string | null;
+  at: Date;
+};
+
+/** Adds wrong answers to the 错题本: a new row, or one more wrong answer on an existing one (re-opened if it was cleared). */
+export async function upsertWrongItems(db: DbOrTx, rows: WrongItemInput[]) {
+  if (!rows.length) return;
+  await db
+    .insertInto('hw_wrong_items')
+    .values(
+      rows.map((r) => ({
+        user_id: r.user_id,
+        item_id: r.item_id,
+        item: JSON.stringify(r.item),
+        knowledge_point_ids: r.knowledge_point_ids,
+        subject: r.subject,
+        last_response: r.last_response === null || r.last_response === undefined ? null : JSON.stringify(r.last_response),
+        assignment_id: r.assignment_id,
+        first_wrong_at: r.at,
+        last_wrong_at: r.at,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'item_id']).doUpdateSet((eb) => ({
+        wrong_count: sql<number>`hw_wrong_items.wrong_count + 1`,
+        practice_correct: 0,
+        last_response: eb.ref('excluded.last_response'),
+        last_wrong_at: eb.ref('excluded.last_wrong_at'),
+        assignment_id: sql<string>`coalesce(excluded.assignment_id, hw_wrong_items.assignment_id)`,
+        mastered_at: null,
+      })),
+    )
+    .execute();
+}
+
+/**
+ * The submit path's one read: the attempt locked for update, with its pupil's class and school and
+ * the answers saved so far — one round trip instead of three.
+ */
+export async function lockAttemptWithContext(db: DbOrTx, id: string) {
+  const row = await db
+    .selectFrom('hw_attempts as t')
+    .leftJoin('hw_recipients as r', (j) => j.onRef('r.assignment_id', '=', 't.assignment_id').onRef('r.user_id', '=', 't.user_id'))
+    .selectAll('t')
+    .select([
+      'r.class_id',
+      'r.school_id',
+      sql<Record<
+        string,
+        unknown
+      > | null>`(SELECT jsonb_object_agg(s.item_key, s.response) FROM hw_responses s WHERE s.attempt_id = t.id)`.as('saved'),
+    ])
+    .where('t.id', '=', id)
+    .forUpdate('t')
+    .executeTakeFirst();
+  if (!row) return null;
+  const { class_id, school_id, saved, ...attempt } = row;
+  return {
+    attempt: attempt as unknown as AttemptRow,
+    recipient: { class_id, school_id },
+    saved: new Map(Object.entries(saved ?? {})),
+  };
+}

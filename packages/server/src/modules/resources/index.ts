@@ -1,0 +1,3 @@
+export { resourcesRoutes } from './resources.routes.ts';
+export { ensureShippedCatalogue } from './curriculum/curriculum.service.ts';
+export { ensureLexicon } from './screening/sensitive.ts';

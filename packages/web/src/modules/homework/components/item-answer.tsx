@@ -1,0 +1,269 @@
+import { ArrowDownOutlined, ArrowUpOutlined } from '@ant-design/icons';
+import type { TPupilItem, TPupilPart } from '@qiming/shared';
+import { Button, Checkbox, Input, Radio, Select, Space, Typography } from 'antd';
+import { Fragment, type ReactNode } from 'react';
+import { useT } from '../../../lib/i18n.ts';
+
+/**
+ * An item as a pupil answers it, one control per item type, on a phone as on a PC. The response
+ * shapes are the items module's (`{ choice }`, `{ choices }`, `{ value }`, `{ blanks }`, `{ pairs }`,
+ * `{ order }`, `{ text }`, composite `{ parts }`).
+ */
+export type Response = Record<string, unknown> | null;
+
+const IMAGE = /!\[([^\]]*)\]\(([^)\s]+)\)/g;
+
+/** The stem's formatted text: paragraphs, images, **bold**, and formulas shown as typed (KaTeX source). */
+export function RichText({ text, blankLabel }: { text: string; blankLabel?: (n: number) => string }) {
+  return (
+    <>
+      {text.split(/\n{2,}/).map((para, i) => (
+        <Typography.Paragraph key={i} style={{ marginBottom: 8, whiteSpace: 'pre-wrap' }}>
+          {inline(para, blankLabel)}
+        </Typography.Paragraph>
+      ))}
+    </>
+  );
+}
+
+function inline(text: string, blankLabel?: (n: number) => string): ReactNode[] {
+  const out: ReactNode[] = [];
+  const re = new RegExp(`${IMAGE.source}|\\{\\{(\\d+)\\}\\}|\\$\\$?([^$]+)\\$\\$?|\\*\\*([^*]+)\\*\\*`, 'g');
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    if (m.index > last) out.push(text.slice(last, m.index));
+    if (m[2]) out.push(<img key={m.index} src={m[2]} alt={m[1]} style={{ maxWidth: '100%', verticalAlign: 'middle' }} />);
+    else if (m[3])
+      out.push(
+        <Typography.Text key={m.index} underline strong>{` ${blankLabel ? blankLabel(Number(m[3])) : `(${m[3]})`} `}</Typography.Text>,
+      );
+    else if (m[4])
+      out.push(
+        <Typography.Text key={m.index} code>
+          {m[4]}
+        </Typography.Text>,
+      );
+    else if (m[5]) out.push(<strong key={m.index}>{m[5]}</strong>);
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}
+
+type PartProps = { part: TPupilPart; value: Response; onChange: (v: Response) => void; disabled?: boolean; testId: string };
+
+function PartAnswer({ part, value, onChange, disabled, testId }: PartProps) {
+  const t = useT();
+  const v = (value ?? {}) as Record<string, unknown>;
+  switch (part.type) {
+    case 'single_choice':
+      return (
+        <Radio.Group
+          value={v.choice ?? null}
+          disabled={disabled}
+          onChange={(e) => onChange({ choice: e.target.value as string })}
+          data-testid={testId}
+        >
+          <Space direction="vertical">
+            {part.options.map((o, i) => (
+              <Radio key={o.id} value={o.id} data-testid={`${testId}-option-${o.id}`}>
+                <span style={{ marginRight: 6 }}>{String.fromCharCode(65 + i)}.</span>
+                {inline(o.text)}
+              </Radio>
+            ))}
+          </Space>
+        </Radio.Group>
+      );
+    case 'multiple_choice': {
+      const chosen = Array.isArray(v.choices) ? (v.choices as string[]) : [];
+      return (
+        <Checkbox.Group
+          value={chosen}
+          disabled={disabled}
+          onChange={(c) => onChange(c.length ? { choices: c as string[] } : null)}
+          data-testid={testId}
+        >
+          <Space direction="vertical">
+            {part.options.map((o, i) => (
+              <Checkbox key={o.id} value={o.id} data-testid={`${testId}-option-${o.id}`}>
+                <span style={{ marginRight: 6 }}>{String.fromCharCode(65 + i)}.</span>
+                {inline(o.text)}
+              </Checkbox>
+            ))}
+          </Space>
+        </Checkbox.Group>
+      );
+    }
+    case 'true_false':
+      return (
+        <Radio.Group
+          value={typeof v.value === 'boolean' ? String(v.value) : null}
+          disabled={disabled}
+          optionType="button"
+          onChange={(e) => onChange({ value: e.target.value === 'true' })}
+          data-testid={testId}
+          options={[
+            { value: 'true', label: t('hw_true') },
+            { value: 'false', label: t('hw_false') },
+          ]}
+        />
+      );
+    case 'fill_blank': {
+      const blanks = Array.isArray(v.blanks) ? (v.blanks as string[]) : part.blanks.map(() => '');
+      return (
+        <Space direction="vertical" style={{ width: '100%' }}>
+          {part.blanks.map((b, i) => (
+            <Input
+              key={b.id}
+              addonBefore={t('hw_blank_n', { n: i + 1 })}
+              value={blanks[i] ?? ''}
+              disabled={disabled}
+              inputMode={b.isNumeric ? 'decimal' : undefined}
+              data-testid={`${testId}-blank-${i + 1}`}
+              onChange={(e) => {
+                const next = part.blanks.map((_, j) => (j === i ? e.target.value : (blanks[j] ?? '')));
+                onChange(next.some((x) => x.trim()) ? { blanks: next } : null);
+              }}
+            />
+          ))}
+        </Space>
+      );
+    }
+    case 'numeric':
+      return (
+        <Input
+          value={typeof v.value === 'string' ? v.value : ''}
+          disabled={disabled}
+          inputMode="decimal"
+          placeholder={t('hw_numeric_placeholder')}
+          addonAfter={part.units.length ? part.units[0] : undefined}
+          style={{ maxWidth: 320 }}
+          data-testid={`${testId}-value`}
+          onChange={(e) => onChange(e.target.value.trim() ? { value: e.target.value } : null)}
+        />
+      );
+    case 'matching': {
+      const pairs = Array.isArray(v.pairs) ? (v.pairs as { left: string; right: string }[]) : [];
+      return (
+        <Space direction="vertical" style={{ width: '100%' }}>
+          {part.left.map((l) => (
+            <div key={l.id} style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
+              <span style={{ minWidth: 80 }}>{inline(l.text)}</span>
+              <Select
+                style={{ minWidth: 160, flex: 1 }}
+                allowClear
+                disabled={disabled}
+                placeholder={t('hw_match_pick')}
+                value={pairs.find((p) => p.left === l.id)?.right}
+                options={part.right.map((r) => ({ value: r.id, label: r.text }))}
+                onChange={(right?: string) => {
+                  const next = pairs.filter((p) => p.left !== l.id);
+                  if (right) next.push({ left: l.id, right });
+                  onChange(next.length ? { pairs: next } : null);
+                }}
+              />
+            </div>
+          ))}
+        </Space>
+      );
+    }
+    case 'ordering': {
+      const order = Array.isArray(v.order) ? (v.order as string[]) : part.elements.map((e) => e.id);
+      const move = (i: number, d: -1 | 1) => {
+        const next = order.slice();
+        [next[i], next[i + d]] = [next[i + d], next[i]];
+        onChange({ order: next });
+      };
+      return (
+        <Space direction="vertical" style={{ width: '100%' }}>
+          {order.map((id, i) => (
+            <div key={id} style={{ display: 'flex', alignItems: 'center', gap: 8 }}>
+              <Typography.Text type="secondary">{i + 1}.</Typography.Text>
+              <span style={{ flex: 1 }}>{inline(part.elements.find((e) => e.id === id)?.text ?? id)}</span>
+              <Button
+                size="small"
+                icon={<ArrowUpOutlined />}
+                disabled={disabled || i === 0}
+                aria-label={t('hw_move_up')}
+                onClick={() => move(i, -1)}
+              />
+              <Button
+                size="small"
+                icon={<ArrowDownOutlined />}
+                disabled={disabled || i === order.length - 1}
+                aria-label={t('hw_move_down')}
+                onClick={() => move(i, 1)}
+              />
+            </div>
+          ))}
+        </Space>
+      );
+    }
+    case 'short_answer':
+    case 'essay':
+      return (
+        <Input.TextArea
+          value={typeof v.text === 'string' ? v.text : ''}
+          disabled={disabled}
+          autoSize={{ minRows: part.type === 'essay' ? 5 : 2, maxRows: 16 }}
+          maxLength={part.type === 'essay' ? part.maxLength : 2000}
+          showCount
+          placeholder={t('hw_text_placeholder')}
+          data-testid={`${testId}-text`}
+          onChange={(e) => onChange(e.target.value ? { text: e.target.value } : null)}
+        />
+      );
+  }
+}
+
+export function ItemAnswer({
+  item,
+  value,
+  onChange,
+  disabled,
+  testId,
+}: {
+  item: TPupilItem;
+  value: Response;
+  onChange: (v: Response) => void;
+  disabled?: boolean;
+  testId: string;
+}) {
+  const t = useT();
+  if (item.type === 'composite') {
+    const parts = ((value as { parts?: Record<string, Response> } | null)?.parts ?? {}) as Record<string, Response>;
+    return (
+      <div>
+        <RichText text={item.stem} />
+        {item.parts.map((p, i) => (
+          <Fragment key={p.id}>
+            <Typography.Text strong>
+              ({i + 1}) {t('hw_points', { n: p.score })}
+            </Typography.Text>
+            <RichText text={p.stem} />
+            <PartAnswer
+              part={p}
+              value={parts[p.id] ?? null}
+              disabled={disabled}
+              testId={`${testId}-part-${i + 1}`}
+              onChange={(r) => {
+                const next = { ...parts, [p.id]: r };
+                onChange(Object.values(next).some((x) => x) ? { parts: next } : null);
+              }}
+            />
+            <div style={{ height: 12 }} />
+          </Fragment>
+        ))}
+      </div>
+    );
+  }
+  return (
+    <div>
+      <RichText text={item.stem} blankLabel={item.type === 'fill_blank' ? (n) => t('hw_blank_n', { n }) : undefined} />
+      <PartAnswer part={item} value={value} onChange={onChange} disabled={disabled} testId={testId} />
+    </div>
+  );
+}
+
+/** Whether a response counts as answered (for the progress bar and the submit warning). */
+export const isAnswered = (r: Response): boolean => !!r && Object.keys(r).length > 0;
