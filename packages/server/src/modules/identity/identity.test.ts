@@ -105,7 +105,7 @@ describe('session', () => {
     const sw = await c.post('/api/me/active-role', { role: 'parent' });
     expect(sw.status).toBe(200);
     expect(sw.body.activeRole).toBe('parent');
-    expect(sw.body.permissions).toEqual(['student.read_own']);
+    expect(sw.body.permissions).toEqual(['student.read_own', 'homework.view_child']);
     const home = await c.get('/api/me/home');
     expect(home.body.children.map((x: { name: string }) => x.name)).toEqual(['陈小红']);
     const bad = await c.post('/api/me/active-role', { role: 'sys_admin' });
