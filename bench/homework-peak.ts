@@ -7,7 +7,8 @@ import type { AuthedContext } from '../packages/server/src/core/context.ts';
 import { openPgliteDir, postgresDatabase, type Database } from '../packages/server/src/core/db/database.ts';
 import { migrateToLatest } from '../packages/server/src/core/db/migrate.ts';
 import { loadActor } from '../packages/server/src/core/auth/session.ts';
-import { startAttempt, submitAttempt } from '../packages/server/src/modules/homework/attempts.service.ts';
+import { startAttempt } from '../packages/server/src/modules/homework/attempts.service.ts';
+import { submitAttempt } from '../packages/server/src/modules/homework/submit-attempts.ts';
 import * as repo from '../packages/server/src/modules/homework/homework.repository.ts';
 import { item } from '../packages/server/src/modules/homework/homework.factory.ts';
 import { snapshotFromDelivery } from '../packages/server/src/modules/homework/snapshot-cache.ts';
@@ -225,6 +226,8 @@ async function profile(database: Database, setup: Setup, secretKey: string, n = 
   let total = 0;
   let submitTotal = 0;
   let submitDb = 0;
+  let submitStatements = 0;
+  const statementCount = () => timer.totals().reduce((sum, x) => sum + x.count, 0);
   const subset = setup.pupils.slice(-n);
   for (const p of subset) {
     const actor = await loadActor(app, p.cookie.slice('qm_session='.length));
@@ -233,10 +236,12 @@ async function profile(database: Database, setup: Setup, secretKey: string, n = 
     const a = await startAttempt(ctx, setup.assignmentId);
     const responses = Object.fromEntries(a.items.map((i) => [i.key, setup.right.get(i.itemId) as Record<string, unknown>]));
     const before = timer.totalMs();
+    const countBefore = statementCount();
     const t1 = performance.now();
     await submitAttempt(ctx, a.id, { submitKey: randomUUID().replace(/-/g, ''), responses });
     submitTotal += performance.now() - t1;
     submitDb += timer.totalMs() - before;
+    submitStatements += statementCount() - countBefore;
     total += performance.now() - t0;
   }
   const statements = timer.totals();
@@ -246,12 +251,41 @@ async function profile(database: Database, setup: Setup, secretKey: string, n = 
   );
   for (const s of statements.slice(0, 14))
     console.log(`  ${s.statement.padEnd(34)} ${String(s.count).padStart(6)}×  ${(s.ms / subset.length).toFixed(2)} ms/cycle`);
+
+  // the same submits arriving together, as on the morning peak: they are written in shared batches (group commit)
+  const together = setup.pupils.slice(-2 * n, -n);
+  const ready = [];
+  for (const p of together) {
+    const actor = await loadActor(app, p.cookie.slice('qm_session='.length));
+    const ctx = { ...app, actor: actor!, ip: null, requestId: 'bench' } as AuthedContext;
+    const a = await startAttempt(ctx, setup.assignmentId);
+    ready.push({
+      ctx,
+      id: a.id,
+      responses: Object.fromEntries(a.items.map((i) => [i.key, setup.right.get(i.itemId) as Record<string, unknown>])),
+    });
+  }
+  const countBefore = statementCount();
+  const t2 = performance.now();
+  await Promise.all(ready.map((r) => submitAttempt(r.ctx, r.id, { submitKey: randomUUID().replace(/-/g, ''), responses: r.responses })));
+  const togetherMs = performance.now() - t2;
+  const togetherStatements = statementCount() - countBefore;
+  const batched = {
+    submits: ready.length,
+    perSecond: ready.length / (togetherMs / 1000),
+    statementsPerSubmit: togetherStatements / ready.length,
+  };
+  console.log(
+    `  ${ready.length} submits arriving together: ${batched.perSecond.toFixed(0)}/s in one process, ` +
+      `${batched.statementsPerSubmit.toFixed(2)} statements per submit (one at a time: ${(submitStatements / subset.length).toFixed(1)})`,
+  );
   return {
     cycles: subset.length,
     msPerCycle: total / subset.length,
     submitMs: submitTotal / subset.length,
     submitDbMs: submitDb / subset.length,
     statements,
+    batched,
   };
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { MFA_REQUIRED_ROLES, ROLE_PERMISSIONS, ROLES, type Permission, type Role } from '@qiming/shared';
 import type { Actor, AppContext, ScopeGrant } from '../context.ts';
 import type { DbOrTx } from '../db/database.ts';
@@ -39,8 +40,17 @@ export async function listScopeGrants(db: DbOrTx, userId: string): Promise<Scope
     .where('user_id', '=', userId)
     .orderBy('created_at')
     .execute();
-  return rows.map((r) => ({ grantId: r.id, role: r.role as Role, scopeId: r.scope_id, scopePath: r.scope_path, subject: r.subject }));
+  return rows.map(toScopeGrant);
 }
+
+type GrantRow = { id: string; role: string; scope_id: string | null; scope_path: string | null; subject: string | null };
+const toScopeGrant = (r: GrantRow): ScopeGrant => ({
+  grantId: r.id,
+  role: r.role as Role,
+  scopeId: r.scope_id,
+  scopePath: r.scope_path,
+  subject: r.subject,
+});
 
 /** The same grants with the name of each scope, for showing them (/api/me, sign-in). */
 export async function listGrants(db: DbOrTx, userId: string): Promise<(ScopeGrant & { scopeName: string })[]> {
@@ -93,6 +103,10 @@ export async function loadActor(app: AppContext, token: string): Promise<Actor |
       'u.is_active',
       'u.must_change_password',
       'u.password_changed_at',
+      // the grants in the same round trip: every authenticated request pays for this query
+      sql<GrantRow[]>`(SELECT coalesce(jsonb_agg(jsonb_build_object('id', g.id, 'role', g.role, 'scope_id', g.scope_id,
+        'scope_path', g.scope_path, 'subject', g.subject) ORDER BY g.created_at), '[]'::jsonb)
+        FROM role_grants g WHERE g.user_id = s.user_id)`.as('grants'),
     ])
     .where('s.id', '=', sessionId)
     .executeTakeFirst();
@@ -106,7 +120,7 @@ export async function loadActor(app: AppContext, token: string): Promise<Actor |
   if (idleMs > TOUCH_EVERY_MS) {
     await app.db.updateTable('sessions').set({ last_seen_at: new Date() }).where('id', '=', sessionId).execute();
   }
-  const grants = await listScopeGrants(app.db, row.user_id);
+  const grants = row.grants.map(toScopeGrant);
   const roles = distinctRoles(grants);
   const role = row.active_role && roles.includes(row.active_role as Role) ? (row.active_role as Role) : defaultRole(roles);
   const expired =

@@ -1,32 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { checkResponseShape, gradeResponse, withScore, type TAttempt, type TGradeResult, type TSaveResponsesResult } from '@qiming/shared';
+import { checkResponseShape, withScore, type TAttempt, type TSaveResponsesResult } from '@qiming/shared';
 import type { AuthedContext } from '../../core/context.ts';
 import { withTransaction, type DbOrTx, type Tx } from '../../core/db/database.ts';
 import { AppError } from '../../core/errors.ts';
-import { buildStatement, insertStatements, isoDuration, scoreOf } from '../lrs/index.ts';
+import { buildStatement, insertStatements } from '../lrs/index.ts';
 import { drawRandomItems } from '../items/index.ts';
-import { deadlineFor, isPastDeadline, startRefusal, statusAfterGrading, SUBMIT_GRACE_MS } from './attempt-lifecycle.ts';
+import { deadlineFor, isPastDeadline, startRefusal, SUBMIT_GRACE_MS } from './attempt-lifecycle.ts';
+import { attemptItems, gradeAndCloseMany, round2, type Responses } from './grade-and-close.ts';
 import * as repo from './homework.repository.ts';
 import { notFound, teacherClassPaths } from './homework.policy.ts';
 import { presentAttempt, type AttemptView } from './homework.presenter.ts';
-import { recordGradedAnswers, type GradedAnswer } from './learning-records.ts';
 import type { SnapshotItem } from './paper-snapshot.ts';
 import { hashSeed, seededShuffle } from './seeded-random.ts';
 import { cachedAssignment } from './snapshot-cache.ts';
 
-type Responses = Record<string, Record<string, unknown> | null>;
-
-/** The items of an attempt in the order its person sees them: the paper's, or (assessments) the person's own draw. */
-export function attemptItems(a: repo.AssignmentRow, t: Pick<repo.AttemptRow, 'item_order' | 'drawn_items'>): SnapshotItem[] {
-  const pool = a.kind === 'assessment' ? ((t.drawn_items as SnapshotItem[] | null) ?? []) : a.paper.items;
-  const byKey = new Map(pool.map((i) => [i.key, i]));
-  return t.item_order.map((k) => byKey.get(k)).filter((i): i is SnapshotItem => !!i);
-}
-
-const round2 = (x: number) => Math.round(x * 100) / 100;
-
 /** Checks every answer's shape against its item; RESPONSE_INVALID lists each problem, and nothing is saved. */
-function validateResponses(items: SnapshotItem[], responses: Responses) {
+export function validateResponses(items: SnapshotItem[], responses: Responses) {
   const byKey = new Map(items.map((i) => [i.key, i]));
   const issues: { path: (string | number)[]; message: string }[] = [];
   for (const [key, response] of Object.entries(responses)) {
@@ -49,7 +38,7 @@ async function userName(db: DbOrTx, id: string): Promise<string> {
   return u?.display_name ?? '';
 }
 
-async function loadAttemptView(ctx: AuthedContext, a: repo.AssignmentRow, t: repo.AttemptRow, view: AttemptView): Promise<TAttempt> {
+export async function loadAttemptView(ctx: AuthedContext, a: repo.AssignmentRow, t: repo.AttemptRow, view: AttemptView): Promise<TAttempt> {
   const [responses, name] = await Promise.all([
     repo.listResponses(ctx.db, [t.id]),
     t.user_id === ctx.actor.userId ? ctx.actor.displayName : userName(ctx.db, t.user_id),
@@ -186,15 +175,15 @@ async function attemptViewFor(ctx: AuthedContext, a: repo.AssignmentRow, t: repo
 
 /** Locks the person's own attempt for a change; refuses when it is finished or past its deadline. */
 async function lockOwnOpenAttempt(ctx: AuthedContext, tx: Tx, attemptId: string, now: Date, graceMs: number) {
-  const locked = await repo.lockAttemptWithContext(tx, attemptId);
+  const locked = (await repo.lockAttemptsWithContext(tx, [attemptId])).get(attemptId);
   if (!locked || locked.attempt.user_id !== ctx.actor.userId) throw notFound();
   const t = locked.attempt;
   const a = await cachedAssignment(tx, t.assignment_id);
   if (!a) throw notFound();
-  return { t, a, late: isPastDeadline(t.deadline_at, now, graceMs), recipient: locked.recipient, saved: locked.saved };
+  return { t, a, late: isPastDeadline(t.deadline_at, now, graceMs) };
 }
 
-const deadlineError = (a: repo.AssignmentRow, now: Date) =>
+export const deadlineError = (a: repo.AssignmentRow, now: Date) =>
   now >= a.closes_at
     ? new AppError('HOMEWORK_CLOSED', { message: '作业已截止，不能再修改或提交；截止前保存的答案已自动提交' })
     : new AppError('ATTEMPT_DEADLINE_PASSED', { message: '答题时间已到，不能再修改或提交；时间到之前保存的答案已自动提交' });
@@ -219,165 +208,6 @@ export async function saveResponses(ctx: AuthedContext, attemptId: string, respo
   });
 }
 
-type Finished = { t: repo.AttemptRow; a: repo.AssignmentRow; responses: repo.ResponseRow[] | null };
-
-/**
- * Grades an open attempt and closes it, in the caller's transaction (row already locked): every
- * answer graded at once where the grading engine can (objective items), the rest left for the
- * teacher; the answers written in one statement, the attempt updated, and the learning records
- * (xAPI statements, mastery, 错题本) written alongside.
- */
-async function gradeAndClose(
-  tx: Tx,
-  a: repo.AssignmentRow,
-  t: repo.AttemptRow,
-  user: { id: string; name: string },
-  latest: Responses,
-  submitKey: string | null,
-  now: Date,
-  loaded?: { recipient: { class_id: string | null; school_id: string | null }; saved: Map<string, unknown> },
-): Promise<{ attempt: repo.AttemptRow; responses: repo.ResponseRow[] }> {
-  const items = attemptItems(a, t);
-  const saved = loaded?.saved ?? new Map((await repo.listResponses(tx, [t.id])).map((r) => [r.item_key, r.response]));
-  const answers: (GradedAnswer & { result: TGradeResult })[] = items.map((item) => {
-    const response = item.key in latest ? latest[item.key] : (saved.get(item.key) ?? null);
-    const result = gradeResponse(item.content, response);
-    return { item, response, result };
-  });
-  const rows = answers.map(({ item, response, result }) => ({
-    attempt_id: t.id,
-    item_key: item.key,
-    item_id: item.itemId,
-    response,
-    saved_at: now,
-    score: result.needsManualGrading ? null : result.score,
-    max_score: item.score,
-    is_correct: result.needsManualGrading ? null : result.isCorrect,
-    needs_manual: result.needsManualGrading,
-    detail: detailOf(result),
-  }));
-  await repo.upsertGradedResponses(tx, rows);
-  const auto = round2(answers.reduce((s, x) => s + (x.result.needsManualGrading ? 0 : x.result.score), 0));
-  const pending = answers.filter((x) => x.result.needsManualGrading).length;
-  const status = statusAfterGrading(pending);
-  await repo.finishAttempt(tx, t.id, {
-    status,
-    submitted_at: now,
-    graded_at: status === 'graded' ? now : null,
-    submit_key: submitKey,
-    auto_score: auto,
-    score: auto,
-    pending_manual: pending,
-  });
-  const recipient = loaded?.recipient ?? (await repo.findRecipient(tx, a.id, t.user_id));
-  const base = {
-    actor: { userId: user.id, name: user.name },
-    registration: t.id,
-    assignmentId: a.id,
-    classId: recipient?.class_id ?? null,
-    schoolId: recipient?.school_id ?? null,
-    timestamp: now,
-  };
-  const extra = [
-    buildStatement({
-      ...base,
-      verb: 'completed',
-      object: { kind: 'assignment', id: a.id, name: a.title },
-      result: {
-        score: scoreOf(auto, t.max_score),
-        completion: true,
-        duration: isoDuration(now.getTime() - new Date(t.started_at).getTime()),
-        extensions: { 'urn:qiming:ext:pending-manual': pending },
-      },
-    }),
-  ];
-  if (a.pass_score !== null && pending === 0) {
-    const passed = auto >= a.pass_score - 1e-9;
-    extra.push(
-      buildStatement({
-        ...base,
-        verb: passed ? 'passed' : 'failed',
-        object: { kind: 'assignment', id: a.id, name: a.title },
-        result: { score: scoreOf(auto, t.max_score), success: passed },
-      }),
-    );
-  }
-  await recordGradedAnswers(
-    tx,
-    {
-      user,
-      registration: t.id,
-      assignmentId: a.id,
-      classId: base.classId,
-      schoolId: base.schoolId,
-      subject: a.subject,
-      verb: 'answered',
-      at: now,
-    },
-    answers,
-    extra,
-  );
-  return {
-    attempt: {
-      ...t,
-      status,
-      submitted_at: now,
-      graded_at: status === 'graded' ? now : null,
-      submit_key: submitKey,
-      auto_score: auto,
-      score: auto,
-      pending_manual: pending,
-      revision: t.revision + 1,
-    },
-    responses: rows.map((r) => ({ ...r, comment: null, rubric_scores: null, graded_by: null, graded_at: null })),
-  };
-}
-
-/** What of a grade result is kept per answer: the per-blank/option/part breakdown, not the score fields. */
-function detailOf(r: TGradeResult): unknown {
-  const { score: _s, maxScore: _m, isCorrect: _c, needsManualGrading: _n, isAnswered: _a, ...detail } = r;
-  return Object.keys(detail).length ? detail : null;
-}
-
-/**
- * Submits an attempt: applies the last answers, grades, closes. Idempotent by `submitKey`: a
- * retry of the same submit (lost answer, double click) gets the same result; a submit from
- * another tab after this one finished gets ATTEMPT_NOT_OPEN with the attempt's id.
- */
-export async function submitAttempt(
-  ctx: AuthedContext,
-  attemptId: string,
-  input: { responses: Responses; submitKey: string },
-): Promise<TAttempt> {
-  const now = new Date();
-  const done: Finished = await withTransaction(ctx.db, async (tx) => {
-    const { t, a, late, recipient, saved } = await lockOwnOpenAttempt(ctx, tx, attemptId, now, SUBMIT_GRACE_MS);
-    if (t.status !== 'in_progress') {
-      if (t.submit_key === input.submitKey) return { t, a, responses: null };
-      throw new AppError('ATTEMPT_NOT_OPEN', {
-        message: '本次作答已在其他窗口或设备上提交',
-        details: { attemptId: t.id, status: t.status },
-      });
-    }
-    if (late) throw deadlineError(a, now);
-    validateResponses(attemptItems(a, t), input.responses);
-    const user = { id: ctx.actor.userId, name: ctx.actor.displayName };
-    const closed = await gradeAndClose(tx, a, t, user, input.responses, input.submitKey, now, { recipient, saved });
-    return { t: closed.attempt, a, responses: closed.responses };
-  });
-  // the graded answers are at hand: no need to read them back (a retried submit reads them)
-  if (done.responses)
-    return presentAttempt(
-      done.a,
-      done.t,
-      attemptItems(done.a, done.t),
-      done.responses,
-      { id: ctx.actor.userId, name: ctx.actor.displayName },
-      'self',
-    );
-  return loadAttemptView(ctx, done.a, done.t, 'self');
-}
-
 /**
  * Closes attempts whose deadline (plus the grace) has passed, grading what was saved before it —
  * the pupil who closed the browser at the bell still gets their work counted. Runs lazily where
@@ -399,19 +229,14 @@ export async function finalizeExpiredAttempts(
   const expired = await q.execute();
   for (const { id } of expired) {
     await withTransaction(ctx.db, async (tx) => {
-      const t = await repo.findAttempt(tx, id, { forUpdate: true });
-      if (!t || t.status !== 'in_progress') return;
+      const locked = (await repo.lockAttemptsWithContext(tx, [id])).get(id);
+      if (!locked || locked.attempt.status !== 'in_progress') return;
+      const t = locked.attempt;
       const a = await cachedAssignment(tx, t.assignment_id);
       if (!a) return;
-      await gradeAndClose(
-        tx,
-        a,
-        t,
-        { id: t.user_id, name: await userName(tx, t.user_id) },
-        {},
-        null,
-        new Date(Math.min(Date.now(), t.deadline_at.getTime())),
-      );
+      const user = { id: t.user_id, name: await userName(tx, t.user_id) };
+      const now = new Date(Math.min(Date.now(), t.deadline_at.getTime()));
+      await gradeAndCloseMany(tx, [{ a, locked, user, latest: {}, submitKey: null, now }]);
     });
   }
   return expired.length;

@@ -359,24 +359,29 @@ export async function bumpRevision(db: DbOrTx, attemptId: string): Promise<numbe
   return r.revision;
 }
 
-export async function finishAttempt(
-  db: DbOrTx,
-  id: string,
-  set: {
-    status: string;
-    submitted_at: Date;
-    graded_at: Date | null;
-    submit_key: string | null;
-    auto_score: number;
-    score: number;
-    pending_manual: number;
-  },
-) {
-  await db
-    .updateTable('hw_attempts')
-    .set((eb) => ({ ...set, revision: eb('revision', '+', 1) }))
-    .where('id', '=', id)
-    .execute();
+export type AttemptFinish = {
+  id: string;
+  status: AttemptRow['status'];
+  submitted_at: Date;
+  graded_at: Date | null;
+  submit_key: string | null;
+  auto_score: number;
+  score: number;
+  pending_manual: number;
+};
+
+/** Closes graded attempts in one statement, bumping each one's revision. */
+export async function finishAttempts(db: DbOrTx, rows: readonly AttemptFinish[]) {
+  if (!rows.length) return;
+  const values = JSON.stringify(rows);
+  await sql`
+    UPDATE hw_attempts AS t
+    SET status = v.status, submitted_at = v.submitted_at, graded_at = v.graded_at, submit_key = v.submit_key,
+        auto_score = v.auto_score, score = v.score, pending_manual = v.pending_manual, revision = t.revision + 1
+    FROM jsonb_to_recordset(${values}::jsonb) AS v(
+      id uuid, status text, submitted_at timestamptz, graded_at timestamptz, submit_key text,
+      auto_score double precision, score double precision, pending_manual integer)
+    WHERE t.id = v.id`.execute(db);
 }
 
 export async function listMastery(db: DbOrTx, userIds: string[], kpIds?: string[]) {
@@ -452,8 +457,13 @@ export async function upsertWrongItems(db: DbOrTx, rows: WrongItemInput[]) {
  * The submit path's one read: the attempt locked for update, with its pupil's class and school and
  * the answers saved so far — one round trip instead of three.
  */
-export async function lockAttemptWithContext(db: DbOrTx, id: string) {
-  const row = await db
+/**
+ * Locks attempts for a change (in id order, so two batches never wait on each other in a cycle)
+ * with what submitting them needs: the recipient's class and school and the answers saved so far.
+ */
+export async function lockAttemptsWithContext(db: DbOrTx, ids: readonly string[]) {
+  if (!ids.length) return new Map<string, LockedAttempt>();
+  const rows = await db
     .selectFrom('hw_attempts as t')
     .leftJoin('hw_recipients as r', (j) => j.onRef('r.assignment_id', '=', 't.assignment_id').onRef('r.user_id', '=', 't.user_id'))
     .selectAll('t')
@@ -465,14 +475,24 @@ export async function lockAttemptWithContext(db: DbOrTx, id: string) {
         unknown
       > | null>`(SELECT jsonb_object_agg(s.item_key, s.response) FROM hw_responses s WHERE s.attempt_id = t.id)`.as('saved'),
     ])
-    .where('t.id', '=', id)
+    .where('t.id', 'in', [...ids])
+    .orderBy('t.id')
     .forUpdate('t')
-    .executeTakeFirst();
-  if (!row) return null;
-  const { class_id, school_id, saved, ...attempt } = row;
-  return {
-    attempt: attempt as unknown as AttemptRow,
-    recipient: { class_id, school_id },
-    saved: new Map(Object.entries(saved ?? {})),
-  };
+    .execute();
+  return new Map(
+    rows.map(({ class_id, school_id, saved, ...attempt }) => [
+      attempt.id,
+      {
+        attempt: attempt as unknown as AttemptRow,
+        recipient: { class_id, school_id },
+        saved: new Map(Object.entries(saved ?? {})),
+      },
+    ]),
+  );
 }
+
+export type LockedAttempt = {
+  attempt: AttemptRow;
+  recipient: { class_id: string | null; school_id: string | null };
+  saved: Map<string, unknown>;
+};

@@ -42,6 +42,7 @@ import { exportAnalysisPdf, exportAnalysisXlsx } from './analysis-export.ts';
 import { getAnalysis, getPupilReport } from './analysis.service.ts';
 import * as assignments from './assignments.service.ts';
 import * as attempts from './attempts.service.ts';
+import { submitAttempt } from './submit-attempts.ts';
 import * as assessments from './assessments.service.ts';
 import * as grading from './grading.service.ts';
 import * as practice from './practice.service.ts';
@@ -241,7 +242,7 @@ export async function homeworkRoutes(app: ZApp): Promise<void> {
       config: { access: { permission: [...TAKE] } },
       schema: { tags, summary: '提交作答（立即批改客观题）', params: ZIdParams, body: ZSubmitAttemptRequest, response: { 200: ZAttempt } },
     },
-    async (req) => attempts.submitAttempt(authed(req), req.params.id, req.body),
+    async (req) => submitAttempt(authed(req), req.params.id, req.body),
   );
 
   // parents: a child's homework (read only)

@@ -55,6 +55,9 @@ export function answerStatements(ctx: RecordContext, answers: readonly GradedAns
 const credit = (r: GradedAnswer['result']) => (r.maxScore > 0 ? r.score / r.maxScore : 0);
 const isWrong = (r: GradedAnswer['result']) => !r.needsManualGrading && r.score < r.maxScore - 1e-9;
 
+/** One person's graded answers with the statements that go with them (completed, passed/failed). */
+export type GradedRecord = { ctx: RecordContext; answers: readonly GradedAnswer[]; extraStatements?: readonly XapiStatement[] };
+
 /**
  * Writes statements, mastery and wrong items for graded answers. Answers still waiting for a
  * teacher get their statement (the answer happened) but no mastery or 错题本 change until graded.
@@ -66,44 +69,67 @@ export async function recordGradedAnswers(
   answers: readonly GradedAnswer[],
   extraStatements: readonly XapiStatement[] = [],
 ): Promise<Map<string, { before: number; after: number }>> {
-  await insertStatements(tx, [...answerStatements(ctx, answers), ...extraStatements]);
-  const graded = answers.filter((a) => !a.result.needsManualGrading);
-  const changes = new Map<string, { before: number; after: number }>();
-  const kps = [...new Set(graded.flatMap((a) => knowledgePointsOf(a.item)))];
-  if (kps.length) {
-    const current = new Map((await repo.listMastery(tx, [ctx.user.id], kps)).map((m) => [m.knowledge_point_id, m.p_mastery]));
-    const observations: Observation[] = graded.map((a) => ({
-      knowledgePointIds: knowledgePointsOf(a.item),
-      credit: credit(a.result),
-      itemType: a.item.content.type,
-      optionCount: optionCount(a.item.content),
-    }));
-    const next = traceMastery(current, observations);
-    await repo.upsertMastery(
-      tx,
-      [...next].map(([kp, v]) => ({
-        user_id: ctx.user.id,
-        knowledge_point_id: kp,
-        p_mastery: v.p,
-        observations: v.observations,
-        correct: v.correct,
-      })),
-    );
-    for (const [kp, v] of next) changes.set(kp, { before: current.get(kp) ?? BKT_DEFAULTS.pInit, after: v.p });
-  }
-  const wrong = graded.filter((a) => isWrong(a.result));
-  await repo.upsertWrongItems(
+  const [changes] = await recordGradedAnswersOfMany(tx, [{ ctx, answers, extraStatements }]);
+  return changes;
+}
+
+/**
+ * The same for several people at once (a batch of submissions) in one statement per table. Each
+ * record must be of a different person: one person's mastery is traced from the value before
+ * the batch, so two records of one person would each miss the other's update.
+ */
+export async function recordGradedAnswersOfMany(
+  tx: DbOrTx,
+  records: readonly GradedRecord[],
+): Promise<Map<string, { before: number; after: number }>[]> {
+  await insertStatements(
     tx,
-    wrong.map((a) => ({
-      user_id: ctx.user.id,
-      item_id: a.item.itemId,
-      item: { versionId: a.item.versionId, score: a.item.score, content: a.item.content },
-      knowledge_point_ids: knowledgePointsOf(a.item),
-      subject: ctx.subject ?? a.item.content.subject ?? null,
-      last_response: a.response,
-      assignment_id: ctx.assignmentId,
-      at: ctx.at,
-    })),
+    records.flatMap((r) => [...answerStatements(r.ctx, r.answers), ...(r.extraStatements ?? [])]),
   );
+  const graded = records.map((r) => r.answers.filter((a) => !a.result.needsManualGrading));
+  const allKps = [...new Set(graded.flat().flatMap((a) => knowledgePointsOf(a.item)))];
+  const users = [...new Set(records.map((r) => r.ctx.user.id))];
+  const current = new Map<string, Map<string, number>>(users.map((u) => [u, new Map()]));
+  if (allKps.length)
+    for (const m of await repo.listMastery(tx, users, allKps)) current.get(m.user_id)!.set(m.knowledge_point_id, m.p_mastery);
+  const masteryRows: Parameters<typeof repo.upsertMastery>[1] = [];
+  const wrongRows: repo.WrongItemInput[] = [];
+  const changes = records.map((r, i) => {
+    const changed = new Map<string, { before: number; after: number }>();
+    const mine = current.get(r.ctx.user.id)!;
+    if (graded[i].some((a) => knowledgePointsOf(a.item).length)) {
+      const observations: Observation[] = graded[i].map((a) => ({
+        knowledgePointIds: knowledgePointsOf(a.item),
+        credit: credit(a.result),
+        itemType: a.item.content.type,
+        optionCount: optionCount(a.item.content),
+      }));
+      const next = traceMastery(mine, observations);
+      for (const [kp, v] of next) {
+        masteryRows.push({
+          user_id: r.ctx.user.id,
+          knowledge_point_id: kp,
+          p_mastery: v.p,
+          observations: v.observations,
+          correct: v.correct,
+        });
+        changed.set(kp, { before: mine.get(kp) ?? BKT_DEFAULTS.pInit, after: v.p });
+      }
+    }
+    for (const a of graded[i].filter((g) => isWrong(g.result)))
+      wrongRows.push({
+        user_id: r.ctx.user.id,
+        item_id: a.item.itemId,
+        item: { versionId: a.item.versionId, score: a.item.score, content: a.item.content },
+        knowledge_point_ids: knowledgePointsOf(a.item),
+        subject: r.ctx.subject ?? a.item.content.subject ?? null,
+        last_response: a.response,
+        assignment_id: r.ctx.assignmentId,
+        at: r.ctx.at,
+      });
+    return changed;
+  });
+  await repo.upsertMastery(tx, masteryRows);
+  await repo.upsertWrongItems(tx, wrongRows);
   return changes;
 }
