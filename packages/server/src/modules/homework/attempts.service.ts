@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { checkResponseShape, withScore, type TAttempt, type TSaveResponsesResult } from '@qiming/shared';
 import type { AuthedContext } from '../../core/context.ts';
-import { withTransaction, type DbOrTx, type Tx } from '../../core/db/database.ts';
+import { withTransaction, type Db, type DbOrTx, type Tx } from '../../core/db/database.ts';
 import { AppError } from '../../core/errors.ts';
-import { buildStatement, insertStatements } from '../lrs/index.ts';
+import { buildStatement, insertStatements, type XapiStatement } from '../lrs/index.ts';
+import { GroupCommit, groupCommitFor, type JobOutcome } from '../../core/db/group-commit.ts';
 import { drawRandomItems } from '../items/index.ts';
 import { deadlineFor, isPastDeadline, startRefusal, SUBMIT_GRACE_MS } from './attempt-lifecycle.ts';
 import { attemptItems, gradeAndCloseMany, round2, type Responses } from './grade-and-close.ts';
@@ -45,6 +46,23 @@ export async function loadAttemptView(ctx: AuthedContext, a: repo.AssignmentRow,
   ]);
   return presentAttempt(a, t, attemptItems(a, t), responses, { id: t.user_id, name }, view);
 }
+
+type NewAttempt = { row: repo.AttemptRow; statement: XapiStatement };
+
+/** Writes the attempts started at the same moment together (group commit); each learns whether it was inserted. */
+async function insertNewAttempts(tx: Tx, jobs: NewAttempt[]): Promise<JobOutcome<boolean>[]> {
+  const inserted = await repo.insertAttemptsIfNone(
+    tx,
+    jobs.map((j) => j.row),
+  );
+  await insertStatements(
+    tx,
+    jobs.filter((j) => inserted.has(j.row.id)).map((j) => j.statement),
+  );
+  return jobs.map((j) => ({ ok: true, value: inserted.has(j.row.id) }));
+}
+
+const starts = new WeakMap<Db, GroupCommit<NewAttempt, boolean>>();
 
 /**
  * Starts an attempt, or resumes the open one. Two tabs, a double click or a retried request all
@@ -116,23 +134,20 @@ export async function startAttempt(ctx: AuthedContext, assignmentId: string): Pr
     pending_manual: 0,
     revision: 0,
   };
-  const created = await withTransaction(ctx.db, async (tx) => {
-    const inserted = await repo.insertAttemptIfNone(tx, row);
-    if (inserted)
-      await insertStatements(tx, [
-        buildStatement({
-          verb: 'attempted',
-          actor: { userId: ctx.actor.userId, name: ctx.actor.displayName },
-          object: { kind: 'assignment', id: a.id, name: a.title },
-          registration: id,
-          assignmentId: a.id,
-          classId: recipient.class_id,
-          schoolId: recipient.school_id,
-          extensions: { 'urn:qiming:ext:attempt-no': attemptNo },
-          timestamp: now,
-        }),
-      ]);
-    return inserted;
+  const statement = buildStatement({
+    verb: 'attempted',
+    actor: { userId: ctx.actor.userId, name: ctx.actor.displayName },
+    object: { kind: 'assignment', id: a.id, name: a.title },
+    registration: id,
+    assignmentId: a.id,
+    classId: recipient.class_id,
+    schoolId: recipient.school_id,
+    extensions: { 'urn:qiming:ext:attempt-no': attemptNo },
+    timestamp: now,
+  });
+  const created = await groupCommitFor(starts, ctx.db, { write: insertNewAttempts, keysOf: (j) => [j.row.user_id] }).run({
+    row,
+    statement,
   });
   // a new attempt has no answers yet; one that lost the race to another tab is read back
   if (created)

@@ -244,22 +244,22 @@ export async function findAttempt(db: DbOrTx, id: string, { forUpdate = false } 
   return ((await q.executeTakeFirst()) as unknown as AttemptRow) ?? null;
 }
 
-/** Inserts an attempt unless the person already has an open one (another tab, a retry): then returns null. */
-export async function insertAttemptIfNone(
-  db: DbOrTx,
-  row: Omit<AttemptRow, 'item_order' | 'drawn_items'> & { item_order: string[]; drawn_items: unknown },
-) {
+/** Inserts attempts, except for people who already have an open one (another tab, a retry); returns the ids inserted. */
+export async function insertAttemptsIfNone(db: DbOrTx, rows: readonly AttemptRow[]): Promise<Set<string>> {
+  if (!rows.length) return new Set();
   const inserted = await db
     .insertInto('hw_attempts')
-    .values({
-      ...row,
-      item_order: JSON.stringify(row.item_order),
-      drawn_items: row.drawn_items === null ? null : JSON.stringify(row.drawn_items),
-    })
+    .values(
+      rows.map((row) => ({
+        ...row,
+        item_order: JSON.stringify(row.item_order),
+        drawn_items: row.drawn_items === null ? null : JSON.stringify(row.drawn_items),
+      })),
+    )
     .onConflict((oc) => oc.doNothing())
     .returning('id')
-    .executeTakeFirst();
-  return inserted?.id ?? null;
+    .execute();
+  return new Set(inserted.map((r) => r.id));
 }
 
 export const findOpenAttempt = (db: DbOrTx, assignmentId: string, userId: string) =>

@@ -185,7 +185,7 @@ export async function seedHomeworkDemo(app: AppContext): Promise<{ assignments: 
   ];
   const responseRows: (Parameters<typeof repo.upsertGradedResponses>[1][number] & { graded_by: string | null; graded_at: Date | null })[] =
     [];
-  const attemptRows: Parameters<typeof repo.insertAttemptIfNone>[1][] = [];
+  const attemptRows: repo.AttemptRow[] = [];
   const statements: XapiStatement[] = [];
   const observations = new Map<string, Observation[]>();
   const wrong = new Map<string, repo.WrongItemInput>();
