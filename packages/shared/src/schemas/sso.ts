@@ -36,3 +36,18 @@ export const ZOidcKeyList = z.object({
     }),
   ),
 });
+
+export const ZUpstreamInfo = z.object({ enabled: z.boolean(), name: z.string().nullable() });
+export type TUpstreamInfo = z.infer<typeof ZUpstreamInfo>;
+export const ZUpstreamLink = z.object({
+  id: z.string(),
+  provider: z.string(),
+  subject: z.string(),
+  linkedBy: z.enum(['claim', 'provisioned']),
+  claimValue: z.string().nullable(),
+  createdAt: z.string(),
+  lastLoginAt: z.string().nullable(),
+  user: z.object({ id: z.string(), username: z.string(), displayName: z.string(), unitName: z.string().nullable() }),
+});
+export type TUpstreamLink = z.infer<typeof ZUpstreamLink>;
+export const ZUpstreamLinkList = z.object({ items: z.array(ZUpstreamLink) });
