@@ -9,7 +9,7 @@ import { purgeExpiredChallenges, purgeExpiredOidcPayloads } from './modules/iden
 import { seedItemsDemo, syncKnowledgePoints } from './modules/items/index.ts';
 import { seedHomeworkDemo } from './modules/homework/index.ts';
 import { failStalledImports, seedDemo } from './modules/org/index.ts';
-import { ensureLexicon, ensureShippedCatalogue } from './modules/resources/index.ts';
+import { ensureLexicon, ensureShippedCatalogue, seedResourcesDemo } from './modules/resources/index.ts';
 import { createAppContext, createServer } from './server.ts';
 
 const config = loadConfig();
@@ -40,7 +40,13 @@ async function main() {
     const homework = await seedHomeworkDemo(ctx);
     if (homework)
       console.log(
-        `演示作业 Demo homework: ${homework.assignments} assignments, ${homework.attempts} graded attempts (t11005 / s112024001) in ${((Date.now() - hwStarted) / 1000).toFixed(1)} s.\n`,
+        `演示作业 Demo homework: ${homework.assignments} assignments, ${homework.attempts} graded attempts (t11005 / s112024001) in ${((Date.now() - hwStarted) / 1000).toFixed(1)} s.`,
+      );
+    const resStarted = Date.now();
+    const resources = await seedResourcesDemo(ctx);
+    if (resources)
+      console.log(
+        `演示资源 Demo resources: ${resources.published} published, ${resources.pending} waiting for review (shinan_researcher, sn_shiyan_admin), ${resources.files} files, in ${((Date.now() - resStarted) / 1000).toFixed(1)} s.\n`,
       );
   }
 

@@ -1,0 +1,12 @@
+import { loadConfig } from './src/core/config.ts';
+import { openDatabase } from './src/core/db/database.ts';
+import { createAppContext } from './src/server.ts';
+import { seedResourcesDemo } from './src/modules/resources/index.ts';
+import { sql } from 'kysely';
+const config = { ...loadConfig({ QIMING_DATA_DIR: '/tmp/res-data' }, { dotEnv: false }), secretKey: 'x'.repeat(64) };
+const database = await openDatabase(config);
+const ctx = createAppContext(database, config as any);
+await sql`DELETE FROM resource_push_queue; DELETE FROM resource_collections; DELETE FROM resources; DELETE FROM stored_files; DELETE FROM search_documents WHERE kind = 'resource'; DELETE FROM notifications`.execute(ctx.db);
+const t = Date.now();
+console.log(await seedResourcesDemo(ctx), Date.now() - t);
+await database.close();
