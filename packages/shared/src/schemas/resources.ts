@@ -141,6 +141,7 @@ export const ZResourceFile = z.object({
   hash: z.string(),
   preview: z.enum(['pdf', 'image', 'audio', 'video', 'none']),
 });
+export type TResourceFile = z.infer<typeof ZResourceFile>;
 export const ZResource = z.object({
   id: z.string(),
   type: z.enum(RESOURCE_TYPES),
