@@ -9,7 +9,7 @@ import { purgeExpiredChallenges, purgeExpiredOidcPayloads } from './modules/iden
 import { seedItemsDemo, syncKnowledgePoints } from './modules/items/index.ts';
 import { seedHomeworkDemo } from './modules/homework/index.ts';
 import { failStalledImports, seedDemo } from './modules/org/index.ts';
-import { ensureLexicon, ensureShippedCatalogue, seedResourcesDemo } from './modules/resources/index.ts';
+import { ensureLexicon, ensureShippedCatalogue, seedResourcesDemo, sweepStaleUploads } from './modules/resources/index.ts';
 import { createAppContext, createServer } from './server.ts';
 
 const config = loadConfig();
@@ -67,6 +67,10 @@ async function main() {
     const removed = await purgeExpiredOidcPayloads(ctx.db);
     if (removed) server.log.info({ removed }, 'expired single sign-on codes, tokens and sessions removed');
   };
+  const sweepUploads = async () => {
+    const removed = await sweepStaleUploads(ctx);
+    if (removed) server.log.info({ removed }, 'unfinished uploads untouched for a week removed');
+  };
   const every = (ms: number, task: () => Promise<void>, what: string) => {
     const timer = setInterval(() => void task().catch((err: unknown) => server.log.error({ err }, `${what} failed`)), ms);
     timer.unref();
@@ -77,6 +81,7 @@ async function main() {
     every(60_000, purgeRateLimits, 'rate-limit and challenge purge'),
     every(86_400_000, purgeAuditLog, 'audit purge'),
     every(3_600_000, purgeOidc, 'single sign-on purge'),
+    every(3_600_000, sweepUploads, 'stale upload sweep'),
   ];
   await sweepImports();
   await purgeAuditLog();
