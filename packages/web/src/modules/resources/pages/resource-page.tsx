@@ -165,7 +165,7 @@ function Usage({ id }: { id: string }) {
         height={200}
         option={{
           tooltip: { trigger: 'axis' },
-          legend: { data: [t('res_stats_views'), t('res_stats_downloads')] },
+          legend: { top: 0, data: [t('res_stats_views'), t('res_stats_downloads')] },
           grid: { left: 32, right: 12, top: 30, bottom: 24 },
           xAxis: { type: 'category', data: d.map((x) => x.day.slice(5)) },
           yAxis: { type: 'value', minInterval: 1 },

@@ -68,7 +68,7 @@ export function ResourceStatsPage() {
                 label={t('res_stats_daily')}
                 option={{
                   tooltip: { trigger: 'axis' },
-                  legend: { data: [t('res_stats_views'), t('res_stats_downloads')] },
+                  legend: { top: 0, data: [t('res_stats_views'), t('res_stats_downloads')] },
                   grid: { left: 40, right: 16, top: 30, bottom: 28 },
                   xAxis: { type: 'category', data: s.daily.map((d) => d.day.slice(5)) },
                   yAxis: { type: 'value', minInterval: 1 },
