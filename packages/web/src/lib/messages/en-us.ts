@@ -862,7 +862,7 @@ export const enUS: Record<MessageKey, string> = {
   res_empty: 'Nothing here yet. Try another unit or type, or upload the first one.',
   res_downloads: '{n} downloads',
   res_no_rating: 'Not rated yet',
-  res_search_hint: 'Looking for something? Use the search box at the top, e.g. 分数.',
+  res_search_hint: 'Looking for something? Use the search box at the top, e.g. fractions.',
   res_collections: 'Directories and collections',
   res_collection_items: '{n} resources',
   res_upload_title: 'Upload a resource',
