@@ -9,7 +9,7 @@ import { purgeExpiredChallenges, purgeExpiredOidcPayloads } from './modules/iden
 import { seedItemsDemo, syncKnowledgePoints } from './modules/items/index.ts';
 import { seedHomeworkDemo } from './modules/homework/index.ts';
 import { failStalledImports, seedDemo } from './modules/org/index.ts';
-import { ensureLexicon, ensureShippedCatalogue } from './modules/resources/index.ts';
+import { ensureLexicon, ensureShippedCatalogue, seedResourcesDemo, sweepStaleUploads } from './modules/resources/index.ts';
 import { createAppContext, createServer } from './server.ts';
 
 const config = loadConfig();
@@ -40,7 +40,13 @@ async function main() {
     const homework = await seedHomeworkDemo(ctx);
     if (homework)
       console.log(
-        `演示作业 Demo homework: ${homework.assignments} assignments, ${homework.attempts} graded attempts (t11005 / s112024001) in ${((Date.now() - hwStarted) / 1000).toFixed(1)} s.\n`,
+        `演示作业 Demo homework: ${homework.assignments} assignments, ${homework.attempts} graded attempts (t11005 / s112024001) in ${((Date.now() - hwStarted) / 1000).toFixed(1)} s.`,
+      );
+    const resStarted = Date.now();
+    const resources = await seedResourcesDemo(ctx);
+    if (resources)
+      console.log(
+        `演示资源 Demo resources: ${resources.published} published, ${resources.pending} waiting for review (shinan_researcher, sn_shiyan_admin), ${resources.files} files, in ${((Date.now() - resStarted) / 1000).toFixed(1)} s.\n`,
       );
   }
 
@@ -61,6 +67,10 @@ async function main() {
     const removed = await purgeExpiredOidcPayloads(ctx.db);
     if (removed) server.log.info({ removed }, 'expired single sign-on codes, tokens and sessions removed');
   };
+  const sweepUploads = async () => {
+    const removed = await sweepStaleUploads(ctx);
+    if (removed) server.log.info({ removed }, 'unfinished uploads untouched for a week removed');
+  };
   const every = (ms: number, task: () => Promise<void>, what: string) => {
     const timer = setInterval(() => void task().catch((err: unknown) => server.log.error({ err }, `${what} failed`)), ms);
     timer.unref();
@@ -71,6 +81,7 @@ async function main() {
     every(60_000, purgeRateLimits, 'rate-limit and challenge purge'),
     every(86_400_000, purgeAuditLog, 'audit purge'),
     every(3_600_000, purgeOidc, 'single sign-on purge'),
+    every(3_600_000, sweepUploads, 'stale upload sweep'),
   ];
   await sweepImports();
   await purgeAuditLog();

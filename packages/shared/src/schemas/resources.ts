@@ -141,6 +141,7 @@ export const ZResourceFile = z.object({
   hash: z.string(),
   preview: z.enum(['pdf', 'image', 'audio', 'video', 'none']),
 });
+export type TResourceFile = z.infer<typeof ZResourceFile>;
 export const ZResource = z.object({
   id: z.string(),
   type: z.enum(RESOURCE_TYPES),
@@ -394,12 +395,37 @@ export const ZCommentRequest = z.object({ body: z.string().trim().min(2, '评论
 export const ZComment = z.object({
   id: z.string(),
   authorName: z.string(),
+  authorSchool: z.string(),
   body: z.string(),
+  /** A comment with listed words is held: only its author and the resource's moderators see it, until one publishes it. */
   status: z.enum(['published', 'held']),
+  /** The words that held it, in context (for its author and moderators; empty otherwise). */
+  hits: z.array(ZSafetyHit),
   createdAt: z.string(),
   canDelete: z.boolean(),
+  canPublish: z.boolean(),
 });
 export type TComment = z.infer<typeof ZComment>;
+export const ZCommentList = z.object({ items: z.array(ZComment), total: z.number().int(), canModerate: z.boolean() });
+export const ZFavouriteState = z.object({ isFavourite: z.boolean(), favouriteCount: z.number().int() });
+export const ZRatingState = z.object({ stars: z.number().int(), ratingAverage: z.number().nullable(), ratingCount: z.number().int() });
+export const ZForMeResponse = z.object({
+  /** The subjects and grades the teacher teaches (from their class assignments), or their school subjects. */
+  pairs: z.array(z.object({ subject: z.string(), gradeLevel: z.number().int().nullable() })),
+  items: z.array(ZResourceSummary),
+});
+export const ZCatalogueCountsQuery = ZListResourcesQuery.pick({
+  subject: true,
+  gradeLevel: true,
+  term: true,
+  edition: true,
+  type: true,
+  mark: true,
+});
+export const ZCatalogueCounts = z.object({
+  total: z.number().int(),
+  units: z.array(z.object({ unitId: z.string(), count: z.number().int() })),
+});
 
 export const COLLECTION_KINDS = ['directory', 'collection'] as const;
 export const COLLECTION_KIND_NAMES: Record<(typeof COLLECTION_KINDS)[number], string> = { directory: '资源目录', collection: '专题合集' };
@@ -413,6 +439,7 @@ export const ZCollectionInput = z.object({
   community: z.string().trim().max(60).default(''),
   audience: z.enum(AUDIENCES).default('school'),
 });
+export type TCollectionInput = z.infer<typeof ZCollectionInput>;
 export const ZCollection = z.object({
   id: z.string(),
   kind: z.enum(COLLECTION_KINDS),
@@ -431,19 +458,29 @@ export const ZCollection = z.object({
 export const ZCollectionDetail = ZCollection.extend({
   items: z.array(ZResourceSummary.extend({ note: z.string() })),
 });
+export type TCollection = z.infer<typeof ZCollection>;
+export type TCollectionDetail = z.infer<typeof ZCollectionDetail>;
 export const ZCollectionItemRequest = z.object({ resourceId: ZId, note: z.string().trim().max(200).default('') });
 export const ZListCollectionsQuery = z.object({
   kind: z.enum(COLLECTION_KINDS).optional(),
   subject: ZSubject.optional(),
   gradeLevel: ZGradeLevel.optional(),
-  mine: z.coerce.boolean().optional(),
+  community: z.string().trim().max(60).optional(),
+  mine: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 });
+export const ZUpdateCollectionRequest = ZCollectionInput.partial();
+export const ZCollectionItemParams = z.object({ id: ZId, resourceId: ZId });
 
 // statistics
 export const ZResourceStatsQuery = z.object({
   unitId: ZId.optional(),
-  days: z.coerce.number().int().min(7).max(365).default(30),
+  days: z.coerce.number().int().min(7, '统计天数为 7–365').max(365, '统计天数为 7–365').default(30),
 });
+/** The units whose statistics the caller may open (their own and those below). */
+export const ZStatsScope = z.object({ id: z.string(), name: z.string(), kind: z.string() });
 export const ZResourceStats = z.object({
   scopeName: z.string(),
   totals: z.object({
@@ -469,6 +506,7 @@ export const ZResourceStats = z.object({
 });
 export type TResourceStats = z.infer<typeof ZResourceStats>;
 export const ZResourceUsage = z.object({
+  totals: z.object({ downloads: z.number().int(), views: z.number().int(), favourites: z.number().int(), ratings: z.number().int() }),
   daily: z.array(z.object({ day: z.string(), downloads: z.number().int(), views: z.number().int() })),
   bySchool: z.array(z.object({ schoolName: z.string(), downloads: z.number().int() })),
 });
@@ -485,6 +523,7 @@ export const ZPushItem = z.object({
   attempts: z.number().int(),
   lastError: z.string().nullable(),
 });
+export type TPushItem = z.infer<typeof ZPushItem>;
 export const ZPushQueueQuery = z.object({
   status: z.enum(PUSH_STATUSES).optional(),
   page: z.coerce.number().int().min(1).default(1),

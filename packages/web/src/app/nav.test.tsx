@@ -11,7 +11,7 @@ const renderNav = (permissions: readonly Permission[], at = '/') => renderPage(<
 describe('NavMenu', () => {
   it('shows a teacher the personal space, organisation, schools and homework', () => {
     renderNav(ROLE_PERMISSIONS.teacher);
-    expect(shownKeys()).toEqual(['home', 'org', 'schools', 'homework', 'my-homework', 'items']);
+    expect(shownKeys()).toEqual(['home', 'org', 'schools', 'homework', 'my-homework', 'resources', 'my-resources', 'items']);
     expect(screen.getByTestId('nav-home').textContent).toBe('个人空间');
     expect(screen.getByTestId('nav-schools').getAttribute('href')).toBe('/schools');
   });
@@ -25,7 +25,27 @@ describe('NavMenu', () => {
 
   it('gives a school administrator the roster, user and application pages but not grants, policy or audit', () => {
     renderNav(ROLE_PERMISSIONS.school_admin);
-    expect(shownKeys()).toEqual(['home', 'org', 'schools', 'assessments', 'roster', 'users', 'apps', 'items']);
+    expect(shownKeys()).toEqual([
+      'home',
+      'org',
+      'schools',
+      'assessments',
+      'roster',
+      'users',
+      'apps',
+      'resources',
+      'my-resources',
+      'resource-review',
+      'resource-push',
+      'resource-stats',
+      'items',
+    ]);
+  });
+
+  it('gives a researcher the resource centre with review and statistics, but not the push queue', () => {
+    renderNav(ROLE_PERMISSIONS.researcher);
+    expect(shownKeys()).toEqual(expect.arrayContaining(['resources', 'my-resources', 'resource-review', 'resource-stats']));
+    expect(shownKeys()).not.toContain('resource-push');
   });
 
   it("shows parents their children's homework", () => {

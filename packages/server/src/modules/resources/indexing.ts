@@ -11,23 +11,44 @@ export const popularityOf = (r: {
   rating_count: number;
 }) => r.download_count * 3 + r.favourite_count * 2 + (r.rating_sum - 3 * r.rating_count) + r.view_count * 0.2;
 
-/** The search document of a published resource, or null when it must not be in the index. */
-export async function searchDocumentFor(tx: Tx, id: string): Promise<SearchDocumentInput | null> {
-  const r = await repo.findResource(tx, id);
-  if (!r || r.status !== 'published') return null;
-  const extra = await tx
-    .selectFrom('resources as r')
-    .leftJoin('stored_files as f', 'f.hash', 'r.file_hash')
-    .select(['f.text_content'])
-    .where('r.id', '=', id)
-    .executeTakeFirst();
-  const district = await repo.findAncestorUnit(tx, r.school_path, ['district']);
+type IndexedRow = Pick<
+  repo.ResourceRowFull,
+  | 'id'
+  | 'title'
+  | 'description'
+  | 'keywords'
+  | 'subject'
+  | 'grade_level'
+  | 'term'
+  | 'edition'
+  | 'unit_id'
+  | 'unit_title'
+  | 'unit_parent_title'
+  | 'type'
+  | 'level'
+  | 'school_id'
+  | 'school_name'
+  | 'knowledge_points'
+  | 'author_name'
+  | 'audience'
+  | 'visible_path'
+  | 'download_count'
+  | 'favourite_count'
+  | 'view_count'
+  | 'rating_sum'
+  | 'rating_count'
+  | 'published_at'
+  | 'updated_at'
+>;
+
+/** The search document of a published resource, from its row, its file's text and its district. */
+export function buildSearchDocument(r: IndexedRow, fileText: string, districtId: string | null): SearchDocumentInput {
   const unitTitles = [r.unit_parent_title, r.unit_title].filter(Boolean).join(' ');
   return {
     kind: 'resource',
     refId: r.id,
     title: r.title,
-    body: [r.description, unitTitles, extra?.text_content ?? ''].filter(Boolean).join('\n'),
+    body: [r.description, unitTitles, fileText].filter(Boolean).join('\n'),
     keywords: r.keywords,
     facets: {
       subject: r.subject,
@@ -39,7 +60,7 @@ export async function searchDocumentFor(tx: Tx, id: string): Promise<SearchDocum
       type: r.type,
       level: r.level,
       schoolId: r.school_id,
-      districtId: district?.id ?? null,
+      districtId,
     },
     knowledgePoints: r.knowledge_points,
     author: r.author_name,
@@ -49,6 +70,20 @@ export async function searchDocumentFor(tx: Tx, id: string): Promise<SearchDocum
     popularity: popularityOf(r),
     publishedAt: new Date(r.published_at ?? r.updated_at),
   };
+}
+
+/** The search document of a published resource, or null when it must not be in the index. */
+export async function searchDocumentFor(tx: Tx, id: string): Promise<SearchDocumentInput | null> {
+  const r = await repo.findResource(tx, id);
+  if (!r || r.status !== 'published') return null;
+  const extra = await tx
+    .selectFrom('resources as r')
+    .leftJoin('stored_files as f', 'f.hash', 'r.file_hash')
+    .select(['f.text_content'])
+    .where('r.id', '=', id)
+    .executeTakeFirst();
+  const district = await repo.findAncestorUnit(tx, r.school_path, ['district']);
+  return buildSearchDocument(r, extra?.text_content ?? '', district?.id ?? null);
 }
 
 /**

@@ -41,6 +41,7 @@ import * as uploads from './uploads.service.ts';
 import * as workflow from './workflow.service.ts';
 import * as words from './screening/words.service.ts';
 import { getReviewSettings } from './screening/screening.service.ts';
+import { socialRoutes } from './social.routes.ts';
 
 const authed = (req: FastifyRequest) => req.ctx as AuthedContext;
 const tags = ['resources'];
@@ -66,6 +67,8 @@ export async function resourcesRoutes(app: ZApp): Promise<void> {
     { parseAs: 'buffer', bodyLimit: RESOURCE_LIMITS.chunkBytes + 1024 },
     (_req, body, done) => done(null, body),
   );
+
+  await socialRoutes(app);
 
   // curriculum catalogue
   app.get(
