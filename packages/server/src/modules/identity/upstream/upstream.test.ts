@@ -28,7 +28,9 @@ const rpLogouts: string[] = [];
 const CITY = '127.0.0.1';
 
 beforeAll(async () => {
-  [city, district] = await Promise.all([createTestApp(), createTestApp({ host: '127.0.0.2' })]);
+  // one after the other: two servers starting at once on a loaded machine miss Fastify's plugin timeout
+  city = await createTestApp();
+  district = await createTestApp({ host: '127.0.0.2' });
   rp = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -90,7 +92,7 @@ beforeAll(async () => {
     client.ClientSecretBasic(app.body.clientSecret),
     { execute: [client.allowInsecureRequests] },
   );
-});
+}, 180_000);
 afterAll(async () => {
   await new Promise((r) => rp?.close(r));
   await Promise.all([city?.close(), district?.close()]);
