@@ -83,6 +83,8 @@ export const routes: RouteObject[] = [
       },
       { path: 'apps', element: page(() => import('../modules/apps/pages/apps-page.tsx'), 'AppsPage') },
       { path: 'items', element: page(() => import('../modules/items/pages/items-page.tsx'), 'ItemsPage') },
+      { path: 'items/new', element: page(() => import('../modules/items/pages/item-editor-page.tsx'), 'ItemEditorPage') },
+      { path: 'items/:id/edit', element: page(() => import('../modules/items/pages/item-editor-page.tsx'), 'ItemEditorPage') },
       { path: 'audit', element: page(() => import('../modules/audit/pages/audit-page.tsx'), 'AuditPage') },
       { path: 'search', element: page(() => import('../modules/search/pages/search-page.tsx'), 'SearchPage') },
       { path: 'homework', element: page(() => import('../modules/homework/pages/assignments-page.tsx'), 'AssignmentsPage') },
