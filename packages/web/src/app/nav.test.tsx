@@ -11,7 +11,7 @@ const renderNav = (permissions: readonly Permission[], at = '/') => renderPage(<
 describe('NavMenu', () => {
   it('shows a teacher the personal space, organisation, schools and homework', () => {
     renderNav(ROLE_PERMISSIONS.teacher);
-    expect(shownKeys()).toEqual(['home', 'org', 'schools', 'homework', 'my-homework', 'items']);
+    expect(shownKeys()).toEqual(['home', 'org', 'schools', 'homework', 'my-homework', 'items', 'papers']);
     expect(screen.getByTestId('nav-home').textContent).toBe('个人空间');
     expect(screen.getByTestId('nav-schools').getAttribute('href')).toBe('/schools');
   });
@@ -25,7 +25,7 @@ describe('NavMenu', () => {
 
   it('gives a school administrator the roster, user and application pages but not grants, policy or audit', () => {
     renderNav(ROLE_PERMISSIONS.school_admin);
-    expect(shownKeys()).toEqual(['home', 'org', 'schools', 'assessments', 'roster', 'users', 'apps', 'items']);
+    expect(shownKeys()).toEqual(['home', 'org', 'schools', 'assessments', 'roster', 'users', 'apps', 'items', 'papers']);
   });
 
   it("shows parents their children's homework", () => {

@@ -5,6 +5,7 @@ import {
   BookOutlined,
   CloseSquareOutlined,
   EditOutlined,
+  FileTextOutlined,
   SolutionOutlined,
   DatabaseOutlined,
   BankOutlined,
@@ -44,6 +45,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'security', path: '/security', label: 'nav_security', icon: <SafetyCertificateOutlined />, anyOf: ['security.manage'] },
   { key: 'apps', path: '/apps', label: 'nav_apps', icon: <AppstoreAddOutlined />, anyOf: ['app.register', 'app.enable'] },
   { key: 'items', path: '/items', label: 'nav_items', icon: <DatabaseOutlined />, anyOf: ['items.read'] },
+  { key: 'papers', path: '/papers', label: 'nav_papers', icon: <FileTextOutlined />, anyOf: ['items.manage'] },
   { key: 'audit', path: '/audit', label: 'nav_audit', icon: <AuditOutlined />, anyOf: ['audit.read'] },
 ];
 

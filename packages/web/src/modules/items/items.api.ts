@@ -82,7 +82,7 @@ export const usePaperList = (q: { page: number; subject?: string; grade?: number
 export function useSavePaper(id: string | undefined) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: TSavePaperRequest) =>
+    mutationFn: (body: TSavePaperRequest & { refreshVersions?: boolean }) =>
       id ? api.put<TPaper>(`/api/papers/${id}`, { ...body, ownerUnitId: undefined }) : api.post<TPaper>('/api/papers', body),
     onSuccess: (paper) => {
       client.setQueryData(['paper', paper.id], paper);

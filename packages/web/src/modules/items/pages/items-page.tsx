@@ -51,6 +51,9 @@ export function ItemsPage() {
         extra={
           can('items.manage') && (
             <Space wrap>
+              <Link to="/papers">
+                <Button data-testid="open-papers">{t('paper_back_to_list')}</Button>
+              </Link>
               <Link to={`/items/new${filters.bankId ? `?bankId=${filters.bankId}` : ''}`}>
                 <Button type="primary" icon={<PlusOutlined />} data-testid="new-item">
                   {t('items_new')}
