@@ -30,7 +30,7 @@ export type DemoStack = {
  * first process migrates and seeds; the others start on the filled database. Demo accounts have
  * must_change_password cleared. Everything is undone at cleanup.
  */
-export async function startDemoStack(name: string, count = 1): Promise<DemoStack> {
+export async function startDemoStack(name: string, count = 1, extraEnv: Record<string, string> = {}): Promise<DemoStack> {
   const dbName = `qiming_bench_${name.replace(/[^a-z0-9]/g, '_')}`;
   const databaseUrl = await createBenchDatabase(dbName);
   onCleanup(`drop database ${dbName}`, () => dropBenchDatabase(dbName));
@@ -50,6 +50,7 @@ export async function startDemoStack(name: string, count = 1): Promise<DemoStack
           QIMING_DATA_DIR: path.join(dataDir, `server-${i}`),
           QIMING_DEMO: i === 0 ? '1' : '0',
           QIMING_DEMO_PASSWORD: DEMO_PASSWORD,
+          ...extraEnv,
         },
       }),
     );

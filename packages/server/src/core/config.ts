@@ -27,7 +27,71 @@ export type Config = {
   publicUrl: string | null;
   /** Requests per minute per client address on the token and ticket-validation endpoints (QIMING_SSO_RATE_LIMIT). */
   ssoRateLimit: number;
+  /** An upstream identity provider to sign in through (QIMING_UPSTREAM_*); null: none. */
+  upstream: UpstreamConfig | null;
 };
+
+/** Roles a just-in-time account may get: school-level grants that reach nothing until the school assigns classes or children. */
+export const PROVISIONABLE_ROLES = ['teacher', 'parent'] as const;
+
+/** An upstream identity provider this instance trusts (an upper-level Qiming, or any OpenID provider). */
+export type UpstreamConfig = {
+  /** The upstream's OpenID issuer (discovery at ISSUER/.well-known/openid-configuration). */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** What the sign-in page calls it, e.g. 青岛市智慧教育平台. */
+  name: string;
+  scope: string;
+  /** The claim whose value finds the local account on a first sign-in… */
+  linkClaim: string;
+  /** …compared with this local attribute. */
+  linkTo: 'username' | 'user_id';
+  /** Without a matching account: refuse, or create one at the school whose 学校标识码 the `school` claim names. */
+  provision: 'off' | 'create';
+  /** Roles a provisioned account may receive from the upstream's `roles` claim. */
+  provisionRoles: (typeof PROVISIONABLE_ROLES)[number][];
+};
+
+const list = (v: string | undefined, fallback: string[]) =>
+  v
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : fallback;
+
+/** QIMING_UPSTREAM_*: an unset issuer means no upstream sign-in. A half-set configuration stops the start with a message. */
+export function loadUpstreamConfig(env: NodeJS.ProcessEnv): UpstreamConfig | null {
+  const issuer = env.QIMING_UPSTREAM_ISSUER?.trim();
+  if (!issuer) return null;
+  if (!/^https?:\/\//.test(issuer)) throw new Error('QIMING_UPSTREAM_ISSUER must be an http(s) URL');
+  const clientId = env.QIMING_UPSTREAM_CLIENT_ID?.trim();
+  const clientSecret = env.QIMING_UPSTREAM_CLIENT_SECRET?.trim();
+  if (!clientId || !clientSecret)
+    throw new Error('QIMING_UPSTREAM_ISSUER is set: QIMING_UPSTREAM_CLIENT_ID and QIMING_UPSTREAM_CLIENT_SECRET are required too');
+  const linkTo = env.QIMING_UPSTREAM_LINK_TO?.trim() || 'username';
+  if (linkTo !== 'username' && linkTo !== 'user_id') throw new Error('QIMING_UPSTREAM_LINK_TO must be username or user_id');
+  const provision = env.QIMING_UPSTREAM_PROVISION?.trim() || 'off';
+  if (provision !== 'off' && provision !== 'create') throw new Error('QIMING_UPSTREAM_PROVISION must be off or create');
+  const roles = list(env.QIMING_UPSTREAM_PROVISION_ROLES, ['teacher']);
+  const wrong = roles.filter((r) => !(PROVISIONABLE_ROLES as readonly string[]).includes(r));
+  if (wrong.length)
+    throw new Error(
+      `QIMING_UPSTREAM_PROVISION_ROLES: ${wrong.join(', ')} cannot be provisioned (allowed: ${PROVISIONABLE_ROLES.join(', ')})`,
+    );
+  return {
+    issuer: issuer.replace(/\/+$/, ''),
+    clientId,
+    clientSecret,
+    name: env.QIMING_UPSTREAM_NAME?.trim() || '上级平台',
+    scope: env.QIMING_UPSTREAM_SCOPE?.trim() || 'openid profile roles org',
+    linkClaim: env.QIMING_UPSTREAM_LINK_CLAIM?.trim() || 'preferred_username',
+    linkTo,
+    provision,
+    provisionRoles: roles as UpstreamConfig['provisionRoles'],
+  };
+}
 
 const bool = (v: string | undefined, fallback: boolean): boolean =>
   v === undefined || v === '' ? fallback : ['1', 'true', 'yes', 'on'].includes(v.toLowerCase());
@@ -48,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotEnv = true
     logLevel: env.LOG_LEVEL ?? 'info',
     publicUrl: env.QIMING_PUBLIC_URL?.trim().replace(/\/+$/, '') || null,
     ssoRateLimit: Number(env.QIMING_SSO_RATE_LIMIT ?? 600),
+    upstream: loadUpstreamConfig(env),
   };
 }
 

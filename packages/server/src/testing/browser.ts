@@ -1,9 +1,14 @@
 /**
- * A minimal browser for protocol tests: a cookie jar (by name; paths ignored, which only sends
- * more cookies than a browser would) and redirect following, so SSO flows run over real HTTP.
+ * A minimal browser for protocol tests: a cookie jar per host, as a browser keeps it (by name;
+ * paths ignored, which only sends more cookies than a browser would; ports do not separate
+ * cookies, as in a browser), and redirect following, so SSO flows — also between two instances
+ * on two loopback addresses — run over real HTTP.
  */
 export type Browser = {
+  /** Cookies given at creation: sent to every host (for tests of one server). */
   cookies: Map<string, string>;
+  /** The cookies a host set. */
+  jar: (host: string) => Map<string, string>;
   cookieHeader: () => string;
   fetch: (url: string, init?: RequestInit) => Promise<Response>;
   /** Follows redirects from `url` until a response is not a redirect or `stop` says so; returns the last URL and response. */
@@ -12,20 +17,29 @@ export type Browser = {
 
 export function createBrowser(initialCookie?: string | null): Browser {
   const cookies = new Map<string, string>();
+  const jars = new Map<string, Map<string, string>>();
+  const jar = (host: string) => {
+    let j = jars.get(host);
+    if (!j) jars.set(host, (j = new Map()));
+    return j;
+  };
   if (initialCookie) for (const c of initialCookie.split(';')) add(c.trim());
   function add(pair: string) {
     const eq = pair.indexOf('=');
     if (eq > 0) cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
   }
-  const cookieHeader = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  const cookiesFor = (host?: string) => new Map([...cookies, ...(host ? jar(host) : [])]);
+  const cookieHeader = (host?: string) => [...cookiesFor(host)].map(([k, v]) => `${k}=${v}`).join('; ');
   const b: Browser = {
     cookies,
-    cookieHeader,
+    jar,
+    cookieHeader: () => cookieHeader(),
     async fetch(url, init = {}) {
+      const host = new URL(url).hostname;
       const res = await fetch(url, {
         ...init,
         redirect: 'manual',
-        headers: { ...(init.headers as Record<string, string>), cookie: cookieHeader() },
+        headers: { ...(init.headers as Record<string, string>), cookie: cookieHeader(host) },
       });
       for (const sc of res.headers.getSetCookie()) {
         const [pair, ...attrs] = sc.split(';');
@@ -33,8 +47,10 @@ export function createBrowser(initialCookie?: string | null): Browser {
         const name = pair.slice(0, eq).trim();
         const value = pair.slice(eq + 1).trim();
         const expired = attrs.some((a) => /^\s*max-age=0/i.test(a) || (/^\s*expires=/i.test(a) && new Date(a.split('=')[1]) < new Date()));
-        if (!value || expired) cookies.delete(name);
-        else cookies.set(name, value);
+        if (!value || expired) {
+          jar(host).delete(name);
+          cookies.delete(name);
+        } else jar(host).set(name, value);
       }
       return res;
     },

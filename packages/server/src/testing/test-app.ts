@@ -56,12 +56,12 @@ export function cookieFrom(res: Res, name: string): string {
 }
 
 /** A server over a database: its context, its routes, and clients that talk to it over HTTP. */
-async function startInstance(database: Database, dataDir: string) {
+async function startInstance(database: Database, dataDir: string, host = '127.0.0.1') {
   const config = { ...loadConfig({ QIMING_DATA_DIR: dataDir }, { dotEnv: false }), secretKey: TEST_SECRET_KEY, demo: false };
   const ctx = createAppContext(database, config);
   const { server, routes } = await createServer(ctx);
-  await server.listen({ port: 0, host: '127.0.0.1' });
-  const baseUrl = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+  await server.listen({ port: 0, host });
+  const baseUrl = `http://${host}:${(server.server.address() as AddressInfo).port}`;
   // the port is known only now: the OpenID issuer and the links the server builds use it
   config.publicUrl = baseUrl;
 
@@ -133,11 +133,12 @@ async function startInstance(database: Database, dataDir: string) {
  * Starts the real server on a loopback port over a fresh clone of the template database, so API
  * tests go through real HTTP, the real hooks and the real SQL.
  */
-export async function createTestApp(): Promise<TestApp> {
+export async function createTestApp(opts: { host?: string } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   // stored files of this test file go to a folder of their own (shared by its servers), removed at close
   const dataDir = path.resolve(import.meta.dirname, '../../../../.tmp/test-files', `${process.pid}-${randomUUID().slice(0, 8)}`);
-  const main = await startInstance(database, dataDir);
+  // another loopback address (127.0.0.2) is another site to a browser: two instances keep their cookies apart
+  const main = await startInstance(database, dataDir, opts.host);
   const others: { close: () => Promise<void> }[] = [];
 
   return {
@@ -152,7 +153,7 @@ export async function createTestApp(): Promise<TestApp> {
       // PostgreSQL: a second connection pool, as a second process would have; PGlite cannot be
       // opened twice, so the second server shares its one connection
       const second = database.url ? postgresDatabase(database.url, { max: 5 }) : { ...database, close: async () => {} };
-      const instance = await startInstance(second, dataDir);
+      const instance = await startInstance(second, dataDir, opts.host);
       const close = async () => {
         await instance.server.close();
         await second.close();

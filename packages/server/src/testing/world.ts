@@ -153,12 +153,41 @@ export async function buildWorld(f: FactoryCtx) {
     .values({ app_id: appY.id, scope_id: y.school.id, scope_path: y.school.path, created_at: new Date() })
     .execute();
 
+  // an account of the other province linked to an upstream identity provider
+  const upstreamLinkY = { id: crypto.randomUUID() };
+  await f.db
+    .insertInto('upstream_links')
+    .values({
+      id: upstreamLinkY.id,
+      provider: 'http://127.0.0.1:4117/oidc',
+      subject: crypto.randomUUID(),
+      user_id: teacherY1.id,
+      linked_by: 'claim',
+      claim_value: 'teacher_y1',
+      created_at: new Date(),
+    })
+    .execute();
+
   const ids = <K extends string>(o: Record<K, { id: string }>): Record<K, string> =>
     Object.fromEntries(Object.entries<{ id: string }>(o).map(([k, v]) => [k, v.id])) as Record<K, string>;
   return {
     /** Objects outside every fixture user's scope; the matrix test asks for them and expects a refusal. */
     foreign: {
-      ...ids({ province2, city2, d3, schoolY: y.school, campusY: y.campus, classY1, yAdmin, teacherY1, studentY1, parentY, importY, appY }),
+      ...ids({
+        province2,
+        city2,
+        d3,
+        schoolY: y.school,
+        campusY: y.campus,
+        classY1,
+        yAdmin,
+        teacherY1,
+        studentY1,
+        parentY,
+        importY,
+        appY,
+        upstreamLinkY,
+      }),
       grantY: yGrant!.id,
       bankY: bankY.id,
       itemY: itemY.id,

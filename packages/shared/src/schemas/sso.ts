@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { paged, ZPage } from './common.ts';
 
 /** Scopes an application may ask for, with the words the consent screen shows. */
 export const OIDC_SCOPE_NAMES: Record<string, string> = {
@@ -36,3 +37,34 @@ export const ZOidcKeyList = z.object({
     }),
   ),
 });
+
+/** Whether the sign-in page offers 使用上级平台账号登录, and the upstream's name. */
+export const ZUpstreamInfo = z.object({ enabled: z.boolean(), name: z.string().nullable() });
+export type TUpstreamInfo = z.infer<typeof ZUpstreamInfo>;
+
+/** Why an upstream sign-in came back to the sign-in page without a session (`/login?upstream_error=…`). */
+export const UPSTREAM_FAILURES = ['expired', 'denied', 'failed', 'unavailable', 'no_account', 'disabled'] as const;
+
+export const ZUpstreamLink = z.object({
+  id: z.string(),
+  provider: z.string(),
+  subject: z.string(),
+  linkedBy: z.enum(['claim', 'provisioned']),
+  claimValue: z.string().nullable(),
+  createdAt: z.string(),
+  lastLoginAt: z.string().nullable(),
+  user: z.object({
+    id: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    isActive: z.boolean(),
+    unitName: z.string().nullable(),
+  }),
+});
+export type TUpstreamLink = z.infer<typeof ZUpstreamLink>;
+export const ZUpstreamLinkList = paged(ZUpstreamLink);
+export type TUpstreamLinkList = z.infer<typeof ZUpstreamLinkList>;
+export const ZUpstreamLinksQuery = ZPage.extend({
+  q: z.string().trim().max(64, { message: '搜索词不能超过 64 个字' }).optional(),
+});
+export type TUpstreamLinksQuery = z.infer<typeof ZUpstreamLinksQuery>;

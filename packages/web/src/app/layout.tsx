@@ -17,6 +17,7 @@ import { useI18n, type Locale } from '../lib/i18n.ts';
 import { roleName } from '../lib/labels.ts';
 import { useCurrentUser, useLogout, useSwitchRole } from '../modules/identity/identity.api.ts';
 import { SearchBox } from '../modules/search/components/search-box.tsx';
+import { useUpstreamInfo } from '../modules/upstream/upstream.api.ts';
 import { NavMenu } from './nav.tsx';
 
 const { Header, Sider, Content } = Layout;
@@ -172,6 +173,8 @@ export function PageFallback() {
 /** The signed-in frame: menu by permission (a drawer on phones), header with role, language, account. */
 export function AppLayout() {
   const me = useCurrentUser();
+  const upstream = useUpstreamInfo();
+  const features = { upstream: upstream.data?.enabled ?? false };
   const screens = Grid.useBreakpoint();
   const isPhone = screens.md === false;
   const [drawerOpen, setDrawerOpen] = useState(false);
@@ -190,7 +193,7 @@ export function AppLayout() {
           <div style={{ padding: '14px 18px 10px' }}>
             <Brand />
           </div>
-          <NavMenu permissions={me.permissions} />
+          <NavMenu permissions={me.permissions} features={features} />
         </Sider>
       )}
       <Drawer
@@ -201,7 +204,7 @@ export function AppLayout() {
         title={<Brand />}
         styles={{ body: { padding: 8 } }}
       >
-        <NavMenu permissions={me.permissions} onNavigate={() => setDrawerOpen(false)} />
+        <NavMenu permissions={me.permissions} features={features} onNavigate={() => setDrawerOpen(false)} />
       </Drawer>
       <Layout>
         <Header

@@ -52,6 +52,12 @@ describe('navItemsFor / activeNavKey', () => {
     expect(navItemsFor([]).map((i) => i.key)).toEqual(['home']);
   });
 
+  it('lists the upstream account links only on an instance that has an upstream, for account administrators', () => {
+    expect(navItemsFor(['user.manage']).map((i) => i.key)).toEqual(['home', 'users']);
+    expect(navItemsFor(['user.manage'], { upstream: true }).map((i) => i.key)).toEqual(['home', 'users', 'upstream-links']);
+    expect(navItemsFor(['org.read'], { upstream: true }).map((i) => i.key)).toEqual(['home', 'org']);
+  });
+
   it('files class and student pages under 学校/班级 when that entry is shown', () => {
     const items = navItemsFor(ROLE_PERMISSIONS.school_admin);
     expect(activeNavKey('/classes/x', items)).toBe('schools');

@@ -11,6 +11,7 @@ import {
   BankOutlined,
   CloudUploadOutlined,
   HomeOutlined,
+  LinkOutlined,
   SafetyCertificateOutlined,
   TeamOutlined,
   UserSwitchOutlined,
@@ -28,7 +29,12 @@ export type NavItem = {
   icon: ReactNode;
   /** Shown when the active role holds any one of these; no list means everyone. */
   anyOf?: Permission[];
+  /** Shown only when this instance has the feature (e.g. an upstream identity provider configured). */
+  feature?: keyof NavFeatures;
 };
+
+/** What this instance has switched on, as far as the menu cares. */
+export type NavFeatures = { upstream?: boolean };
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'home', path: '/', label: 'nav_home', icon: <HomeOutlined /> },
@@ -41,6 +47,14 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'assessments', path: '/assessments', label: 'hw_nav_assessments', icon: <SolutionOutlined />, anyOf: ['assessment.manage'] },
   { key: 'roster', path: '/roster', label: 'nav_roster', icon: <CloudUploadOutlined />, anyOf: ['roster.manage'] },
   { key: 'users', path: '/users', label: 'nav_users', icon: <TeamOutlined />, anyOf: ['user.manage'] },
+  {
+    key: 'upstream-links',
+    path: '/upstream-links',
+    label: 'nav_upstream_links',
+    icon: <LinkOutlined />,
+    anyOf: ['user.manage'],
+    feature: 'upstream',
+  },
   { key: 'grants', path: '/grants', label: 'nav_grants', icon: <UserSwitchOutlined />, anyOf: ['grant.manage'] },
   { key: 'security', path: '/security', label: 'nav_security', icon: <SafetyCertificateOutlined />, anyOf: ['security.manage'] },
   { key: 'apps', path: '/apps', label: 'nav_apps', icon: <AppstoreAddOutlined />, anyOf: ['app.register', 'app.enable'] },
@@ -49,9 +63,9 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'audit', path: '/audit', label: 'nav_audit', icon: <AuditOutlined />, anyOf: ['audit.read'] },
 ];
 
-/** The menu entries the active role may open. */
-export const navItemsFor = (permissions: readonly Permission[]): NavItem[] =>
-  NAV_ITEMS.filter((item) => !item.anyOf || item.anyOf.some((p) => permissions.includes(p)));
+/** The menu entries the active role may open (on this instance). */
+export const navItemsFor = (permissions: readonly Permission[], features: NavFeatures = {}): NavItem[] =>
+  NAV_ITEMS.filter((item) => (!item.anyOf || item.anyOf.some((p) => permissions.includes(p))) && (!item.feature || features[item.feature]));
 
 /** Which entry a path belongs to (school, class and student pages sit under 学校/班级). */
 export function activeNavKey(pathname: string, items: readonly NavItem[]): string {
@@ -62,10 +76,18 @@ export function activeNavKey(pathname: string, items: readonly NavItem[]): strin
   return match?.key ?? 'home';
 }
 
-export function NavMenu({ permissions, onNavigate }: { permissions: readonly Permission[]; onNavigate?: () => void }) {
+export function NavMenu({
+  permissions,
+  features,
+  onNavigate,
+}: {
+  permissions: readonly Permission[];
+  features?: NavFeatures;
+  onNavigate?: () => void;
+}) {
   const t = useT();
   const { pathname } = useLocation();
-  const items = navItemsFor(permissions);
+  const items = navItemsFor(permissions, features);
   return (
     <Menu
       mode="inline"

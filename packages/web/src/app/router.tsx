@@ -75,6 +75,10 @@ export const routes: RouteObject[] = [
       { path: 'students/:studentId', element: page(() => import('../modules/org/pages/student-page.tsx'), 'StudentPage') },
       { path: 'roster', element: page(() => import('../modules/roster/pages/roster-page.tsx'), 'RosterPage') },
       { path: 'users', element: page(() => import('../modules/users/pages/users-page.tsx'), 'UsersPage') },
+      {
+        path: 'upstream-links',
+        element: page(() => import('../modules/upstream/pages/upstream-links-page.tsx'), 'UpstreamLinksPage'),
+      },
       { path: 'grants', element: page(() => import('../modules/access/pages/grants-page.tsx'), 'GrantsPage') },
       { path: 'security', element: page(() => import('../modules/security/pages/security-policy-page.tsx'), 'SecurityPolicyPage') },
       {

@@ -5,7 +5,7 @@ import type { DbOrTx } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 
 /** The kinds of object a route can name, each resolved to where it sits in the organisation tree. */
-export type ScopeKind = 'org' | 'student' | 'user' | 'import' | 'grant' | 'app';
+export type ScopeKind = 'org' | 'student' | 'user' | 'import' | 'grant' | 'app' | 'upstream_link';
 
 /**
  * Where an object sits: its organisation path, and for a student the guardians who may reach it

@@ -81,7 +81,9 @@ export async function loadActor(app: AppContext, token: string): Promise<Actor |
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .leftJoin('user_mfa as m', 'm.user_id', 's.user_id')
+    .leftJoin('upstream_sessions as us', 'us.session_id', 's.id')
     .select([
+      'us.provider as upstream_provider',
       'm.enabled_at as mfa_enabled_at',
       's.id',
       's.user_id',
@@ -109,8 +111,13 @@ export async function loadActor(app: AppContext, token: string): Promise<Actor |
   const grants = await listScopeGrants(app.db, row.user_id);
   const roles = distinctRoles(grants);
   const role = row.active_role && roles.includes(row.active_role as Role) ? (row.active_role as Role) : defaultRole(roles);
+  // a session opened by an upstream sign-in did not use the local password: its age or a pending
+  // change does not hold the user up (the upstream owns that credential)
+  const viaUpstream = row.upstream_provider !== null;
   const expired =
-    policy.passwordExpiryDays > 0 && Date.now() - new Date(row.password_changed_at).getTime() > policy.passwordExpiryDays * 86_400_000;
+    !viaUpstream &&
+    policy.passwordExpiryDays > 0 &&
+    Date.now() - new Date(row.password_changed_at).getTime() > policy.passwordExpiryDays * 86_400_000;
   return {
     userId: row.user_id,
     username: row.username,
@@ -120,7 +127,7 @@ export async function loadActor(app: AppContext, token: string): Promise<Actor |
     roles,
     grants: grants.filter((g) => g.role === role),
     permissions: new Set<Permission>(role ? ROLE_PERMISSIONS[role] : []),
-    mustChangePassword: row.must_change_password || expired,
+    mustChangePassword: (!viaUpstream && row.must_change_password) || expired,
     mfaEnrollmentRequired: isMfaRequired(roles) && !row.mfa_enabled_at,
   };
 }

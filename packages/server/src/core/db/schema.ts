@@ -470,7 +470,11 @@ export type LoginChallengesTable = {
   user_agent: string | null;
   created_at: Timestamp;
   expires_at: Timestamp;
+  /** The upstream session of an upstream sign-in waiting for its second factor. */
+  upstream: NullableJson<UpstreamSessionRef>;
 };
+/** Which upstream sign-in opened a session: the provider (issuer), the upstream account (sub) and its session (sid). */
+export type UpstreamSessionRef = { provider: string; subject: string; sid: string | null };
 
 // items (题库, 组卷)
 export type KnowledgePointsTable = {

@@ -46,6 +46,8 @@ const foreignIdFor = (kind: string, url: string): string => {
       return f.grantY;
     case 'app':
       return f.appY;
+    case 'upstream_link':
+      return f.upstreamLinkY;
     default:
       throw new Error(`matrix: no foreign object for scope kind ${kind}`);
   }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../core/db/database.ts';
+import type { UpstreamSessionRef } from '../../core/db/schema.ts';
 
 export const findUserByUsername = (db: DbOrTx, username: string) =>
   db
@@ -28,6 +29,13 @@ export async function registerFailedLogin(db: DbOrTx, userId: string, threshold:
 
 export const registerSuccessfulLogin = (db: DbOrTx, userId: string) =>
   db.updateTable('users').set({ failed_logins: 0, locked_until: null, last_login_at: new Date() }).where('id', '=', userId).execute();
+
+/** Remembers which upstream sign-in opened a session, for the upstream's back-channel logout. */
+export const recordUpstreamSession = (db: DbOrTx, sessionId: string, ref: UpstreamSessionRef) =>
+  db
+    .insertInto('upstream_sessions')
+    .values({ session_id: sessionId, provider: ref.provider, subject: ref.subject, sid: ref.sid, created_at: new Date() })
+    .execute();
 
 export const revokeSession = (db: DbOrTx, sessionId: string) =>
   db.updateTable('sessions').set({ revoked_at: new Date() }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute();

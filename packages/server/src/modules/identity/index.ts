@@ -5,6 +5,7 @@ import { mfaRoutes } from './mfa/mfa.routes.ts';
 import { casRoutes } from './cas/cas.routes.ts';
 import { oidcRoutes } from './oidc/oidc.routes.ts';
 import { sessionRoutes } from './session.routes.ts';
+import { upstreamRoutes } from './upstream/upstream.routes.ts';
 
 export { hashPassword, verifyPassword } from './passwords.ts';
 export { purgeExpiredChallenges } from './mfa/mfa.repository.ts';
@@ -25,6 +26,7 @@ export async function identityRoutes(app: ZApp): Promise<void> {
   await adminRoutes(app);
   await oidcRoutes(app);
   await casRoutes(app);
+  await upstreamRoutes(app);
 }
 
 registerScopeResolver('grant', async (db, id) => {
@@ -39,4 +41,16 @@ registerScopeResolver('grant', async (db, id) => {
   if (!g) return null;
   const candidates = [g.scope_path, g.home_path ?? '/'].filter((p): p is string => !!p);
   return { path: candidates.sort((a, b) => a.length - b.length)[0] };
+});
+
+registerScopeResolver('upstream_link', async (db, id) => {
+  const l = await db
+    .selectFrom('upstream_links as l')
+    .innerJoin('users as u', 'u.id', 'l.user_id')
+    .leftJoin('org_units as o', 'o.id', 'u.home_org_id')
+    .select(['o.path'])
+    .where('l.id', '=', id)
+    .executeTakeFirst();
+  // where the account sits; one with no home unit (platform administrators) sits at the root
+  return l ? { path: l.path ?? '/' } : null;
 });

@@ -5,7 +5,7 @@ import { recordAudit } from '../../core/audit/audit.ts';
 import { createSession, defaultRole, distinctRoles, listGrants, SESSION_COOKIE } from '../../core/auth/session.ts';
 import type { RequestContext } from '../../core/context.ts';
 import { withTransaction, type Tx } from '../../core/db/database.ts';
-import type { UserRow } from '../../core/db/schema.ts';
+import type { UpstreamSessionRef, UserRow } from '../../core/db/schema.ts';
 import { AppError } from '../../core/errors.ts';
 import { rateLimitAll } from '../../core/rate-limit/index.ts';
 import { getSecurityPolicy } from '../../core/settings.ts';
@@ -101,7 +101,7 @@ function lockedError(until: Date): AppError {
 export async function startSignIn(
   ctx: RequestContext,
   user: UserRow,
-  opts: { firstFactor: string; userAgent: string | null },
+  opts: { firstFactor: string; userAgent: string | null; upstream?: UpstreamSessionRef },
 ): Promise<SignInResult> {
   if (!(await mfaRepo.isMfaEnabled(ctx.db, user.id))) {
     return withTransaction(ctx.db, (tx) => createFullSession(ctx, tx, user, { ...opts, secondFactor: null }));
@@ -116,6 +116,7 @@ export async function startSignIn(
       ip: ctx.ip,
       userAgent: opts.userAgent,
       ttlSeconds: CHALLENGE_TTL_SECONDS,
+      upstream: opts.upstream,
     });
     await recordAudit(tx, ctx, {
       action: 'auth.mfa_challenge',
@@ -148,7 +149,12 @@ export async function completeMfaSignIn(
   return verifySecondFactor(ctx, { userId: user.id, name: user.display_name, role: null }, input, 'sign_in', async (tx) => {
     // the challenge is used up with the session, so one pending cookie gives at most one session
     if (!(await mfaRepo.deleteChallenge(tx, id))) throw new AppError('MFA_CHALLENGE_EXPIRED');
-    return createFullSession(ctx, tx, user, { firstFactor: challenge.first_factor, secondFactor: input.method, userAgent });
+    return createFullSession(ctx, tx, user, {
+      firstFactor: challenge.first_factor,
+      secondFactor: input.method,
+      userAgent,
+      upstream: challenge.upstream ?? undefined,
+    });
   });
 }
 
@@ -156,13 +162,15 @@ async function createFullSession(
   ctx: RequestContext,
   tx: Tx,
   user: UserRow,
-  opts: { firstFactor: string; secondFactor: string | null; userAgent: string | null },
+  opts: { firstFactor: string; secondFactor: string | null; userAgent: string | null; upstream?: UpstreamSessionRef },
 ): Promise<SessionResult> {
   const policy = await getSecurityPolicy(tx);
   const grants = await listGrants(tx, user.id);
   const role = defaultRole(distinctRoles(grants));
   await repo.registerSuccessfulLogin(tx, user.id);
   const session = await createSession(ctx, tx, { userId: user.id, activeRole: role, ip: ctx.ip, userAgent: opts.userAgent });
+  // the upstream's back-channel logout names this session by the upstream's sid (or account)
+  if (opts.upstream) await repo.recordUpstreamSession(tx, session.sessionId, opts.upstream);
   await recordAudit(tx, ctx, {
     action: 'auth.login',
     targetType: 'user',
@@ -170,8 +178,11 @@ async function createFullSession(
     actor: { id: user.id, name: user.display_name, role },
     summary: { username: user.username, firstFactor: opts.firstFactor, secondFactor: opts.secondFactor },
   });
+  // the password was not used by an upstream sign-in, so its age does not hold the user up (see loadActor)
   const expired =
-    policy.passwordExpiryDays > 0 && Date.now() - new Date(user.password_changed_at).getTime() > policy.passwordExpiryDays * 86_400_000;
+    !opts.upstream &&
+    policy.passwordExpiryDays > 0 &&
+    Date.now() - new Date(user.password_changed_at).getTime() > policy.passwordExpiryDays * 86_400_000;
   return {
     kind: 'session',
     token: session.token,
@@ -180,7 +191,7 @@ async function createFullSession(
       username: user.username,
       displayName: user.display_name,
       role,
-      mustChangePassword: user.must_change_password || expired,
+      mustChangePassword: (!opts.upstream && user.must_change_password) || expired,
       grants,
       sessionIdleMinutes: policy.sessionIdleMinutes,
       mfaEnabled: opts.secondFactor !== null,

@@ -569,7 +569,39 @@ export const enUS: Record<MessageKey, string> = {
   launcher_empty: 'No applications have been enabled for your school or region yet. Ask your school administrator if you need one.',
   login_upstream: 'Sign in with the upper-level platform',
   login_or: 'or',
-  upstream_failed: 'Sign-in through the upper-level platform failed: {reason}',
+  upstream_failed: 'Sign-in through the upper-level platform failed',
+  login_upstream_via: 'Unified sign-in of {name}',
+  upstream_error_expired:
+    'The sign-in request expired (over 10 minutes, or the browser lost it). Click "Sign in with the upper-level platform" again.',
+  upstream_error_denied: 'You declined at the upper-level platform. To sign in, click again and approve.',
+  upstream_error_failed:
+    'The upper-level platform did not confirm who you are. Try again; if it keeps failing, contact your administrator.',
+  upstream_error_unavailable: 'The upper-level platform cannot be reached now. Try later, or sign in with your password here.',
+  upstream_error_no_account:
+    'There is no account here for your upper-level account yet. Ask your school or district administrator to create one.',
+  upstream_error_disabled: 'Your account on this platform is disabled. Contact your administrator.',
+  upstream_mfa_intro:
+    'The upper-level platform confirmed who you are. Your account here has two-step verification: type the 6-digit code from your authenticator.',
+  nav_upstream_links: 'Upstream accounts',
+  upstream_links_title: 'Upstream account links',
+  upstream_links_subtitle: 'Accounts here that sign in through the upper-level platform',
+  upstream_links_provider:
+    'Upper-level platform: {name}. Accounts are linked at the first sign-in by the configured claim; after unlinking, the next sign-in links again or is refused.',
+  upstream_not_configured: 'No upper-level sign-in is configured (QIMING_UPSTREAM_ISSUER); the links below were made before.',
+  upstream_links_search: 'Search username, name or claim value',
+  upstream_links_empty:
+    'Nobody has signed in through the upper-level platform yet. Links appear here after users click "Sign in with the upper-level platform".',
+  upstream_links_unit: 'Unit',
+  upstream_links_how: 'Linked by',
+  upstream_linked_claim: 'Claim',
+  upstream_linked_provisioned: 'Created at first sign-in',
+  upstream_links_subject: 'Upstream account id',
+  upstream_links_created: 'Linked at',
+  upstream_links_last_login: 'Last sign-in',
+  upstream_unlink: 'Unlink',
+  upstream_unlink_confirm: 'Unlink {name} from the upper-level platform?',
+  upstream_unlink_body: 'Sessions opened through the upper-level platform end at once, and so do the applications signed in with them.',
+  upstream_unlink_done: '{name} is unlinked',
   // homework (智慧作业, 错题本, 培训考核)
   hw_nav_teacher: 'Homework',
   hw_nav_my: 'My homework',

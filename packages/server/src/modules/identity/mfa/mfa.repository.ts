@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../../core/db/database.ts';
+import type { UpstreamSessionRef } from '../../../core/db/schema.ts';
 
 export const findMfa = (db: DbOrTx, userId: string) =>
   db.selectFrom('user_mfa').selectAll().where('user_id', '=', userId).executeTakeFirst();
@@ -82,7 +83,15 @@ export async function countRecoveryCodesLeft(db: DbOrTx, userId: string): Promis
 
 export const createChallenge = (
   db: DbOrTx,
-  input: { id: string; userId: string; firstFactor: string; ip: string | null; userAgent: string | null; ttlSeconds: number },
+  input: {
+    id: string;
+    userId: string;
+    firstFactor: string;
+    ip: string | null;
+    userAgent: string | null;
+    ttlSeconds: number;
+    upstream?: UpstreamSessionRef | null;
+  },
 ) =>
   db
     .insertInto('login_challenges')
@@ -90,6 +99,7 @@ export const createChallenge = (
       id: input.id,
       user_id: input.userId,
       first_factor: input.firstFactor,
+      upstream: input.upstream ? JSON.stringify(input.upstream) : null,
       ip: input.ip,
       user_agent: input.userAgent?.slice(0, 256) ?? null,
       created_at: new Date(),

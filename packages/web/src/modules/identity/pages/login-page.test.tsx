@@ -66,8 +66,9 @@ describe('LoginPage', () => {
     const alert = await screen.findByTestId('login-error');
     expect(alert.textContent).toContain('用户名或密码错误');
     expect(alert.textContent).toContain('还可尝试 2 次');
-    expect(calls[0].headers['X-Requested-With']).toBe('qiming');
-    expect(calls[0].body).toEqual({ username: 'zhanglaoshi', password: 'wrong-password' });
+    const login = calls.find((c) => c.method === 'POST')!;
+    expect(login.headers['X-Requested-With']).toBe('qiming');
+    expect(login.body).toEqual({ username: 'zhanglaoshi', password: 'wrong-password' });
   });
 
   it('checks the form with the shared schema before asking the server', async () => {
@@ -77,7 +78,7 @@ describe('LoginPage', () => {
 
     expect(await screen.findByText('请输入用户名')).toBeTruthy();
     expect(screen.getByText('请输入密码')).toBeTruthy();
-    expect(calls).toHaveLength(0);
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(0);
   });
 
   it('goes back to the page that asked for sign-in', async () => {
@@ -170,6 +171,42 @@ describe('LoginPage', () => {
       const { router } = renderLogin();
       signIn('zhanglaoshi', 'Right#Pass1');
       await waitFor(() => expect(router.state.location.pathname).toBe('/mfa-setup'));
+    });
+  });
+
+  describe('upstream sign-in (使用上级平台账号登录)', () => {
+    it('offers the upper-level platform when one is configured, keeping where to go next', async () => {
+      mockApi({ 'GET /api/upstream': { body: { enabled: true, name: '青岛市智慧教育平台' } } });
+      renderLogin('/login?next=%2Fhomework');
+      const button = await screen.findByTestId('login-upstream');
+      expect(button.textContent).toContain('使用上级平台账号登录');
+      expect(button.getAttribute('href')).toBe('/api/upstream/login?next=%2Fhomework');
+      expect(screen.getByText('通过青岛市智慧教育平台统一身份认证')).toBeTruthy();
+    });
+
+    it('offers nothing when there is no upstream', async () => {
+      const calls = mockApi({ 'GET /api/upstream': { body: { enabled: false, name: null } } });
+      renderLogin();
+      await waitFor(() => expect(calls.some((c) => c.url.includes('/api/upstream'))).toBe(true));
+      expect(screen.queryByTestId('login-upstream')).toBeNull();
+    });
+
+    it('says why an upstream sign-in came back without a session', async () => {
+      mockApi({ 'GET /api/upstream': { body: { enabled: true, name: '青岛市智慧教育平台' } } });
+      renderLogin('/login?upstream_error=no_account');
+      const alert = await screen.findByTestId('login-error');
+      expect(alert.textContent).toContain('上级平台登录未成功');
+      expect(alert.textContent).toContain('请联系学校或区县管理员开通');
+    });
+
+    it('asks for the code of an account with two-step verification after the upstream', async () => {
+      const calls = mockApi({ 'POST /api/auth/mfa': { body: me } });
+      const { router } = renderLogin('/login?step=mfa&next=%2Fapps');
+      expect((await screen.findByTestId('mfa-step')).textContent).toContain('您已通过上级平台验证身份');
+      const boxes = screen.getByTestId('mfa-code').querySelectorAll('input');
+      '123456'.split('').forEach((d, i) => fireEvent.input(boxes[i], { target: { value: d } }));
+      await waitFor(() => expect(router.state.location.pathname).toBe('/apps'));
+      expect(calls.find((c) => c.url.endsWith('/api/auth/mfa'))!.body).toEqual({ method: 'totp', code: '123456' });
     });
   });
 });

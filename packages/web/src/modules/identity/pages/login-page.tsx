@@ -1,6 +1,6 @@
-import { LockOutlined, UserOutlined } from '@ant-design/icons';
-import { isMfaChallenge, ZLoginRequest, type TLoginRequest, type TMe, type TMfaVerifyRequest } from '@qiming/shared';
-import { Alert, Button, Form, Input, Typography } from 'antd';
+import { ApartmentOutlined, LockOutlined, UserOutlined } from '@ant-design/icons';
+import { isMfaChallenge, UPSTREAM_FAILURES, ZLoginRequest, type TLoginRequest, type TMe, type TMfaVerifyRequest } from '@qiming/shared';
+import { Alert, Button, Divider, Form, Input, Typography } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
@@ -12,6 +12,11 @@ import { AppError, errorMessage } from '../../../lib/api.ts';
 import { MfaCodeForm } from '../components/mfa-code-form.tsx';
 import { useLogin, useMfaSignIn } from '../identity.api.ts';
 import { loginFailure, type LoginFailure } from '../login-failure.ts';
+import { upstreamLoginUrl, useUpstreamInfo } from '../../upstream/upstream.api.ts';
+
+type UpstreamFailure = (typeof UPSTREAM_FAILURES)[number];
+const upstreamFailureOf = (v: string | null): UpstreamFailure | null =>
+  v && (UPSTREAM_FAILURES as readonly string[]).includes(v) ? (v as UpstreamFailure) : v ? 'failed' : null;
 
 export function LoginPage() {
   const t = useT();
@@ -20,17 +25,24 @@ export function LoginPage() {
   const navigate = useNavigate();
   const login = useLogin();
   const mfa = useMfaSignIn();
-  const [failure, setFailure] = useState<LoginFailure | null>(null);
-  // after a right password, for an account with two-step verification: the code step
-  const [mfaStep, setMfaStep] = useState(false);
+  const upstreamError = upstreamFailureOf(params.get('upstream_error'));
+  const [failure, setFailure] = useState<LoginFailure | null>(() =>
+    upstreamError ? { message: t('upstream_failed'), description: t(`upstream_error_${upstreamError}`) } : null,
+  );
+  // after a right password (or an upstream sign-in: ?step=mfa), for an account with two-step verification: the code step
+  const fromUpstream = params.get('step') === 'mfa';
+  const [mfaStep, setMfaStep] = useState(fromUpstream);
   const [pendingUser, setPendingUser] = useState('');
   const [codeError, setCodeError] = useState<string | null>(null);
   const next = safeNext(params.get('next'));
   const client = useQueryClient();
 
-  // whoever was signed in before (signed out, or timed out) leaves nothing behind in the cache
+  // whoever was signed in before (signed out, or timed out) leaves nothing behind in the cache;
+  // what this page itself asks for is asked after that
+  const [cleared, setCleared] = useState(false);
   useEffect(() => {
     client.clear();
+    setCleared(true);
   }, [client]);
 
   const submit = (values: TLoginRequest) => {
@@ -76,7 +88,7 @@ export function LoginPage() {
     return (
       <AuthShell title={t('mfa_login_title')}>
         <Typography.Paragraph type="secondary" data-testid="mfa-step">
-          {t('mfa_login_intro', { username: pendingUser })}
+          {pendingUser ? t('mfa_login_intro', { username: pendingUser }) : t('upstream_mfa_intro')}
         </Typography.Paragraph>
         <MfaCodeForm onSubmit={verify} loading={mfa.isPending} submitText={t('mfa_login_submit')} error={codeError} />
         <div style={{ textAlign: 'center' }}>
@@ -127,6 +139,27 @@ export function LoginPage() {
           {t('login_submit')}
         </Button>
       </Form>
+      {cleared && <UpstreamSignIn next={next} />}
     </AuthShell>
+  );
+}
+
+/** 使用上级平台账号登录, when this instance trusts an upper-level platform: the server sends the browser on to it. */
+function UpstreamSignIn({ next }: { next: string }) {
+  const t = useT();
+  const upstream = useUpstreamInfo();
+  if (!upstream.data?.enabled) return null;
+  return (
+    <>
+      <Divider plain style={{ margin: '20px 0 16px' }}>
+        <Typography.Text type="secondary">{t('login_or')}</Typography.Text>
+      </Divider>
+      <Button size="large" block icon={<ApartmentOutlined />} href={upstreamLoginUrl(next)} data-testid="login-upstream">
+        {t('login_upstream')}
+      </Button>
+      <Typography.Paragraph type="secondary" style={{ textAlign: 'center', fontSize: 12, margin: '8px 0 0' }}>
+        {t('login_upstream_via', { name: upstream.data.name ?? '' })}
+      </Typography.Paragraph>
+    </>
   );
 }

@@ -1,0 +1,170 @@
+import { performance } from 'node:perf_hooks';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createBrowser } from '../packages/server/src/testing/browser.ts';
+import { runBench } from './lib/cleanup.ts';
+import { DEMO_PASSWORD } from './lib/demo.ts';
+import { formatLoad, runLoad, signIn, type LoadResult } from './lib/load.ts';
+import { postgresVersion } from './lib/postgres.ts';
+import { envNumber, envNumbers, mib, seconds, warnIfBusy, writeResult } from './lib/report.ts';
+import { startDemoStack } from './lib/stack.ts';
+
+/*
+ * Token endpoint throughput of the OpenID provider on PostgreSQL. One real server with the demo
+ * region; a trusted application is registered through the API. Authorization codes are obtained
+ * through the real /oidc/auth (a signed-in teacher, one request per code) just before each run and
+ * exchanged by closed-loop clients; client-credentials tokens are asked for the same way. Each
+ * answer is a database read and write of the provider's artefacts, a signature and an audit record.
+ * Last, ID-token verification per second with jose against the published JWKS (in this process).
+ *
+ *   npm run bench -- oidc-token      or   node --import tsx bench/oidc-token.ts
+ *   BENCH_OIDC_CONNECTIONS=8,16  BENCH_OIDC_SECONDS=8  BENCH_OIDC_CODES=5000
+ */
+
+const CONNECTIONS = envNumbers('BENCH_OIDC_CONNECTIONS', [8, 16]);
+const DURATION_MS = envNumber('BENCH_OIDC_SECONDS', 8) * 1000;
+const CODES = envNumber('BENCH_OIDC_CODES', 5000);
+const REDIRECT = 'http://127.0.0.1:4119/callback';
+const VERIFIER = 'bench-pkce-verifier-0123456789-0123456789-0123456789';
+const CHALLENGE = 'r5jY8jiPXVxGGwVmUD8WR0AiwNarMdcdu0hC7CICP7U';
+
+await runBench('oidc-token', async () => {
+  warnIfBusy('oidc-token');
+  console.log('oidc-token: starting a server on PostgreSQL and seeding the demo region…');
+  const stack = await startDemoStack('oidc_token', 1, { QIMING_SSO_RATE_LIMIT: '100000000' });
+  const [server] = stack.servers;
+  const issuer = `${server.url}/oidc`;
+
+  const admin = await signIn(server.url, 'city_admin', DEMO_PASSWORD);
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { cookie: admin, 'x-requested-with': 'bench', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+    return res.json() as Promise<any>;
+  };
+  const [city] = (await api('GET', '/api/org/units')) as { id: string }[];
+  const created = await api('POST', '/api/apps', {
+    name: '压测应用',
+    category: 'other',
+    homeUrl: 'http://127.0.0.1:4119/',
+    protocol: 'oidc',
+    isTrusted: true,
+    ownerScopeId: city.id,
+    oidc: { redirectUris: [REDIRECT], grantTypes: ['authorization_code', 'client_credentials'] },
+  });
+  await api('PUT', `/api/apps/${created.app.id}/enablements/${city.id}`);
+  const clientId: string = created.app.oidc.clientId;
+  const basic = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(created.clientSecret)}`).toString('base64')}`;
+
+  // a teacher's browser signed in to Qiming and to the provider
+  const browser = createBrowser(await signIn(server.url, 't11005', DEMO_PASSWORD));
+  const authUrl = `${issuer}/auth?${new URLSearchParams({
+    client_id: clientId,
+    response_type: 'code',
+    redirect_uri: REDIRECT,
+    scope: 'openid profile roles org',
+    code_challenge: CHALLENGE,
+    code_challenge_method: 'S256',
+  })}`;
+  const first = await browser.follow(authUrl, (u) => u.toString().startsWith(REDIRECT));
+  if (!new URL(first.url).searchParams.get('code')) throw new Error(`no code from the first authorization: ${first.url}`);
+
+  /** Codes through the real authorization endpoint: one request each for a signed-in user. */
+  async function mintCodes(n: number): Promise<string[]> {
+    const codes: string[] = [];
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (codes.length < n) {
+          const res = await browser.fetch(authUrl);
+          const code = new URL(res.headers.get('location') ?? '', server.url).searchParams.get('code');
+          if (!code) throw new Error(`authorization answered ${res.status} without a code`);
+          codes.push(code);
+        }
+      }),
+    );
+    console.log(`  ${codes.length} codes from /oidc/auth in ${seconds(performance.now() - started)}`);
+    return codes;
+  }
+
+  const exchanges: LoadResult[] = [];
+  let idToken = '';
+  console.log(`\nauthorization-code exchanges (${DURATION_MS / 1000} s per step):`);
+  for (const connections of CONNECTIONS) {
+    const codes = await mintCodes(CODES);
+    let next = 0;
+    const r = await runLoad({
+      connections,
+      durationMs: DURATION_MS,
+      warmupMs: 500,
+      expectStatus: 200,
+      request: () => ({
+        method: 'POST',
+        url: `${issuer}/token`,
+        headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: codes[next++] ?? 'exhausted',
+          redirect_uri: REDIRECT,
+          code_verifier: VERIFIER,
+        }).toString(),
+      }),
+    });
+    exchanges.push(r);
+    console.log(formatLoad(`${connections} clients`, r));
+    if (next >= codes.length) console.log('  (ran out of codes: raise BENCH_OIDC_CODES)');
+  }
+  {
+    const [code] = await mintCodes(1);
+    const res = await fetch(`${issuer}/token`, {
+      method: 'POST',
+      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: VERIFIER }),
+    });
+    idToken = ((await res.json()) as { id_token: string }).id_token;
+  }
+
+  console.log(`\nclient-credentials tokens (${DURATION_MS / 1000} s per step):`);
+  const credentials: LoadResult[] = [];
+  for (const connections of CONNECTIONS) {
+    const r = await runLoad({
+      connections,
+      durationMs: DURATION_MS,
+      warmupMs: 500,
+      expectStatus: 200,
+      request: () => ({
+        method: 'POST',
+        url: `${issuer}/token`,
+        headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials&scope=api',
+      }),
+    });
+    credentials.push(r);
+    console.log(formatLoad(`${connections} clients`, r));
+  }
+
+  // ID-token verification as an application does it: signature (RS256) and claims, keys cached
+  const jwks = createLocalJWKSet((await (await fetch(`${issuer}/jwks`)).json()) as JSONWebKeySet);
+  let verified = 0;
+  const vStart = performance.now();
+  while (performance.now() - vStart < 3000) {
+    await jwtVerify(idToken, jwks, { issuer, audience: clientId });
+    verified++;
+  }
+  const verifyPerSecond = verified / ((performance.now() - vStart) / 1000);
+  console.log(`\nID-token verification (RS256, jose, one thread): ${verifyPerSecond.toFixed(0)}/s`);
+
+  const memory = server.memory();
+  console.log(`server RSS ${mib(memory.rss)} (peak ${mib(memory.peakRss)})`);
+  const file = writeResult('oidc-token', {
+    postgres: await postgresVersion(),
+    exchanges,
+    credentials,
+    idTokenVerificationsPerSecond: verifyPerSecond,
+    serverRss: memory.rss,
+    serverPeakRss: memory.peakRss,
+  });
+  console.log(`figures written to ${file}`);
+});
