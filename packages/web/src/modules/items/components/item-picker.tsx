@@ -69,6 +69,7 @@ export function ItemPicker({
           style={{ width: 180 }}
           options={banks.data?.map((b) => ({ value: b.id, label: b.name }))}
           onChange={(v?: string) => set({ bankId: v })}
+          data-testid="picker-bank"
         />
         <Select
           allowClear
