@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import { base32Decode, totp } from '../packages/server/src/modules/identity/mfa/totp.ts';
 import { createBrowser } from '../packages/server/src/testing/browser.ts';
 import { runBench } from './lib/cleanup.ts';
 import { DEMO_PASSWORD } from './lib/demo.ts';
@@ -23,18 +24,30 @@ import { startDemoStack } from './lib/stack.ts';
 const CONNECTIONS = envNumbers('BENCH_OIDC_CONNECTIONS', [8, 16]);
 const DURATION_MS = envNumber('BENCH_OIDC_SECONDS', 8) * 1000;
 const CODES = envNumber('BENCH_OIDC_CODES', 5000);
-const REDIRECT = 'http://127.0.0.1:4119/callback';
+const REDIRECT = 'http://127.0.0.1:3399/callback';
 const VERIFIER = 'bench-pkce-verifier-0123456789-0123456789-0123456789';
 const CHALLENGE = 'r5jY8jiPXVxGGwVmUD8WR0AiwNarMdcdu0hC7CICP7U';
 
 await runBench('oidc-token', async () => {
   warnIfBusy('oidc-token');
   console.log('oidc-token: starting a server on PostgreSQL and seeding the demo region…');
-  const stack = await startDemoStack('oidc_token', 1, { QIMING_SSO_RATE_LIMIT: '100000000' });
+  const stack = await startDemoStack('oidc_token', 1, { env: { QIMING_SSO_RATE_LIMIT: '100000000' } });
   const [server] = stack.servers;
   const issuer = `${server.url}/oidc`;
 
   const admin = await signIn(server.url, 'city_admin', DEMO_PASSWORD);
+  // a bureau administrator must bind an authenticator before anything else: done through the API
+  {
+    const headers = { cookie: admin, 'x-requested-with': 'bench', 'content-type': 'application/json' };
+    const enrol = await fetch(`${server.url}/api/me/mfa/enrollment`, { method: 'POST', headers, body: '{}' });
+    const { secret } = (await enrol.json()) as { secret: string };
+    const confirm = await fetch(`${server.url}/api/me/mfa/enrollment/confirm`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ code: totp(base32Decode(secret), Date.now()) }),
+    });
+    if (!confirm.ok) throw new Error(`MFA enrolment of city_admin: HTTP ${confirm.status} ${await confirm.text()}`);
+  }
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${server.url}${path}`, {
       method,
@@ -48,13 +61,13 @@ await runBench('oidc-token', async () => {
   const created = await api('POST', '/api/apps', {
     name: '压测应用',
     category: 'other',
-    homeUrl: 'http://127.0.0.1:4119/',
+    homeUrl: 'http://127.0.0.1:3399/',
     protocol: 'oidc',
     isTrusted: true,
     ownerScopeId: city.id,
     oidc: { redirectUris: [REDIRECT], grantTypes: ['authorization_code', 'client_credentials'] },
   });
-  await api('PUT', `/api/apps/${created.app.id}/enablements/${city.id}`);
+  await api('PUT', `/api/apps/${created.app.id}/enablements/${city.id}`, {});
   const clientId: string = created.app.oidc.clientId;
   const basic = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(created.clientSecret)}`).toString('base64')}`;
 

@@ -10,7 +10,16 @@ import { performance } from 'node:perf_hooks';
  *   npm run bench -- sign-in class-roster  some of them
  */
 
-const BENCHMARKS = ['sign-in', 'class-roster', 'roster-import', 'rate-limit', 'grading', 'paper-assembly', 'homework-peak'] as const;
+const BENCHMARKS = [
+  'sign-in',
+  'class-roster',
+  'roster-import',
+  'rate-limit',
+  'grading',
+  'paper-assembly',
+  'homework-peak',
+  'oidc-token',
+] as const;
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((a) => !(BENCHMARKS as readonly string[]).includes(a));

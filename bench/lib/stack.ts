@@ -30,7 +30,13 @@ export type DemoStack = {
  * first process migrates and seeds; the others start on the filled database. Demo accounts have
  * must_change_password cleared. Everything is undone at cleanup.
  */
-export async function startDemoStack(name: string, count = 1, extraEnv: Record<string, string> = {}): Promise<DemoStack> {
+export async function startDemoStack(
+  name: string,
+  count = 1,
+  opts: { env?: Record<string, string>; port?: number } = {},
+): Promise<DemoStack> {
+  // servers listen on PORT, PORT+1, … when a port is given (or BENCH_PORT is set), else on free ports
+  const basePort = opts.port ?? (process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : undefined);
   const dbName = `qiming_bench_${name.replace(/[^a-z0-9]/g, '_')}`;
   const databaseUrl = await createBenchDatabase(dbName);
   onCleanup(`drop database ${dbName}`, () => dropBenchDatabase(dbName));
@@ -50,8 +56,9 @@ export async function startDemoStack(name: string, count = 1, extraEnv: Record<s
           QIMING_DATA_DIR: path.join(dataDir, `server-${i}`),
           QIMING_DEMO: i === 0 ? '1' : '0',
           QIMING_DEMO_PASSWORD: DEMO_PASSWORD,
-          ...extraEnv,
+          ...opts.env,
         },
+        port: basePort === undefined ? undefined : basePort + i,
       }),
     );
     if (i === 0) firstStartMs = performance.now() - started;

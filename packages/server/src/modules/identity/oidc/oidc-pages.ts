@@ -9,9 +9,10 @@ export function page(title: string, body: string): string {
 <title>${escapeHtml(title)} - 启明智慧教育平台</title>
 <style>
 body{margin:0;font-family:system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;background:#f5f7fa;color:#1f2329}
-main{max-width:420px;margin:12vh auto;padding:32px;background:#fff;border-radius:12px;box-shadow:0 2px 12px rgba(0,0,0,.06)}
+main{max-width:420px;margin:12vh auto;padding:32px;box-sizing:border-box;background:#fff;border-radius:12px;box-shadow:0 2px 12px rgba(0,0,0,.06)}
 h1{font-size:20px;margin:0 0 12px}p{line-height:1.7;color:#4e5969}code{font-size:12px;color:#86909c}
 .actions{display:flex;gap:12px;margin-top:24px}
+@media (max-width:480px){main{margin:10vh 16px;padding:24px}}
 button,a.btn{flex:1;padding:10px 16px;border-radius:6px;border:1px solid #d0d5dd;background:#fff;font-size:15px;cursor:pointer;text-align:center;text-decoration:none;color:#1f2329}
 button.primary,a.primary{background:#1677ff;border-color:#1677ff;color:#fff}
 </style></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;

@@ -1,0 +1,75 @@
+import { expect, test } from '@playwright/test';
+import { startRelyingParty, type RelyingParty } from '../support/relying-party.ts';
+import { apiJson, screenshots, signIn } from '../support/fixtures.ts';
+
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+/** The application's own port: the next one after Qiming's (E2E_RP_PORT to choose another). */
+const RP_PORT = Number(process.env.E2E_RP_PORT ?? PORT + 1);
+const APP_NAME = '智慧阅读平台';
+
+let rp: RelyingParty | undefined;
+test.afterEach(async () => {
+  await rp?.close();
+  rp = undefined;
+});
+
+/**
+ * 应用接入 end to end: the city bureau registers an application (a real relying party started by
+ * the test, signing in with openid-client) and enables it for the city; a teacher opens it from
+ * 我的应用 on the personal space and lands in it signed in, with no second sign-in.
+ */
+test('a teacher opens an application from 我的应用 and lands in it signed in', async ({ page, browser, baseURL }) => {
+  // the bureau's side, in a browser context of its own
+  const adminContext = await browser.newContext({ baseURL });
+  const admin = await adminContext.newPage();
+  await signIn(admin, 'city_admin');
+  const [city] = await apiJson<{ id: string }[]>(admin.request, 'get', '/api/org/units');
+  const created = await apiJson<{ app: { id: string; oidc: { clientId: string } }; clientSecret: string }>(
+    admin.request,
+    'post',
+    '/api/apps',
+    {
+      name: APP_NAME,
+      category: 'teaching',
+      description: '课外阅读与阅读打卡',
+      homeUrl: `http://127.0.0.1:${RP_PORT}/`,
+      protocol: 'oidc',
+      isTrusted: true,
+      ownerScopeId: city.id,
+      oidc: {
+        redirectUris: [`http://127.0.0.1:${RP_PORT}/callback`],
+        backchannelLogoutUri: `http://127.0.0.1:${RP_PORT}/backchannel`,
+        grantTypes: ['authorization_code'],
+      },
+    },
+  );
+  await apiJson(admin.request, 'put', `/api/apps/${created.app.id}/enablements/${city.id}`);
+  await adminContext.close();
+
+  rp = await startRelyingParty({
+    port: RP_PORT,
+    issuer: `${baseURL}/oidc`,
+    clientId: created.app.oidc.clientId,
+    clientSecret: created.clientSecret,
+    name: APP_NAME,
+  });
+
+  // the teacher's side: signed in to Qiming only
+  await signIn(page, 't11005');
+  await page.goto('/');
+  const tile = page.getByTestId('app-launcher').getByRole('link', { name: APP_NAME });
+  await expect(tile).toBeVisible();
+  await screenshots(page, 'launcher');
+  const [appPage] = await Promise.all([page.context().waitForEvent('page'), tile.click()]);
+  await expect(appPage.getByTestId('rp-user')).toHaveText(/已登录：.+（t11005）/);
+  expect(new URL(appPage.url()).origin).toBe(rp.url);
+  await screenshots(appPage, 'launcher-app-signed-in');
+
+  // signing out of Qiming signs the application out too (back-channel logout)
+  await page.getByTestId('user-menu').click();
+  await page.getByTestId('logout').click();
+  await expect(page).toHaveURL(/\/login/);
+  await expect.poll(() => rp!.logouts.length).toBe(1);
+  await appPage.goto(`${rp.url}/`);
+  await expect(appPage).toHaveURL(/\/login/);
+});
