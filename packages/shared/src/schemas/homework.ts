@@ -102,6 +102,10 @@ export const ZGroup = z.object({
 });
 export type TGroup = z.infer<typeof ZGroup>;
 
+/** The items a class has already been given (in any homework or test), for 组卷 to leave out. */
+export const ZClassDoneItems = z.object({ classId: z.string(), itemIds: z.array(z.string()) });
+export type TClassDoneItems = z.infer<typeof ZClassDoneItems>;
+
 export const ZAssignmentClass = z.object({ id: z.string(), name: z.string(), wholeClass: z.boolean(), groupName: z.string().nullable() });
 
 export const ZAssignmentSummary = z.object({

@@ -515,6 +515,8 @@ export const ZListItemsQuery = z.object({
   difficulty: z.coerce.number().int().min(1).max(5).optional(),
   q: z.string().trim().max(100).optional(),
   excludeIds: ZIdList.optional(),
+  /** Only these items (a paper builder fetching the rows it holds). */
+  ids: ZIdList.optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
@@ -555,10 +557,16 @@ export const ZKnowledgePoint = z.object({
   name: z.string(),
   parentId: z.string().nullable(),
   strand: z.string(),
+  /** Visible items tagged with this point or any point under it (each item counted once). */
   itemCount: z.number().int(),
 });
 export type TKnowledgePoint = z.infer<typeof ZKnowledgePoint>;
-export const ZKnowledgePointQuery = z.object({ subject: ZSubject, grade: ZGradeLevel.optional() });
+export const ZKnowledgePointQuery = z.object({
+  subject: ZSubject,
+  grade: ZGradeLevel.optional(),
+  /** Count only this bank's items (the 题库 page's bank filter). */
+  bankId: ZId.optional(),
+});
 
 // Papers (试卷 / 组卷)
 

@@ -11,7 +11,7 @@ const renderNav = (permissions: readonly Permission[], at = '/') => renderPage(<
 describe('NavMenu', () => {
   it('shows a teacher the personal space, organisation, schools and homework', () => {
     renderNav(ROLE_PERMISSIONS.teacher);
-    expect(shownKeys()).toEqual(['home', 'org', 'schools', 'homework', 'my-homework', 'resources', 'my-resources', 'items']);
+    expect(shownKeys()).toEqual(['home', 'org', 'schools', 'homework', 'my-homework', 'resources', 'my-resources', 'items', 'papers']);
     expect(screen.getByTestId('nav-home').textContent).toBe('个人空间');
     expect(screen.getByTestId('nav-schools').getAttribute('href')).toBe('/schools');
   });
@@ -39,6 +39,7 @@ describe('NavMenu', () => {
       'resource-push',
       'resource-stats',
       'items',
+      'papers',
     ]);
   });
 

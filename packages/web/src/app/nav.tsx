@@ -86,6 +86,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
     anyOf: ['resource.manage', 'resource.review'],
   },
   { key: 'items', path: '/items', label: 'nav_items', icon: <DatabaseOutlined />, anyOf: ['items.read'] },
+  { key: 'papers', path: '/papers', label: 'nav_papers', icon: <FileTextOutlined />, anyOf: ['items.manage'] },
   { key: 'audit', path: '/audit', label: 'nav_audit', icon: <AuditOutlined />, anyOf: ['audit.read'] },
 ];
 

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { TAssignmentDetail, TAssignmentSummary, TCreateAssignmentRequest, TGroup, TMyAssignment } from '@qiming/shared';
+import type {
+  TAssignmentDetail,
+  TAssignmentSummary,
+  TClassDoneItems,
+  TCreateAssignmentRequest,
+  TGroup,
+  TMyAssignment,
+} from '@qiming/shared';
 import { coversPath } from '../../core/access/access.ts';
 import { recordAudit } from '../../core/audit/audit.ts';
 import type { AuthedContext } from '../../core/context.ts';
@@ -324,6 +331,15 @@ export async function listGroups(ctx: AuthedContext, classId: string): Promise<T
     name: g.name,
     students: g.student_ids.map((id) => ({ id, name: names.get(id) ?? '' })),
   }));
+}
+
+/**
+ * Every item in the papers of the homework and tests given to a class (whole class or a group of
+ * it), so automatic assembly can leave them out. The route has already placed the class in the
+ * caller's scope.
+ */
+export async function listClassDoneItems(ctx: AuthedContext, classId: string): Promise<TClassDoneItems> {
+  return { classId, itemIds: await listItemIdsDoneByClass(ctx.db, classId) };
 }
 
 export async function createGroup(ctx: AuthedContext, input: ZGroupInput): Promise<TGroup> {

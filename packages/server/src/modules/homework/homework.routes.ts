@@ -1,4 +1,5 @@
 import {
+  ZClassDoneItems,
   paged,
   ZAnalysisQuery,
   ZAssignmentAnalysis,
@@ -112,6 +113,14 @@ export async function homeworkRoutes(app: ZApp): Promise<void> {
       schema: { tags, summary: '班级的作业分组', params: ZIdParams, response: { 200: z.array(ZGroup) } },
     },
     async (req) => assignments.listGroups(authed(req), req.params.id),
+  );
+  app.get(
+    '/api/classes/:id/done-items',
+    {
+      config: { access: { permission: 'homework.manage', scope: classInParams } },
+      schema: { tags, summary: '班级已经做过的题目（组卷时排除）', params: ZIdParams, response: { 200: ZClassDoneItems } },
+    },
+    async (req) => assignments.listClassDoneItems(authed(req), req.params.id),
   );
   app.post(
     '/api/homework-groups',

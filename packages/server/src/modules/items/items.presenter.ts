@@ -42,7 +42,7 @@ export const presentItem = (r: ItemDetailRow, kpNames: Map<string, string>, canE
 });
 
 type KpRow = Awaited<ReturnType<typeof listKnowledgePoints>>[number];
-export const presentKnowledgePoint = (r: KpRow): TKnowledgePoint => ({
+export const presentKnowledgePoint = (r: KpRow, itemCount: number): TKnowledgePoint => ({
   id: r.id,
   subject: r.subject as Subject,
   grade: r.grade,
@@ -50,5 +50,5 @@ export const presentKnowledgePoint = (r: KpRow): TKnowledgePoint => ({
   name: r.name,
   parentId: r.parent_id,
   strand: r.strand,
-  itemCount: Number(r.item_count ?? 0),
+  itemCount,
 });

@@ -299,6 +299,7 @@ export async function listItems(db: DbOrTx, paths: string[], q: TListItemsQuery)
   }
   if (q.q) base = base.where('i.stem_text', 'ilike', `%${escapeLike(q.q)}%`);
   if (q.excludeIds?.length) base = base.where('i.id', 'not in', q.excludeIds);
+  if (q.ids) base = q.ids.length ? base.where('i.id', 'in', q.ids) : base.where(sql<boolean>`false`);
   const [{ total }] = (await base.select((eb) => eb.fn.countAll<number>().as('total')).execute()) as [{ total: number }];
   const rows = await base
     .select([...itemColumns])
@@ -334,29 +335,37 @@ export async function getVersions(db: DbOrTx, versionIds: string[]) {
     .execute();
 }
 
-export async function listKnowledgePoints(db: DbOrTx, paths: string[], subject: string, grade: number | undefined) {
+export async function listKnowledgePoints(db: DbOrTx, subject: string, grade: number | undefined) {
   let q = db
     .selectFrom('knowledge_points as k')
-    .select([
-      'k.id',
-      'k.subject',
-      'k.grade',
-      'k.code',
-      'k.name',
-      'k.parent_id',
-      'k.strand',
-      (eb) =>
-        eb
-          .selectFrom('items as i')
-          .innerJoin('item_banks as b', 'b.id', 'i.bank_id')
-          .select(eb.fn.countAll<number>().as('n'))
-          .where(sql<boolean>`k.id = ANY(i.knowledge_point_ids)`)
-          .where('i.archived_at', 'is', null)
-          .where('b.archived_at', 'is', null)
-          .where(overlapsPaths(paths, 'b.visible_path'))
-          .as('item_count'),
-    ])
+    .select(['k.id', 'k.subject', 'k.grade', 'k.code', 'k.name', 'k.parent_id', 'k.strand'])
     .where('k.subject', '=', subject);
   if (grade) q = q.where((eb) => eb.or([eb('k.grade', '=', grade), eb('k.grade', 'is', null)]));
   return q.orderBy('k.sort_order').execute();
+}
+
+/**
+ * How many visible items sit under each knowledge point of a subject: an item tagged with a point
+ * counts for it and every ancestor (the ids in its path), once per point however many of its tags
+ * fall below it. One pass over the items rather than one query per point.
+ */
+export async function countItemsUnderKnowledgePoints(
+  db: DbOrTx,
+  paths: string[],
+  subject: string,
+  bankId: string | undefined,
+): Promise<Map<string, number>> {
+  let q = db
+    .selectFrom('items as i')
+    .innerJoin('item_banks as b', 'b.id', 'i.bank_id')
+    .innerJoin('knowledge_points as k', (j) => j.on(sql<boolean>`k.id = ANY(i.knowledge_point_ids)`))
+    .innerJoin('knowledge_points as anc', (j) => j.on(sql<boolean>`anc.id = ANY(string_to_array(trim(both '/' from k.path), '/')::uuid[])`))
+    .select(['anc.id', sql<number>`count(DISTINCT i.id)`.as('n')])
+    .where('k.subject', '=', subject)
+    .where('i.archived_at', 'is', null)
+    .where('b.archived_at', 'is', null)
+    .where(overlapsPaths(paths, 'b.visible_path'));
+  if (bankId) q = q.where('i.bank_id', '=', bankId);
+  const rows = await q.groupBy('anc.id').execute();
+  return new Map(rows.map((r) => [r.id, Number(r.n)]));
 }

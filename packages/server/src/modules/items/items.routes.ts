@@ -179,7 +179,7 @@ export async function itemsRoutes(app: ZApp): Promise<void> {
       config: read,
       schema: { tags, summary: '知识点树（按学科、年级）', querystring: ZKnowledgePointQuery, response: { 200: z.array(ZKnowledgePoint) } },
     },
-    async (req) => items.listKnowledgePoints(authed(req), req.query.subject, req.query.grade),
+    async (req) => items.listKnowledgePoints(authed(req), req.query),
   );
 
   // papers (试卷, 组卷)

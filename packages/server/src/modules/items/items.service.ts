@@ -225,7 +225,15 @@ export function previewGrade(content: TItemContent, response: unknown) {
 // ---------------------------------------------------------------------------------------------
 // knowledge points
 
-export async function listKnowledgePoints(ctx: AuthedContext, subject: string, grade?: number): Promise<TKnowledgePoint[]> {
+export async function listKnowledgePoints(
+  ctx: AuthedContext,
+  q: { subject: string; grade?: number; bankId?: string },
+): Promise<TKnowledgePoint[]> {
+  if (q.bankId) await getReadableBank(ctx, q.bankId);
   const paths = await memberPaths(ctx);
-  return (await repo.listKnowledgePoints(ctx.db, paths, subject, grade)).map(presentKnowledgePoint);
+  const [points, counts] = await Promise.all([
+    repo.listKnowledgePoints(ctx.db, q.subject, q.grade),
+    repo.countItemsUnderKnowledgePoints(ctx.db, paths, q.subject, q.bankId),
+  ]);
+  return points.map((p) => presentKnowledgePoint(p, counts.get(p.id) ?? 0));
 }

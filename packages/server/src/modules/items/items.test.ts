@@ -100,6 +100,10 @@ describe('items', () => {
     expect(byText.body.total).toBeGreaterThanOrEqual(1);
     const none = await teacher.get(`/api/items?difficulty=5&type=single_choice`);
     expect(none.body.items.map((i: { id: string }) => i.id)).not.toContain(res.body.id);
+    // by id (a paper builder's rows): only those the teacher may see
+    const byIds = await teacher.get(`/api/items?ids=${res.body.id},${w().items.itemX}`);
+    expect(byIds.body.items.map((i: { id: string }) => i.id)).toEqual([res.body.id]);
+    expect((await teacher.get('/api/items?ids=nope')).status).toBe(400);
   });
 
   it('lists every problem of a bad item (400) and changes nothing', async () => {
@@ -207,6 +211,34 @@ describe('knowledge points', () => {
     expect(chinese.filter((k: { grade: number | null }) => k.grade === 6).length).toBeGreaterThan(10);
     expect((await teacher.get('/api/knowledge-points?subject=火星语')).status).toBe(400);
     expect((await t.anon().get('/api/knowledge-points?subject=数学')).status).toBe(401);
+  });
+
+  it('counts the visible items under each point once, for one bank when asked; another school’s bank: 404', async () => {
+    const teacher = await t.as('teacher_a1');
+    const other = await t.as('teacher_x1');
+    const counts = async (as: typeof teacher, query = '') => {
+      const res = await as.get(`/api/knowledge-points?subject=数学&grade=3${query}`);
+      expect(res.status).toBe(200);
+      return new Map<string, number>(res.body.map((k: { id: string; itemCount: number }) => [k.id, k.itemCount]));
+    };
+    const [strand, point, sub] = ['MA-NA', 'MA-NA-3-02', 'MA-NA-3-02-1'].map(knowledgePointId) as [string, string, string];
+    const before = await counts(teacher);
+    const beforeBank = await counts(teacher, `&bankId=${w().items.bankA}`);
+    const beforeOther = await counts(other);
+    // one item tagged with a point and a point below it counts once for each ancestor
+    const res = await teacher.post('/api/items', { bankId: w().items.bankA, content: choice({ knowledgePointIds: [point, sub] }) });
+    expect(res.status).toBe(201);
+    const after = await counts(teacher);
+    expect([after.get(strand)! - before.get(strand)!, after.get(point)! - before.get(point)!, after.get(sub)! - before.get(sub)!]).toEqual([
+      1, 1, 1,
+    ]);
+    const afterBank = await counts(teacher, `&bankId=${w().items.bankA}`);
+    expect(afterBank.get(point)! - beforeBank.get(point)!).toBe(1);
+    expect((await counts(teacher, `&bankId=${w().items.bankD1}`)).get(point)).toBeLessThan(after.get(point)!);
+    // a teacher of another school does not see the item in the counts, nor the bank
+    expect((await counts(other)).get(point)).toBe(beforeOther.get(point));
+    expect((await other.get(`/api/knowledge-points?subject=数学&bankId=${w().items.bankA}`)).status).toBe(404);
+    expect((await teacher.get('/api/knowledge-points?subject=数学&bankId=nope')).status).toBe(400);
   });
 });
 

@@ -3,6 +3,7 @@ import type { TPupilItem, TPupilPart } from '@qiming/shared';
 import { Button, Checkbox, Input, Radio, Select, Space, Typography } from 'antd';
 import { Fragment, type ReactNode } from 'react';
 import { useT } from '../../../lib/i18n.ts';
+import { RichText as ItemText } from '../../items/components/rich-text.tsx';
 
 /**
  * An item as a pupil answers it, one control per item type, on a phone as on a PC. The response
@@ -11,44 +12,17 @@ import { useT } from '../../../lib/i18n.ts';
  */
 export type Response = Record<string, unknown> | null;
 
-const IMAGE = /!\[([^\]]*)\]\(([^)\s]+)\)/g;
-
-/** The stem's formatted text: paragraphs, images, **bold**, and formulas shown as typed (KaTeX source). */
+/** The stem's formatted text with formulas typeset (KaTeX), blanks shown as labels. */
 export function RichText({ text, blankLabel }: { text: string; blankLabel?: (n: number) => string }) {
   return (
-    <>
-      {text.split(/\n{2,}/).map((para, i) => (
-        <Typography.Paragraph key={i} style={{ marginBottom: 8, whiteSpace: 'pre-wrap' }}>
-          {inline(para, blankLabel)}
-        </Typography.Paragraph>
-      ))}
-    </>
+    <ItemText
+      text={text}
+      blank={(n) => <Typography.Text underline strong>{` ${blankLabel ? blankLabel(n) : `(${n})`} `}</Typography.Text>}
+    />
   );
 }
 
-function inline(text: string, blankLabel?: (n: number) => string): ReactNode[] {
-  const out: ReactNode[] = [];
-  const re = new RegExp(`${IMAGE.source}|\\{\\{(\\d+)\\}\\}|\\$\\$?([^$]+)\\$\\$?|\\*\\*([^*]+)\\*\\*`, 'g');
-  let last = 0;
-  for (const m of text.matchAll(re)) {
-    if (m.index > last) out.push(text.slice(last, m.index));
-    if (m[2]) out.push(<img key={m.index} src={m[2]} alt={m[1]} style={{ maxWidth: '100%', verticalAlign: 'middle' }} />);
-    else if (m[3])
-      out.push(
-        <Typography.Text key={m.index} underline strong>{` ${blankLabel ? blankLabel(Number(m[3])) : `(${m[3]})`} `}</Typography.Text>,
-      );
-    else if (m[4])
-      out.push(
-        <Typography.Text key={m.index} code>
-          {m[4]}
-        </Typography.Text>,
-      );
-    else if (m[5]) out.push(<strong key={m.index}>{m[5]}</strong>);
-    last = m.index + m[0].length;
-  }
-  if (last < text.length) out.push(text.slice(last));
-  return out;
-}
+const inline = (text: string): ReactNode => <ItemText text={text} inline />;
 
 type PartProps = { part: TPupilPart; value: Response; onChange: (v: Response) => void; disabled?: boolean; testId: string };
 
@@ -155,7 +129,7 @@ function PartAnswer({ part, value, onChange, disabled, testId }: PartProps) {
                 disabled={disabled}
                 placeholder={t('hw_match_pick')}
                 value={pairs.find((p) => p.left === l.id)?.right}
-                options={part.right.map((r) => ({ value: r.id, label: r.text }))}
+                options={part.right.map((r) => ({ value: r.id, label: inline(r.text), title: r.text }))}
                 onChange={(right?: string) => {
                   const next = pairs.filter((p) => p.left !== l.id);
                   if (right) next.push({ left: l.id, right });

@@ -3,7 +3,7 @@ import type { TAssignmentSummary, THome } from '@qiming/shared';
 import { useQuery } from '@tanstack/react-query';
 import { App, Button, Checkbox, DatePicker, Form, Input, InputNumber, Modal, Progress, Select, Table, Tag } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { EmptyHint, LoadError, PageTitle } from '../../../app/ui.tsx';
 import { api, errorMessage, isAppError } from '../../../lib/api.ts';
@@ -24,7 +24,8 @@ type FormValues = {
   instructions: string;
 };
 
-export function AssignModal({ open, onClose }: { open: boolean; onClose: () => void }) {
+/** 布置: a paper to classes with a window, limits and when answers show; `paperId` opens it with that paper chosen (from 组卷). */
+export function AssignModal({ open, onClose, paperId }: { open: boolean; onClose: () => void; paperId?: string }) {
   const t = useT();
   const { message } = App.useApp();
   const navigate = useNavigate();
@@ -32,6 +33,11 @@ export function AssignModal({ open, onClose }: { open: boolean; onClose: () => v
   const papers = usePapers(open);
   const home = useQuery({ queryKey: ['me', 'home'], queryFn: () => api.get<THome>('/api/me/home'), enabled: open });
   const create = useCreateAssignment();
+  const preset = papers.data?.items.find((p) => p.id === paperId)?.title;
+  useEffect(() => {
+    // opened from 组卷 with a paper chosen: its title is the assignment's until the teacher changes it
+    if (open && preset && !form.getFieldValue('title')) form.setFieldValue('title', preset);
+  }, [open, preset, form]);
   const submit = async (v: FormValues) => {
     try {
       const a = await create.mutateAsync({
@@ -83,6 +89,7 @@ export function AssignModal({ open, onClose }: { open: boolean; onClose: () => v
           shuffleOptions: true,
           showAnswers: 'after_close',
           timeLimitMinutes: null,
+          paperId,
         }}
         onValuesChange={(changed: Partial<FormValues>) => {
           if (changed.paperId && !form.getFieldValue('title'))

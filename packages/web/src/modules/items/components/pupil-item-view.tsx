@@ -9,7 +9,7 @@ function Part({ part }: { part: TPupilPart }) {
     case 'single_choice':
       return (
         <Radio.Group>
-          <Space direction="vertical">
+          <Space orientation="vertical">
             {part.options.map((o) => (
               <Radio key={o.id} value={o.id}>
                 <RichText text={o.text} />
@@ -21,7 +21,7 @@ function Part({ part }: { part: TPupilPart }) {
     case 'multiple_choice':
       return (
         <Checkbox.Group>
-          <Space direction="vertical">
+          <Space orientation="vertical">
             {part.options.map((o) => (
               <Checkbox key={o.id} value={o.id}>
                 <RichText text={o.text} />
@@ -44,14 +44,14 @@ function Part({ part }: { part: TPupilPart }) {
     case 'matching':
       return (
         <Space wrap align="start">
-          <Space direction="vertical">
+          <Space orientation="vertical">
             {part.left.map((o) => (
               <Tag key={o.id}>
                 <RichText text={o.text} />
               </Tag>
             ))}
           </Space>
-          <Space direction="vertical">
+          <Space orientation="vertical">
             {part.right.map((o) => (
               <Tag key={o.id} color="blue">
                 <RichText text={o.text} />

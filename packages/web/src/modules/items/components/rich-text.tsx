@@ -48,12 +48,29 @@ function Inline({ node, blank }: { node: TRichInline; blank: (n: number) => Reac
   }
 }
 
-/** Item text (stems, options) in the safe formatted-text subset, with formulas typeset. */
-export function RichText({ text, blank }: { text: string; blank?: (n: number) => ReactNode }) {
+/**
+ * Item text (stems, options) in the safe formatted-text subset, with formulas typeset. `inline`
+ * keeps it in the line (option labels, table cells): paragraphs become line breaks.
+ */
+export function RichText({ text, blank, inline }: { text: string; blank?: (n: number) => ReactNode; inline?: boolean }) {
   const b = blank ?? ((n: number) => <span className="qm-blank">（{n}）＿＿＿</span>);
+  const blocks = parseRichText(text);
+  if (inline)
+    return (
+      <span>
+        {blocks.map((block, i) => (
+          <span key={i}>
+            {i > 0 && <br />}
+            {block.map((node, j) => (
+              <Inline key={j} node={node} blank={b} />
+            ))}
+          </span>
+        ))}
+      </span>
+    );
   return (
     <>
-      {parseRichText(text).map((block, i) => (
+      {blocks.map((block, i) => (
         <p key={i} style={{ margin: '0 0 8px' }}>
           {block.map((node, j) => (
             <Inline key={j} node={node} blank={b} />
