@@ -320,3 +320,15 @@ describe('push upward (报送)', () => {
     expect((await admin.post(`/api/resources/${districtWide}/push`)).status).toBe(409);
   });
 });
+
+// last: publishing one more resource would change the counts the tests above expect
+describe('related resources of a resource under no unit', () => {
+  it('are of its subject and grade (no unit ranks, no error)', async () => {
+    // a resource filed under no unit still has neighbours of its subject and grade
+    const loose = await publish(author, { title: '分数 复习提纲（未归入单元）', audience: 'district' });
+    const near = await author.get(`/api/resources/${loose}/related`);
+    expect(near.status, JSON.stringify(near.body)).toBe(200);
+    expect(near.body.length).toBeGreaterThan(0);
+    expect(near.body.map((r: { id: string }) => r.id)).not.toContain(loose);
+  });
+});
