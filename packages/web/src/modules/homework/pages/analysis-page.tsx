@@ -6,7 +6,7 @@ import { Link, useParams } from 'react-router';
 import { EmptyHint, LoadError, PageTitle } from '../../../app/ui.tsx';
 import { downloadFile, errorMessage } from '../../../lib/api.ts';
 import { useT, type MessageKey } from '../../../lib/i18n.ts';
-import { EChart } from '../components/echart.tsx';
+import { EChart } from '../../../lib/echart.tsx';
 import { useAnalysis } from '../homework.api.ts';
 
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;

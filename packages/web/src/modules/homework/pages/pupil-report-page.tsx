@@ -2,7 +2,7 @@ import { Card, Col, Row, Skeleton, Statistic, Table, Tag } from 'antd';
 import { useParams } from 'react-router';
 import { LoadError, PageTitle } from '../../../app/ui.tsx';
 import { useT } from '../../../lib/i18n.ts';
-import { EChart } from '../components/echart.tsx';
+import { EChart } from '../../../lib/echart.tsx';
 import { usePupilReport } from '../homework.api.ts';
 
 /** /homework/:id/pupils/:pupilId — one pupil against the class, item by item and point by point. */

@@ -26,7 +26,7 @@ import { errorMessage } from '../../../lib/api.ts';
 import { useT } from '../../../lib/i18n.ts';
 import { formatDate, formatDateTime, gradeName } from '../../../lib/labels.ts';
 import { useCan } from '../../identity/identity.api.ts';
-import { Chart } from '../components/chart.tsx';
+import { EChart } from '../../../lib/echart.tsx';
 import { FilePreview } from '../components/file-preview.tsx';
 import { ResourceCard } from '../components/resource-card.tsx';
 import {
@@ -160,7 +160,7 @@ function Usage({ id }: { id: string }) {
   const d = usage.data.daily;
   return (
     <Card size="small" title={t('res_usage')}>
-      <Chart
+      <EChart
         label={t('res_usage')}
         height={200}
         option={{

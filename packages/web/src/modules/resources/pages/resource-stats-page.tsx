@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { LoadError, PageTitle } from '../../../app/ui.tsx';
 import { useT } from '../../../lib/i18n.ts';
-import { Chart } from '../components/chart.tsx';
+import { EChart } from '../../../lib/echart.tsx';
 import { typeName } from '../labels.ts';
 import { useStats, useStatsScopes } from '../resources.api.ts';
 
@@ -63,7 +63,7 @@ export function ResourceStatsPage() {
           ))}
           <Col xs={24}>
             <Card size="small" title={t('res_stats_daily')}>
-              <Chart
+              <EChart
                 testId="stats-daily"
                 label={t('res_stats_daily')}
                 option={{
@@ -88,7 +88,7 @@ export function ResourceStatsPage() {
           </Col>
           <Col xs={24} md={12}>
             <Card size="small" title={t('res_stats_by_type')}>
-              <Chart
+              <EChart
                 label={t('res_stats_by_type')}
                 option={{
                   tooltip: { trigger: 'item' },
@@ -106,7 +106,7 @@ export function ResourceStatsPage() {
           <Col xs={24} md={12}>
             <Card size="small" title={t('res_stats_by_subject')}>
               {s.bySubject.length ? (
-                <Chart
+                <EChart
                   label={t('res_stats_by_subject')}
                   option={{
                     tooltip: { trigger: 'axis' },
