@@ -152,29 +152,25 @@ export class IndexHolder {
   }
 
   private async apply(index: InvertedIndex, changes: repo.ChangeRow[]): Promise<void> {
-    const whole = new Set<string>();
-    const popularity = new Set<string>();
-    for (const c of changes) (c.op === 'p' ? popularity : whole).add(c.ref_id!);
-    for (const id of whole) popularity.delete(id);
-    const wanted = new Set(changes.map((c) => `${c.kind}/${c.ref_id}`));
-    for (const ids of chunks([...whole], 1000)) {
-      const rows = await repo.indexRowsByRef(this.db, ids);
+    // per document, the last word of the log: read back whole (upsert or delete), or only its popularity
+    const whole = new Map<string, repo.DocumentKey>();
+    const popularity = new Map<string, repo.DocumentKey>();
+    for (const c of changes) {
+      const key = `${c.kind}/${c.ref_id}`;
+      (c.op === 'p' ? popularity : whole).set(key, { kind: c.kind!, refId: c.ref_id! });
+    }
+    for (const key of whole.keys()) popularity.delete(key);
+    for (const keys of chunks([...whole.values()], 1000)) {
       const found = new Set<string>();
-      for (const r of rows) {
-        const key = `${r.kind}/${r.ref_id}`;
-        if (!wanted.has(key)) continue;
-        found.add(key);
+      for (const r of await repo.indexRowsByKey(this.db, keys)) {
+        found.add(`${r.kind}/${r.ref_id}`);
         index.upsert(toIndexedDoc(r));
       }
-      for (const c of changes) {
-        const key = `${c.kind}/${c.ref_id}`;
-        if (c.op !== 'p' && ids.includes(c.ref_id!) && !found.has(key)) index.remove(c.kind!, c.ref_id!);
-      }
+      // not in the table any more: deleted, or unpublished since
+      for (const k of keys) if (!found.has(`${k.kind}/${k.refId}`)) index.remove(k.kind, k.refId);
     }
-    for (const ids of chunks([...popularity], 1000)) {
-      for (const r of await repo.popularityByRef(this.db, ids)) {
-        if (wanted.has(`${r.kind}/${r.ref_id}`)) index.setPopularity(r.kind, r.ref_id, r.popularity);
-      }
+    for (const keys of chunks([...popularity.values()], 1000)) {
+      for (const r of await repo.popularityByKey(this.db, keys)) index.setPopularity(r.kind, r.ref_id, r.popularity);
     }
   }
 

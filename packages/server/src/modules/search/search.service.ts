@@ -166,14 +166,7 @@ export async function searchDocuments(ctx: RequestContext, query: TSearchQuery):
   }
   // slots mean nothing after the next change: take the keys now
   const best = result.top.map((t) => ({ ...index.keyOf(t.slot), score: t.score }));
-  const rows = new Map(
-    (
-      await repo.hitsByRef(
-        ctx.db,
-        best.map((b) => b.refId),
-      )
-    ).map((r) => [`${r.kind}/${r.ref_id}`, r]),
-  );
+  const rows = new Map((await repo.hitsByKey(ctx.db, best)).map((r) => [`${r.kind}/${r.ref_id}`, r]));
   let ranked = best.flatMap((b) => {
     const row = rows.get(`${b.kind}/${b.refId}`);
     return row ? [{ ...row, score: b.score * phraseBoost(row, typed) }] : [];
@@ -230,14 +223,7 @@ export async function suggest(ctx: RequestContext, input: TSuggestQuery): Promis
     now: Date.now(),
   });
   const best = result.top.map((t) => index.keyOf(t.slot));
-  const rows = new Map(
-    (
-      await repo.hitsByRef(
-        ctx.db,
-        best.map((b) => b.refId),
-      )
-    ).map((r) => [`${r.kind}/${r.ref_id}`, r]),
-  );
+  const rows = new Map((await repo.hitsByKey(ctx.db, best)).map((r) => [`${r.kind}/${r.ref_id}`, r]));
   const seen = new Set<string>();
   const suggestions: TSuggestResponse['suggestions'] = [];
   for (const b of best) {
