@@ -97,7 +97,9 @@ const cells = (d: SearchDocumentRow): unknown[] => [
 async function writeRows(db: DbOrTx, docs: SearchDocumentRow[]): Promise<void> {
   const byKey = new Map(docs.map((d) => [`${d.kind}/${d.refId}`, d]));
   const rows = [...byKey.values()];
-  const arrays = COLUMNS.map((_, i) => rows.map((r) => cells(r)[i]));
+  // one array per column: each row's cells made once, then transposed
+  const arrays: unknown[][] = COLUMNS.map(() => new Array<unknown>(rows.length));
+  rows.forEach((r, j) => cells(r).forEach((cell, i) => (arrays[i]![j] = cell)));
   const sources = sql.join(
     COLUMNS.map(([, type], i) => sql`${arrays[i]}::${sql.raw(type)}[]`),
     sql`, `,
