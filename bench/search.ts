@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { ROLE_PERMISSIONS, ZSearchQuery, type TSearchQuery } from '@qiming/shared';
+import { ROLE_PERMISSIONS, ZSearchQuery } from '@qiming/shared';
 import { sql } from 'kysely';
 import { loadConfig } from '../packages/server/src/core/config.ts';
 import type { Actor, RequestContext } from '../packages/server/src/core/context.ts';
 import { postgresDatabase, type Database } from '../packages/server/src/core/db/database.ts';
 import { migrateToLatest } from '../packages/server/src/core/db/migrate.ts';
-import { CURRICULUM, GRADE_WORDS } from '../packages/server/src/modules/search/fixtures/curriculum.ts';
-import { generateResources, random, type Place } from '../packages/server/src/modules/search/fixtures/generate.ts';
+import { generateResources, type Place } from '../packages/server/src/modules/search/fixtures/generate.ts';
 import {
   bulkIndexDocuments,
   indexDocuments,
@@ -19,6 +18,7 @@ import {
 import { createAppContext } from '../packages/server/src/server.ts';
 import { onCleanup, runBench } from './lib/cleanup.ts';
 import { summarize } from './lib/load.ts';
+import { teacherQueries } from './lib/search-queries.ts';
 import { benchDatabaseExists, createBenchDatabase, databaseUrl, dropBenchDatabase, postgresVersion } from './lib/postgres.ts';
 import { envNumber, writeResult } from './lib/report.ts';
 
@@ -66,34 +66,6 @@ function places(): { rows: { id: string; kind: string; parent_id: string | null;
     }
   }
   return { rows, places: out };
-}
-
-/** 200 queries as teachers type them: a lesson, a lesson and a type, a grade and a subject, synonyms, pinyin, English; some with filters. */
-function queries(): Partial<TSearchQuery>[] {
-  const rnd = random(7);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
-  const out: Partial<TSearchQuery>[] = [];
-  const shapes: (() => Partial<TSearchQuery>)[] = [
-    () => ({ q: pick(pick(CURRICULUM).lessons) }),
-    () => ({ q: `${pick(pick(CURRICULUM).lessons)} ${pick(['课件', '教案', '微课', '练习', '导学案', 'ppt', '视频', '教学设计'])}` }),
-    () => {
-      const u = pick(CURRICULUM);
-      return { q: `${GRADE_WORDS[u.grade]} ${u.subject} ${pick(['课件', '试卷', '教案', '期末'])}` };
-    },
-    () => ({ q: pick(pick(CURRICULUM).knowledgePoints) }),
-    () => {
-      const u = pick(CURRICULUM);
-      return { q: pick(u.lessons), subject: u.subject, grade: u.grade };
-    },
-    () => ({ q: pick(['分数', '课件', '古诗', '面积', '乘法', '方程', '阅读理解', '口算', '单元测试', '期末复习']) }),
-    () => ({ q: pick(['fs', 'mj', 'cf', 'xs', 'gs', 'zfx']) }),
-    () => ({
-      q: `${pick(['人教版', '统编版'])} ${pick(GRADE_WORDS.slice(1))} ${pick(['上册', '下册'])} ${pick(['课件', '教案'])}`,
-      type: pick(['课件', '教案']),
-    }),
-  ];
-  for (let i = 0; i < QUERIES; i++) out.push(shapes[i % shapes.length]!());
-  return out;
 }
 
 function teacher(place: Place): Actor {
@@ -246,7 +218,7 @@ async function main() {
       `process RSS ${gib(after.rss)} (heap ${gib(after.heapUsed)}, array buffers ${gib(after.arrayBuffers)}) (load ${loadavg()})`,
   );
 
-  const qs = queries().map((q) => ZSearchQuery.parse(q));
+  const qs = teacherQueries(QUERIES).map((q) => ZSearchQuery.parse(q));
   const actorFor = (i: number) => (i % 2 === 0 ? null : teacher(place[i % place.length]!));
   const ctxFor = (i: number): RequestContext => ({ ...app, actor: actorFor(i), ip: null, requestId: `bench-${i}` });
 
