@@ -176,6 +176,14 @@ export async function changesAfter(db: DbOrTx, seq: number, limit: number): Prom
   return rows;
 }
 
+/** Drops the change log's rows older than the age, always keeping the newest (the log's place). Returns how many. */
+export async function pruneChanges(db: DbOrTx, olderThanMs: number): Promise<number> {
+  const r = await sql`
+    DELETE FROM search_changes WHERE changed_at < ${new Date(Date.now() - olderThanMs)}
+      AND seq < (SELECT max(seq) FROM search_changes)`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
 export async function lastChange(db: DbOrTx): Promise<number> {
   const { rows } = await sql<{ seq: number }>`SELECT coalesce(max(seq), 0)::float8 AS seq FROM search_changes`.execute(db);
   return rows[0]!.seq;
