@@ -63,9 +63,17 @@ describe('a visitor who has not signed in', () => {
     expect(JSON.stringify(suggested.body)).not.toContain('区级');
     expect(JSON.stringify(suggested.body)).not.toContain('校本');
 
+    // queued for the upper level: the school sees it, a visitor does not
+    expect((await (await t.as('a_admin')).post(`/api/resources/${publicId}/push`)).status).toBe(201);
+    expect((await (await t.as('a_admin')).get(`/api/resources/${publicId}`)).body.push).toMatchObject({ status: 'queued' });
     const detail = await anon.get(`/api/resources/${publicId}`);
     expect(detail.status).toBe(200);
-    expect(detail.body).toMatchObject({ audience: 'public', me: null, policies: { canEdit: false, canPush: false, canReview: false } });
+    expect(detail.body).toMatchObject({
+      audience: 'public',
+      me: null,
+      push: null,
+      policies: { canEdit: false, canPush: false, canReview: false },
+    });
     for (const hidden of [districtId, schoolId]) {
       expect((await anon.get(`/api/resources/${hidden}`)).status).toBe(404);
       expect((await anon.get(`/api/resources/${hidden}/comments`)).status).toBe(404);
