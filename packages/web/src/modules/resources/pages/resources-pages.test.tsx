@@ -1,9 +1,9 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { TCollection, TCollectionDetail, TComment, TResource, TResourceSummary } from '@qiming/shared';
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PublicOrSignedIn } from '../../../app/public-layout.tsx';
 import { isPublicPath } from '../../../app/router.tsx';
-import { apiError, mockApi, renderRoutes, type MockCall } from '../../../test/render.tsx';
+import { apiError, failOnDeprecations, mockApi, renderRoutes, type MockCall } from '../../../test/render.tsx';
 import { CollectionPage } from './collection-page.tsx';
 import { CollectionsPage } from './collections-page.tsx';
 import { ResourceCentrePage } from './resource-centre-page.tsx';
@@ -136,16 +136,8 @@ const detailApi = {
 };
 const paths = (calls: MockCall[]) => calls.map((c) => `${c.method} ${c.url.split('?')[0]}`);
 
-// antd reports deprecated components and props through console.error / console.warn
-let consoleSpies: MockInstance[] = [];
-beforeEach(() => {
-  consoleSpies = [vi.spyOn(console, 'error'), vi.spyOn(console, 'warn')];
-});
-afterEach(() => {
-  const said = consoleSpies.flatMap((s) => s.mock.calls.map((c) => c.map(String).join(' ')));
-  expect(said.filter((m) => /deprecated/i.test(m))).toEqual([]);
-  vi.unstubAllGlobals();
-});
+failOnDeprecations();
+afterEach(() => vi.unstubAllGlobals());
 
 describe('public pages', () => {
   it('are the resource centre, its resources, 资源目录 and search; the rest needs a session', () => {
