@@ -12,6 +12,7 @@ import * as ssoCasUpstream from '../../db/migrations/20261201090500-sso-cas-upst
 import * as homeworkPractice from '../../db/migrations/20261201082500-homework-practice.ts';
 import * as resources from '../../db/migrations/20261201080800-resources.ts';
 import * as upstreamChallenges from '../../db/migrations/20261201113000-upstream-challenges.ts';
+import * as authChangeNotify from '../../db/migrations/20261201150000-auth-change-notify.ts';
 
 /** Migrations in order; timestamped names, never edited after they land. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261201082500-homework-practice': homeworkPractice,
   '20261201080800-resources': resources,
   '20261201113000-upstream-challenges': upstreamChallenges,
+  '20261201150000-auth-change-notify': authChangeNotify,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
