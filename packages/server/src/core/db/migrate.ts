@@ -13,6 +13,7 @@ import * as homeworkPractice from '../../db/migrations/20261201082500-homework-p
 import * as resources from '../../db/migrations/20261201080800-resources.ts';
 import * as searchInvertedIndex from '../../db/migrations/20261201120000-search-inverted-index.ts';
 import * as upstreamChallenges from '../../db/migrations/20261201113000-upstream-challenges.ts';
+import * as authChangeNotify from '../../db/migrations/20261201150000-auth-change-notify.ts';
 
 /** Migrations in order; timestamped names, never edited after they land. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261201080800-resources': resources,
   '20261201120000-search-inverted-index': searchInvertedIndex,
   '20261201113000-upstream-challenges': upstreamChallenges,
+  '20261201150000-auth-change-notify': authChangeNotify,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
