@@ -3,6 +3,7 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { base32Decode, totp } from '../packages/server/src/modules/identity/mfa/totp.ts';
 import { createBrowser } from '../packages/server/src/testing/browser.ts';
 import { runBench } from './lib/cleanup.ts';
+import { measureCpu } from './lib/cpu.ts';
 import { DEMO_PASSWORD } from './lib/demo.ts';
 import { formatLoad, runLoad, signIn, type LoadResult } from './lib/load.ts';
 import { postgresVersion } from './lib/postgres.ts';
@@ -16,6 +17,8 @@ import { startDemoStack } from './lib/stack.ts';
  * exchanged by closed-loop clients; client-credentials tokens are asked for the same way. Each
  * answer is a database read and write of the provider's artefacts, a signature and an audit record.
  * Last, ID-token verification per second with jose against the published JWKS (in this process).
+ * Each step also reports the CPU time per token of the server process and of its PostgreSQL
+ * backends (from /proc): on a shared machine that is the figure that does not depend on the load.
  *
  *   npm run bench -- oidc-token      or   node --import tsx bench/oidc-token.ts
  *   BENCH_OIDC_CONNECTIONS=8,16  BENCH_OIDC_SECONDS=8  BENCH_OIDC_CODES=5000
@@ -27,6 +30,18 @@ const CODES = envNumber('BENCH_OIDC_CODES', 5000);
 const REDIRECT = 'http://127.0.0.1:3399/callback';
 const VERIFIER = 'bench-pkce-verifier-0123456789-0123456789-0123456789';
 const CHALLENGE = 'r5jY8jiPXVxGGwVmUD8WR0AiwNarMdcdu0hC7CICP7U';
+
+type Cpu = { serverSeconds: number; postgresSeconds: number };
+/** CPU milliseconds per answer (warm-up included on both sides): what a token costs, whatever the load. */
+const cpuPerRequest = (cpu: Cpu, answers: number) => ({
+  server: (cpu.serverSeconds * 1000) / Math.max(1, answers),
+  postgres: (cpu.postgresSeconds * 1000) / Math.max(1, answers),
+});
+const formatCpu = (cpu: Cpu, answers: number) => {
+  const per = cpuPerRequest(cpu, answers);
+  // two cores shared by the server and PostgreSQL (the load generator takes its share too)
+  return `                   CPU per token: server ${per.server.toFixed(2)} ms + PostgreSQL ${per.postgres.toFixed(2)} ms → at most ${(2000 / (per.server + per.postgres)).toFixed(0)}/s on 2 idle cores`;
+};
 
 await runBench('oidc-token', async () => {
   warnIfBusy('oidc-token');
@@ -102,31 +117,37 @@ await runBench('oidc-token', async () => {
     return codes;
   }
 
-  const exchanges: LoadResult[] = [];
+  type Step = LoadResult & { cpuPerRequestMs: { server: number; postgres: number } };
+  const exchanges: Step[] = [];
   let idToken = '';
   console.log(`\nauthorization-code exchanges (${DURATION_MS / 1000} s per step):`);
   for (const connections of CONNECTIONS) {
     const codes = await mintCodes(CODES);
     let next = 0;
-    const r = await runLoad({
-      connections,
-      durationMs: DURATION_MS,
-      warmupMs: 500,
-      expectStatus: 200,
-      request: () => ({
-        method: 'POST',
-        url: `${issuer}/token`,
-        headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'authorization_code',
-          code: codes[next++] ?? 'exhausted',
-          redirect_uri: REDIRECT,
-          code_verifier: VERIFIER,
-        }).toString(),
+    let answers = 0;
+    const { result: r, ...cpu } = await measureCpu(server.pid, stack.databaseUrl, () =>
+      runLoad({
+        connections,
+        durationMs: DURATION_MS,
+        warmupMs: 500,
+        expectStatus: 200,
+        onAnswer: () => void answers++,
+        request: () => ({
+          method: 'POST',
+          url: `${issuer}/token`,
+          headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            grant_type: 'authorization_code',
+            code: codes[next++] ?? 'exhausted',
+            redirect_uri: REDIRECT,
+            code_verifier: VERIFIER,
+          }).toString(),
+        }),
       }),
-    });
-    exchanges.push(r);
+    );
+    exchanges.push({ ...r, cpuPerRequestMs: cpuPerRequest(cpu, answers) });
     console.log(formatLoad(`${connections} clients`, r));
+    console.log(formatCpu(cpu, answers));
     if (next >= codes.length) console.log('  (ran out of codes: raise BENCH_OIDC_CODES)');
   }
   {
@@ -140,22 +161,27 @@ await runBench('oidc-token', async () => {
   }
 
   console.log(`\nclient-credentials tokens (${DURATION_MS / 1000} s per step):`);
-  const credentials: LoadResult[] = [];
+  const credentials: Step[] = [];
   for (const connections of CONNECTIONS) {
-    const r = await runLoad({
-      connections,
-      durationMs: DURATION_MS,
-      warmupMs: 500,
-      expectStatus: 200,
-      request: () => ({
-        method: 'POST',
-        url: `${issuer}/token`,
-        headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'grant_type=client_credentials&scope=api',
+    let answers = 0;
+    const { result: r, ...cpu } = await measureCpu(server.pid, stack.databaseUrl, () =>
+      runLoad({
+        connections,
+        durationMs: DURATION_MS,
+        warmupMs: 500,
+        expectStatus: 200,
+        onAnswer: () => void answers++,
+        request: () => ({
+          method: 'POST',
+          url: `${issuer}/token`,
+          headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials&scope=api',
+        }),
       }),
-    });
-    credentials.push(r);
+    );
+    credentials.push({ ...r, cpuPerRequestMs: cpuPerRequest(cpu, answers) });
     console.log(formatLoad(`${connections} clients`, r));
+    console.log(formatCpu(cpu, answers));
   }
 
   // ID-token verification as an application does it: signature (RS256) and claims, keys cached

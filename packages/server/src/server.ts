@@ -32,6 +32,7 @@ export function createAppContext(database: Database, config: Config & { secretKe
   return {
     db: database.db,
     dbKind: database.kind,
+    changes: database.changes,
     config,
     cipher: createFieldCipher(config.secretKey),
     storage: storageFor(config.dataDir),

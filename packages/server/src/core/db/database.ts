@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { postgresChangeFeed, type ChangeFeed } from './change-feed.ts';
 import type { DB } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -18,6 +20,11 @@ export type Database = {
   close: () => Promise<void>;
   /** PGlite only: the whole data folder as a tarball (tests clone a migrated template from it). */
   dump?: () => Promise<Blob>;
+  /**
+   * PostgreSQL only: change notices between the processes on this database (caches use it).
+   * PGlite has no other process, so a change made here is all there is to know.
+   */
+  changes?: ChangeFeed;
 };
 
 // Dates as ISO strings for `date` columns; bigint counts as numbers when they fit.
@@ -27,12 +34,47 @@ pg.types.setTypeParser(20, (v) => {
   return Number.isSafeInteger(n) ? n : v;
 });
 
+/*
+ * Named prepared statements for the few hot queries that ask for it. PostgreSQL plans an unnamed
+ * statement afresh each time it runs; for a query with several joins the planning costs more than
+ * running it (the account claims of an OIDC exchange: 1.1 ms to plan, 0.4 ms to run). A query
+ * marked with `prepared(query)` is parsed and planned once per connection instead. Only queries
+ * whose plan does not depend on their parameters (lookups by key) should be marked: after a few
+ * runs PostgreSQL may keep one generic plan for every parameter value.
+ */
+const preparedTexts = new Map<string, string>();
+
+/** Marks a query (builder or raw `sql`) to run as a named prepared statement on PostgreSQL; returns it. */
+export function prepared<Q extends { compile(db: Db): { sql: string } }>(query: Q, db: Db | Tx): Q {
+  const text = query.compile(db as Db).sql;
+  if (!preparedTexts.has(text)) preparedTexts.set(text, `qm_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`);
+  return query;
+}
+
+/** A pg client that sends the marked query texts as named statements (each connection prepares them once). */
+class PreparingClient extends pg.Client {
+  // the overloads of pg.Client.query are many; the pool and Kysely call it as query(text, values)
+  override query(config: any, values?: any, callback?: any): any {
+    const name = typeof config === 'string' ? preparedTexts.get(config) : undefined;
+    return super.query(name ? { name, text: config } : config, values, callback);
+  }
+}
+
 export function postgresDatabase(url: string, { max = 10 } = {}): Database {
-  const pool = new pg.Pool({ connectionString: url, max });
+  const pool = new pg.Pool({ connectionString: url, max, Client: PreparingClient });
   // an idle connection the server drops (restart, failover) must not take the process down
   pool.on('error', (err) => console.warn(`PostgreSQL connection lost: ${err.message}`));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgres', close: () => db.destroy() };
+  const changes = postgresChangeFeed(url);
+  return {
+    db,
+    kind: 'postgres',
+    changes,
+    close: async () => {
+      await changes.close();
+      await db.destroy();
+    },
+  };
 }
 
 /** Wraps an open PGlite in the same pg-based Kysely dialect the server database uses. */
