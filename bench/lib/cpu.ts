@@ -31,19 +31,23 @@ export const backendPids = (databaseUrl: string): Promise<number[]> =>
     return rows.map((r) => r.pid);
   });
 
-export type CpuSplit = { serverSeconds: number; postgresSeconds: number };
+/** CPU seconds of the server process, its PostgreSQL backends, and this process (the load generator). */
+export type CpuSplit = { serverSeconds: number; postgresSeconds: number; clientSeconds: number };
 
 /**
- * Measures the CPU the server process and the database's backends use while `run` runs. Backends
+ * Measures the CPU the server process, the database's backends and this process use while `run` runs. Backends
  * that close during the run are missed (the pool keeps them open while it is busy).
  */
 export async function measureCpu<T>(serverPid: number, databaseUrl: string, run: () => Promise<T>): Promise<{ result: T } & CpuSplit> {
   const before = new Map((await backendPids(databaseUrl)).map((pid) => [pid, processCpuSeconds(pid)]));
   const serverBefore = processCpuSeconds(serverPid);
+  const clientBefore = process.cpuUsage();
   const result = await run();
   const serverSeconds = processCpuSeconds(serverPid) - serverBefore;
+  const client = process.cpuUsage(clientBefore);
+  const clientSeconds = (client.user + client.system) / 1e6;
   let postgresSeconds = 0;
   for (const pid of new Set([...before.keys(), ...(await backendPids(databaseUrl))]))
     postgresSeconds += processCpuSeconds(pid) - (before.get(pid) ?? 0);
-  return { result, serverSeconds, postgresSeconds };
+  return { result, serverSeconds, postgresSeconds, clientSeconds };
 }

@@ -14,6 +14,7 @@ export type ClientMetadata = {
   grant_types: string[];
   response_types: string[];
   token_endpoint_auth_method: 'client_secret_basic' | 'client_secret_post' | 'none';
+  id_token_signed_response_alg: 'RS256' | 'ES256';
   backchannel_logout_uri?: string;
   backchannel_logout_session_required?: boolean;
   application_type: 'web';
@@ -48,7 +49,9 @@ export async function oidcClientMetadata(db: DbOrTx, cipher: FieldCipher, client
     post_logout_redirect_uris: m.postLogoutRedirectUris,
     grant_types: m.grantTypes,
     response_types: usesCode ? ['code'] : [],
+    // oidc-provider takes the secret in a Basic header or in the form (client_secret_post) alike
     token_endpoint_auth_method: m.isPublic ? 'none' : 'client_secret_basic',
+    id_token_signed_response_alg: m.idTokenSigningAlg ?? 'RS256',
     ...(m.backchannelLogoutUri ? { backchannel_logout_uri: m.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
     application_type: 'web',
     scope: CLIENT_SCOPES,

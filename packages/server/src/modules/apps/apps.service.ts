@@ -59,6 +59,7 @@ function oidcMetadataOf(input: NonNullable<TCreateAppRequest['oidc']>): OidcMeta
     backchannelLogoutUri: input.backchannelLogoutUri,
     grantTypes: [...new Set(input.grantTypes)],
     isPublic: input.isPublic,
+    idTokenSigningAlg: input.idTokenSigningAlg,
   };
 }
 

@@ -1,5 +1,7 @@
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBrowser } from '../../../testing/browser.ts';
 import { createTestApp, type Client, type Instance, type TestApp } from '../../../testing/test-app.ts';
 
 /**
@@ -87,5 +89,68 @@ describe('registered clients cached by each server', () => {
     expect((await admin.put(`/api/apps/${appId}`, { ...body, status: 'active' })).status).toBe(200);
     expect(await tokenStatus(secret, t.baseUrl)).toBe(200);
     await expect.poll(() => tokenStatus(secret, other.baseUrl)).toBe(200);
+  });
+});
+
+describe('registration choices', () => {
+  const redirect = 'http://127.0.0.1:4117/callback';
+  const register = async (oidc: Record<string, unknown>) => {
+    const res = await admin.post('/api/apps', {
+      name: '成绩分析',
+      category: 'teaching',
+      homeUrl: 'http://127.0.0.1:4117/',
+      protocol: 'oidc',
+      isTrusted: true,
+      ownerScopeId: t.world.units.city,
+      oidc,
+    });
+    expect(res.status).toBe(201);
+    expect((await admin.put(`/api/apps/${res.body.app.id}/enablements/${t.world.units.city}`)).status).toBe(200);
+    return res.body as {
+      app: { oidc: { clientId: string; idTokenSigningAlg: string } };
+      clientSecret: string;
+    };
+  };
+  const discover = (id: string, auth: client.ClientAuth) =>
+    client.discovery(new URL(`${t.baseUrl}/oidc`), id, undefined, auth, { execute: [client.allowInsecureRequests] });
+
+  it('a confidential client may send its secret in a Basic header or in the form (client_secret_post)', async () => {
+    const { app: registered, clientSecret } = await register({ grantTypes: ['client_credentials'] });
+    const id = registered.oidc.clientId;
+    for (const auth of [client.ClientSecretBasic(clientSecret), client.ClientSecretPost(clientSecret)])
+      expect((await client.clientCredentialsGrant(await discover(id, auth), { scope: 'api' })).access_token).toBeTruthy();
+    await expect(
+      client.clientCredentialsGrant(await discover(id, client.ClientSecretPost('wrong')), { scope: 'api' }),
+    ).rejects.toMatchObject({
+      status: 401,
+      cause: { error: 'invalid_client' },
+    });
+  });
+
+  it('ID tokens are signed RS256 unless the application was registered for ES256; both verify against the JWKS', async () => {
+    const issuer = `${t.baseUrl}/oidc`;
+    const jwks = createRemoteJWKSet(new URL(`${issuer}/jwks`));
+    const user = await t.as('teacher_a1');
+    for (const alg of ['RS256', 'ES256'] as const) {
+      const { app: registered, clientSecret } = await register({
+        redirectUris: [redirect],
+        grantTypes: ['authorization_code'],
+        ...(alg === 'ES256' ? { idTokenSigningAlg: 'ES256' } : {}),
+      });
+      expect(registered.oidc.idTokenSigningAlg).toBe(alg);
+      const config = await discover(registered.oidc.clientId, client.ClientSecretBasic(clientSecret));
+      const verifier = client.randomPKCECodeVerifier();
+      const url = client.buildAuthorizationUrl(config, {
+        redirect_uri: redirect,
+        scope: 'openid profile',
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      });
+      const { url: back } = await createBrowser(user.cookie).follow(url.toString(), (u) => u.toString().startsWith(redirect));
+      const tokens = await client.authorizationCodeGrant(config, new URL(back), { pkceCodeVerifier: verifier });
+      expect(decodeProtectedHeader(tokens.id_token!).alg).toBe(alg);
+      const { payload } = await jwtVerify(tokens.id_token!, jwks, { issuer, audience: registered.oidc.clientId });
+      expect(payload.sub).toBe(t.world.users.teacherA1);
+    }
   });
 });
