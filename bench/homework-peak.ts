@@ -18,7 +18,8 @@ import { createAppContext } from '../packages/server/src/server.ts';
 import { onCleanup, runBench } from './lib/cleanup.ts';
 import { DEMO_PASSWORD } from './lib/demo.ts';
 import { formatLoad, runLoad, summarize, type LatencySummary, type LoadResult } from './lib/load.ts';
-import { createBenchDatabase, dropBenchDatabase, postgresVersion } from './lib/postgres.ts';
+import { createBenchDatabase, dropBenchDatabase, postgresVersion, withDatabase } from './lib/postgres.ts';
+import { diffCpu, sampleCpu } from './lib/cpu.ts';
 import { createQueryTimer } from './lib/query-timer.ts';
 import { envNumber, mib, warnIfBusy, writeResult } from './lib/report.ts';
 import { startServer, type ServerProcess } from './lib/server-process.ts';
@@ -34,12 +35,16 @@ import { scratchDir } from './lib/stack.ts';
  * Finally the submit path runs in this process with the query timer, to show where its time goes.
  *
  *   npm run bench -- homework-peak      or   node --import tsx bench/homework-peak.ts
- *   BENCH_PEAK_CONNECTIONS=64  BENCH_PEAK_SECONDS=15  BENCH_PEAK_DATABASES=postgres,pglite
+ *   BENCH_PEAK_CONNECTIONS=64  BENCH_PEAK_SECONDS=15  BENCH_PEAK_WARMUP_SECONDS=3  BENCH_PEAK_DATABASES=postgres,pglite
  */
 
 const CONNECTIONS = envNumber('BENCH_PEAK_CONNECTIONS', 64);
 const DURATION_MS = envNumber('BENCH_PEAK_SECONDS', 15) * 1000;
-const WARMUP_MS = 3000;
+/**
+ * Not counted: connections open, the JIT warms, and each server meets each pupil's session once
+ * (a morning's pupils have signed in and opened the app before they start). 3 s by default.
+ */
+const WARMUP_MS = envNumber('BENCH_PEAK_WARMUP_SECONDS', 3) * 1000;
 const DATABASES = (process.env.BENCH_PEAK_DATABASES ?? 'postgres,pglite').split(',').filter((k) => k === 'postgres' || k === 'pglite');
 const GOAL = { rps: 2000, p99: 200 };
 /** Server ports (this branch's range); BENCH_PEAK_PORTS=3162,3163,3164 to move them. */
@@ -152,9 +157,11 @@ type Run = {
   submits: { perSecond: number; latency: LatencySummary; count: number };
   fetches: { perSecond: number; latency: LatencySummary; count: number };
   memory: { server: string; rss: number; peakRss: number }[];
+  /** CPU ms per graded submission (with its fetch), by process group, after the warm-up. */
+  cpuPerSubmit: Record<string, number>;
 };
 
-async function drive(database: string, servers: ServerProcess[], setup: Setup): Promise<Run> {
+async function drive(database: string, servers: ServerProcess[], setup: Setup, dbPids?: () => Promise<number[]>): Promise<Run> {
   const share = (c: number) => setup.pupils.filter((_, i) => i % CONNECTIONS === c);
   const state = Array.from({ length: CONNECTIONS }, (_, c) => ({
     pupils: share(c),
@@ -163,6 +170,21 @@ async function drive(database: string, servers: ServerProcess[], setup: Setup): 
   }));
   const submitMs: number[] = [];
   const fetchMs: number[] = [];
+  let allSubmits = 0;
+  const groups = async () => ({
+    servers: servers.map((s) => s.pid),
+    ...(dbPids ? { postgres: await dbPids() } : {}),
+    'load generator': 'self' as const,
+  });
+  // CPU is counted after the warm-up (JIT compilation, pools filling), over the submits answered since
+  let cpuBefore = sampleCpu(await groups());
+  let submitsBefore = 0;
+  const mark = setTimeout(() => {
+    void groups().then((g) => {
+      cpuBefore = sampleCpu(g);
+      submitsBefore = allSubmits;
+    });
+  }, WARMUP_MS);
   const r = await runLoad({
     connections: CONNECTIONS,
     durationMs: DURATION_MS,
@@ -187,10 +209,14 @@ async function drive(database: string, servers: ServerProcess[], setup: Setup): 
       } else {
         s.attempt = null;
         s.next++;
+        if (a.status === 200) allSubmits++;
         if (a.status === 200 && a.counted) submitMs.push(a.ms);
       }
     },
   });
+  clearTimeout(mark);
+  const cpu = diffCpu(cpuBefore, sampleCpu(await groups()));
+  const cpuPerSubmit = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, v / Math.max(1, allSubmits - submitsBefore)]));
   const memory = servers.map((s, i) => ({ server: 'AB'[i], ...s.memory() }));
   return {
     database,
@@ -200,6 +226,7 @@ async function drive(database: string, servers: ServerProcess[], setup: Setup): 
     submits: { perSecond: submitMs.length / (DURATION_MS / 1000), latency: summarize(submitMs), count: submitMs.length },
     fetches: { perSecond: fetchMs.length / (DURATION_MS / 1000), latency: summarize(fetchMs), count: fetchMs.length },
     memory,
+    cpuPerSubmit,
   };
 }
 
@@ -216,10 +243,16 @@ function report(run: Run) {
     `homework fetches   ${run.fetches.perSecond.toFixed(1)}/s  p50 ${ms(run.fetches.latency.p50)}  p99 ${ms(run.fetches.latency.p99)}  (${run.fetches.count})`,
   );
   for (const m of run.memory) console.log(`server ${m.server}: RSS ${mib(m.rss)}, peak ${mib(m.peakRss)}`);
+  const total = Object.values(run.cpuPerSubmit).reduce((a, b) => a + b, 0);
+  console.log(
+    `CPU per graded submission (fetch + submit): ${Object.entries(run.cpuPerSubmit)
+      .map(([k, v]) => `${k} ${v.toFixed(2)} ms`)
+      .join(', ')}; total ${total.toFixed(2)} ms → at most ${Math.round(2000 / total)} submissions/s on 2 idle cores`,
+  );
 }
 
 /** The submit path in this process with the query timer: statements per submit, database against JavaScript time. */
-async function profile(database: Database, setup: Setup, secretKey: string, n = 300) {
+async function profile(database: Database, setup: Setup, secretKey: string, dbPids: () => Promise<number[]>, n = 300) {
   const timer = createQueryTimer();
   const db = database.db.withPlugin(timer);
   const app = createAppContext({ ...database, db }, { ...loadConfig({}, { dotEnv: false }), secretKey, demo: false });
@@ -229,6 +262,8 @@ async function profile(database: Database, setup: Setup, secretKey: string, n = 
   let submitStatements = 0;
   const statementCount = () => timer.totals().reduce((sum, x) => sum + x.count, 0);
   const subset = setup.pupils.slice(-n);
+  const groups = async () => ({ postgres: await dbPids(), 'this process': 'self' as const });
+  const cycleCpuBefore = sampleCpu(await groups());
   for (const p of subset) {
     const actor = await loadActor(app, p.cookie.slice('qm_session='.length));
     const ctx = { ...app, actor: actor!, ip: null, requestId: 'bench' } as AuthedContext;
@@ -244,8 +279,15 @@ async function profile(database: Database, setup: Setup, secretKey: string, n = 
     submitStatements += statementCount() - countBefore;
     total += performance.now() - t0;
   }
+  const cycleCpu = diffCpu(cycleCpuBefore, sampleCpu(await groups()));
   const statements = timer.totals();
-  console.log(`\nin-process profile (${subset.length} fetch + submit cycles, no HTTP): ${(total / subset.length).toFixed(1)} ms per cycle`);
+  console.log(
+    `\nin-process profile (${subset.length} fetch + submit cycles one at a time, no HTTP): ${(total / subset.length).toFixed(1)} ms per cycle; CPU per cycle: ${Object.entries(
+      cycleCpu,
+    )
+      .map(([k, v]) => `${k} ${(v / subset.length).toFixed(2)} ms`)
+      .join(', ')}`,
+  );
   console.log(
     `  submit alone ${(submitTotal / subset.length).toFixed(2)} ms, of which database ${(submitDb / subset.length).toFixed(2)} ms`,
   );
@@ -266,18 +308,24 @@ async function profile(database: Database, setup: Setup, secretKey: string, n = 
     });
   }
   const countBefore = statementCount();
+  const cpuBefore = sampleCpu(await groups());
   const t2 = performance.now();
   await Promise.all(ready.map((r) => submitAttempt(r.ctx, r.id, { submitKey: randomUUID().replace(/-/g, ''), responses: r.responses })));
   const togetherMs = performance.now() - t2;
+  const cpu = diffCpu(cpuBefore, sampleCpu(await groups()));
   const togetherStatements = statementCount() - countBefore;
   const batched = {
     submits: ready.length,
     perSecond: ready.length / (togetherMs / 1000),
     statementsPerSubmit: togetherStatements / ready.length,
+    cpuPerSubmit: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, v / ready.length])),
   };
   console.log(
     `  ${ready.length} submits arriving together: ${batched.perSecond.toFixed(0)}/s in one process, ` +
-      `${batched.statementsPerSubmit.toFixed(2)} statements per submit (one at a time: ${(submitStatements / subset.length).toFixed(1)})`,
+      `${batched.statementsPerSubmit.toFixed(2)} statements per submit (one at a time: ${(submitStatements / subset.length).toFixed(1)}); ` +
+      `CPU per submit: ${Object.entries(batched.cpuPerSubmit)
+        .map(([k, v]) => `${k} ${v.toFixed(2)} ms`)
+        .join(', ')}`,
   );
   return {
     cycles: subset.length,
@@ -312,11 +360,18 @@ await runBench('homework-peak', async () => {
           env: { DATABASE_URL: url, QIMING_SECRET_KEY: secretKey, QIMING_DATA_DIR: path.join(dir, `s${i}`), QIMING_DEMO: '0' },
         }),
       );
-    const run = await drive('postgres', servers, setup);
+    // the database's backends (the servers' pools open more under load: read again at the end)
+    const dbPids = () =>
+      withDatabase(url, async (c) =>
+        (
+          await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')
+        ).rows.map((r) => r.pid),
+      );
+    const run = await drive('postgres', servers, setup, dbPids);
     report(run);
     runs.push(run);
     for (const s of servers) await s.stop();
-    prof = await profile(database, setup, secretKey);
+    prof = await profile(database, setup, secretKey, dbPids);
     await database.close();
   }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ROLE_PERMISSIONS, ZSearchQuery, type TSearchQuery } from '@qiming/shared';
 import { sql } from 'kysely';
@@ -8,10 +9,13 @@ import { postgresDatabase, type Database } from '../packages/server/src/core/db/
 import { migrateToLatest } from '../packages/server/src/core/db/migrate.ts';
 import { CURRICULUM, GRADE_WORDS } from '../packages/server/src/modules/search/fixtures/curriculum.ts';
 import { generateResources, random, type Place } from '../packages/server/src/modules/search/fixtures/generate.ts';
-import { indexDocuments, searchDocuments, visibleTo } from '../packages/server/src/modules/search/index.ts';
-import { parseQuery, phrases, toTsquery } from '../packages/server/src/modules/search/query.ts';
-import { countWithFacets, listHits } from '../packages/server/src/modules/search/search.repository.ts';
-import { searchCondition } from '../packages/server/src/modules/search/search.service.ts';
+import {
+  bulkIndexDocuments,
+  indexDocuments,
+  searchDocuments,
+  visibleTo,
+  warmSearchIndex,
+} from '../packages/server/src/modules/search/index.ts';
 import { createAppContext } from '../packages/server/src/server.ts';
 import { onCleanup, runBench } from './lib/cleanup.ts';
 import { summarize } from './lib/load.ts';
@@ -19,22 +23,24 @@ import { createBenchDatabase, dropBenchDatabase, postgresVersion } from './lib/p
 import { envNumber, writeResult } from './lib/report.ts';
 
 /*
- * The search engine over N generated resources on PostgreSQL: ingest rate through indexDocuments
- * (jieba segmentation in this process, tsvector + GIN in PostgreSQL), index size, then 200
- * realistic teacher queries through searchDocuments (ranked hits + facet counts + highlights),
- * at 1 and 8 concurrent clients, with the facet-count query and the page-of-hits query also timed
- * on their own, and a naive ILIKE '%word%' search over the same rows for the ratio.
+ * The search engine over N generated resources on PostgreSQL: bulk ingest through
+ * bulkIndexDocuments (jieba segmentation in worker threads, unnested batch INSERTs), the
+ * transactional path (indexDocuments, one publish at a time) on a sample, table size, the
+ * in-process index built from the table (time, memory), then 200 realistic teacher queries
+ * through searchDocuments (ranked hits + facet counts + highlights) at 1 and 8 concurrent
+ * clients, and a naive ILIKE '%word%' search over the same rows for the ratio.
  *
  *   node --import tsx bench/search.ts          BENCH_SEARCH_ITEMS=1000000 (default 100000)
- *   BENCH_SEARCH_NAIVE=20  queries for the naive baseline (each is a full scan)
- *   BENCH_SEARCH_KEEP=1    keeps the database qiming_bench_search_<items> for EXPLAIN
+ *   BENCH_SEARCH_NAIVE=20    queries for the naive baseline (each is a full scan)
+ *   BENCH_SEARCH_WORKERS=2   segmentation threads
+ *   BENCH_SEARCH_KEEP=1      keeps the database qiming_bench_search_<items> for EXPLAIN
  */
 
 const ITEMS = envNumber('BENCH_SEARCH_ITEMS', 100_000);
 const NAIVE = envNumber('BENCH_SEARCH_NAIVE', 20);
+const WORKERS = envNumber('BENCH_SEARCH_WORKERS', 2);
 const QUERIES = 200;
-const BATCH = 1000;
-const IN_FLIGHT = 2;
+const SAMPLE = 2000;
 
 function places(): { rows: { id: string; kind: string; parent_id: string | null; path: string; name: string }[]; places: Place[] } {
   const rows: { id: string; kind: string; parent_id: string | null; path: string; name: string }[] = [];
@@ -123,6 +129,11 @@ async function closedLoop(clients: number, jobs: (() => Promise<unknown>)[]): Pr
   return { latencies, seconds: (performance.now() - started) / 1000 };
 }
 
+const loadavg = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -146,44 +157,61 @@ async function main() {
     .values(org.rows.map((r) => ({ ...r, created_at: new Date(), updated_at: new Date() })))
     .execute();
 
-  // ingest: segment the next batch here while PostgreSQL writes the previous one
-  console.log(`search: ingesting ${ITEMS.toLocaleString()} resources into ${name} (PostgreSQL ${await postgresVersion()})`);
+  console.log(
+    `search: ingesting ${ITEMS.toLocaleString()} resources into ${name} (PostgreSQL ${await postgresVersion()}), ${WORKERS} workers`,
+  );
   const ingestStarted = performance.now();
-  const inFlight = new Set<Promise<void>>();
-  let batch = [];
-  let done = 0;
   let lastReport = performance.now();
-  for (const doc of generateResources(ITEMS, 1, org.places, randomUUID)) {
-    batch.push(doc);
-    if (batch.length === BATCH) {
-      const p: Promise<void> = indexDocuments(database.db, batch).then(() => {
-        inFlight.delete(p);
-        done += BATCH;
-      });
-      inFlight.add(p);
-      batch = [];
-      if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
-      if (performance.now() - lastReport > 30_000) {
-        lastReport = performance.now();
-        const rate = done / ((lastReport - ingestStarted) / 1000);
-        console.log(`  ${done.toLocaleString()} indexed, ${rate.toFixed(0)} items/s`);
-      }
-    }
-  }
-  if (batch.length) await indexDocuments(database.db, batch);
-  await Promise.all(inFlight);
+  await bulkIndexDocuments(database.db, generateResources(ITEMS, 1, org.places, randomUUID), {
+    workers: WORKERS,
+    onProgress: (done) => {
+      if (performance.now() - lastReport < 30_000) return;
+      lastReport = performance.now();
+      console.log(
+        `  ${done.toLocaleString()} written, ${(done / ((lastReport - ingestStarted) / 1000)).toFixed(0)} items/s, load ${loadavg()}`,
+      );
+    },
+  });
   const ingestSeconds = (performance.now() - ingestStarted) / 1000;
   const ingestRate = ITEMS / ingestSeconds;
-  console.log(`  ingest: ${ingestSeconds.toFixed(1)} s, ${ingestRate.toFixed(0)} items/s`);
+  console.log(`  bulk ingest: ${ingestSeconds.toFixed(1)} s, ${ingestRate.toFixed(0)} items/s (load ${loadavg()})`);
+
+  // the publish path: indexDocuments in its own transaction, 20 documents at a time
+  const sample = [...generateResources(SAMPLE, 2, org.places, randomUUID)];
+  const [sampleMs] = await timed(async () => {
+    for (let i = 0; i < sample.length; i += 20) {
+      await database.db.transaction().execute((tx) => indexDocuments(tx, sample.slice(i, i + 20)));
+    }
+  });
+  const publishRate = SAMPLE / (sampleMs / 1000);
+  console.log(`  transactional indexDocuments: ${SAMPLE} in ${(sampleMs / 1000).toFixed(1)} s, ${publishRate.toFixed(0)} items/s`);
   const [vacuumMs] = await timed(() => sql`VACUUM ANALYZE search_documents`.execute(database.db));
 
-  const { rows: sizes } = await sql<{ table_bytes: string; gin_bytes: string; total_bytes: string }>`
-    SELECT pg_table_size('search_documents') AS table_bytes, pg_relation_size('search_documents_tsv_idx') AS gin_bytes,
+  const { rows: sizes } = await sql<{ table_bytes: string; index_bytes: string; total_bytes: string }>`
+    SELECT pg_table_size('search_documents') AS table_bytes, pg_indexes_size('search_documents') AS index_bytes,
       pg_total_relation_size('search_documents') AS total_bytes`.execute(database.db);
-  const size = { table: Number(sizes[0]!.table_bytes), gin: Number(sizes[0]!.gin_bytes), total: Number(sizes[0]!.total_bytes) };
+  const size = { table: Number(sizes[0]!.table_bytes), btree: Number(sizes[0]!.index_bytes), total: Number(sizes[0]!.total_bytes) };
   const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
   console.log(
-    `  size: table ${gib(size.table)}, GIN ${gib(size.gin)}, total with indexes ${gib(size.total)}; vacuum ${(vacuumMs / 1000).toFixed(1)} s`,
+    `  PostgreSQL: table ${gib(size.table)}, primary key ${gib(size.btree)}, total ${gib(size.total)}; vacuum ${(vacuumMs / 1000).toFixed(1)} s`,
+  );
+
+  // the in-process index, built from the table as a starting server builds it
+  const before = process.memoryUsage();
+  const built = await warmSearchIndex(database.db, { rebuild: true });
+  global.gc?.();
+  const after = process.memoryUsage();
+  const memory = {
+    indexBytes: built.memoryBytes,
+    rss: after.rss,
+    heapUsed: after.heapUsed,
+    arrayBuffers: after.arrayBuffers,
+    rssGrowth: after.rss - before.rss,
+  };
+  console.log(
+    `  index: built from the table in ${((built.builtInMs ?? 0) / 1000).toFixed(1)} s; ${built.documents.toLocaleString()} documents, ` +
+      `${built.words.toLocaleString()} words, ${built.postings.toLocaleString()} postings; typed arrays ${gib(built.memoryBytes)}, ` +
+      `process RSS ${gib(after.rss)} (heap ${gib(after.heapUsed)}, array buffers ${gib(after.arrayBuffers)}) (load ${loadavg()})`,
   );
 
   const qs = queries().map((q) => ZSearchQuery.parse(q));
@@ -202,26 +230,9 @@ async function main() {
     );
     runs[`${clients}`] = { ...stats(r.latencies), qps: qs.length / r.seconds };
     console.log(
-      `  search with facets, ${clients} client(s): ${fmt(runs[`${clients}`]!)}  (${(qs.length / r.seconds).toFixed(1)} queries/s)`,
+      `  search with facets, ${clients} client(s): ${fmt(runs[`${clients}`]!)}  (${(qs.length / r.seconds).toFixed(1)} queries/s, load ${loadavg()})`,
     );
   }
-  // the two halves on their own, one client: counting matches by facet, and ranking one page of hits
-  const facetMs: number[] = [];
-  const hitsMs: number[] = [];
-  for (let i = 0; i < qs.length; i++) {
-    const q = qs[i]!;
-    const terms = parseQuery(q.q);
-    const tsquery = terms.length ? toTsquery(terms, 'all') : null;
-    const where = searchCondition(actorFor(i), q, tsquery);
-    facetMs.push((await timed(() => countWithFacets(database.db, where, 30)))[0]);
-    hitsMs.push(
-      (await timed(() => listHits(database.db, where, tsquery ? { tsquery, phrases: phrases(q.q) } : null, 'relevance', 10, 0)))[0],
-    );
-  }
-  const facetOnly = stats(facetMs);
-  const hitsOnly = stats(hitsMs);
-  console.log(`  facet counts alone: ${fmt(facetOnly)}`);
-  console.log(`  one page of ranked hits alone: ${fmt(hitsOnly)}`);
   const matches = stats(totals);
   console.log(`  matches per query: median ${matches.p50.toFixed(0)}, p95 ${matches.p95.toFixed(0)}, max ${matches.max.toFixed(0)}`);
 
@@ -253,13 +264,15 @@ async function main() {
   const result = {
     items: ITEMS,
     postgres: await postgresVersion(),
-    ingest: { seconds: ingestSeconds, itemsPerSecond: ingestRate, vacuumSeconds: vacuumMs / 1000 },
+    ingest: { seconds: ingestSeconds, itemsPerSecond: ingestRate, vacuumSeconds: vacuumMs / 1000, workers: WORKERS },
     size,
     queries: qs.length,
     matches,
     search: runs,
-    facetCountsOnly: facetOnly,
-    rankedHitsOnly: hitsOnly,
+    publish: { items: SAMPLE, itemsPerSecond: publishRate },
+    index: built,
+    memory,
+    loadAverage: os.loadavg(),
     naive: { queries: naiveMs.length, latency: naive, engineSameQueries: engineSame, ratioP50: ratio },
   };
   console.log(`  → ${writeResult(`search-${ITEMS}`, result)}`);

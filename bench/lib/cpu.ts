@@ -2,24 +2,51 @@ import { readFileSync } from 'node:fs';
 import { withDatabase } from './postgres.ts';
 
 /*
- * CPU time spent by processes, read from /proc (Linux): what one request costs in CPU, which
- * holds on a shared machine where requests per second depend on everyone else's load.
+ * CPU time actually spent by the processes of a benchmark, read from /proc. Unlike latency and
+ * throughput it hardly depends on what else the machine runs, so "CPU milliseconds per request"
+ * per component (servers, database, load generator) says where the time goes on a shared machine
+ * and what a machine of N idle cores could serve at most: N × 1000 ms ÷ (CPU ms per request).
  */
 
-/** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
-const TICKS = 100;
+const TICK_MS = 10; // CLK_TCK = 100 on Linux
 
-/** User + system CPU seconds of a process so far; 0 once it has gone. */
-export function processCpuSeconds(pid: number): number {
-  let stat: string;
+/** User + system CPU of a process (all its threads) so far, in ms; 0 once it has gone. */
+export function processCpuMs(pid: number): number {
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // fields after the command name (which may hold spaces) — utime and stime are the 14th and 15th
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) * TICK_MS;
   } catch {
     return 0;
   }
-  // fields after the command name (which may hold spaces) start at state: utime and stime are 14 and 15
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS;
+}
+
+/** CPU of this process so far, in ms. */
+export const selfCpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** CPU so far per process of each named group ('self': this process). */
+export type CpuSample = Record<string, Map<number, number>>;
+
+export function sampleCpu(groups: Record<string, number[] | 'self'>): CpuSample {
+  const out: CpuSample = {};
+  for (const [name, pids] of Object.entries(groups))
+    out[name] = pids === 'self' ? new Map([[process.pid, selfCpuMs()]]) : new Map(pids.map((p) => [p, processCpuMs(p)]));
+  return out;
+}
+
+/** CPU ms each group spent between two samples; a process that appeared in between counts from its start. */
+export function diffCpu(before: CpuSample, after: CpuSample): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, procs] of Object.entries(after)) {
+    let sum = 0;
+    for (const [pid, ms] of procs) sum += ms - (before[name]?.get(pid) ?? 0);
+    out[name] = sum;
+  }
+  return out;
 }
 
 /** The PostgreSQL backends serving a database (one per pooled connection). */
@@ -35,19 +62,17 @@ export const backendPids = (databaseUrl: string): Promise<number[]> =>
 export type CpuSplit = { serverSeconds: number; postgresSeconds: number; clientSeconds: number };
 
 /**
- * Measures the CPU the server process, the database's backends and this process use while `run` runs. Backends
- * that close during the run are missed (the pool keeps them open while it is busy).
+ * The CPU one server process, the database's backends and this process use while `run` runs.
+ * Backends are listed before and after (the pool opens more under load).
  */
 export async function measureCpu<T>(serverPid: number, databaseUrl: string, run: () => Promise<T>): Promise<{ result: T } & CpuSplit> {
-  const before = new Map((await backendPids(databaseUrl)).map((pid) => [pid, processCpuSeconds(pid)]));
-  const serverBefore = processCpuSeconds(serverPid);
-  const clientBefore = process.cpuUsage();
+  const groups = async () => ({ server: [serverPid], postgres: await backendPids(databaseUrl), client: 'self' as const });
+  const before = sampleCpu(await groups());
   const result = await run();
-  const serverSeconds = processCpuSeconds(serverPid) - serverBefore;
-  const client = process.cpuUsage(clientBefore);
-  const clientSeconds = (client.user + client.system) / 1e6;
-  let postgresSeconds = 0;
-  for (const pid of new Set([...before.keys(), ...(await backendPids(databaseUrl))]))
-    postgresSeconds += processCpuSeconds(pid) - (before.get(pid) ?? 0);
-  return { result, serverSeconds, postgresSeconds, clientSeconds };
+  const after = sampleCpu(await groups());
+  // a backend seen only before the run still counts up to its end
+  for (const [pid] of before.postgres)
+    if (!after.postgres.has(pid)) after.postgres.set(pid, processCpuMs(pid) || before.postgres.get(pid)!);
+  const ms = diffCpu(before, after);
+  return { result, serverSeconds: ms.server / 1000, postgresSeconds: ms.postgres / 1000, clientSeconds: ms.client / 1000 };
 }

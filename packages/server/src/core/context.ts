@@ -1,8 +1,7 @@
 import type { Permission, Role } from '@qiming/shared';
 import type { Config } from './config.ts';
 import type { FieldCipher } from './crypto/crypto.ts';
-import type { ChangeFeed } from './db/change-feed.ts';
-import type { Db, DatabaseKind } from './db/database.ts';
+import type { Db, DatabaseKind, DbChanges } from './db/database.ts';
 import type { RateLimitStore } from './rate-limit/index.ts';
 import type { Storage } from './storage/storage.ts';
 
@@ -15,10 +14,10 @@ export type AppContext = {
   /** Stored files (resources, attachments): a local folder by default. */
   storage: Storage;
   startedAt: number;
+  /** Notifications and this process's own writes (the actor cache listens); unset: nothing is cached. */
+  changes?: DbChanges;
   /** Where rate-limit counters live; unset means the database (shared by every process on it). */
   rateLimitStore?: RateLimitStore;
-  /** PostgreSQL: change notices from the other processes on the database (unset on PGlite: there are none). */
-  changes?: ChangeFeed;
 };
 
 /** A grant of the active role, with the organisation path it covers. */

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { MFA_REQUIRED_ROLES, ROLE_PERMISSIONS, ROLES, type Permission, type Role } from '@qiming/shared';
+import { MFA_REQUIRED_ROLES, ROLE_PERMISSIONS, ROLES, type Permission, type Role, type TSecurityPolicy } from '@qiming/shared';
 import type { Actor, AppContext, ScopeGrant } from '../context.ts';
 import type { DbOrTx } from '../db/database.ts';
+import { actorCacheFor } from './actor-cache.ts';
 import { AppError } from '../errors.ts';
 import { getSecurityPolicy } from '../settings.ts';
 
@@ -83,10 +84,24 @@ export function defaultRole(roles: Role[]): Role | null {
 
 /**
  * Resolves a session cookie to an actor, enforcing the idle timeout. Returns null for an unknown
- * or revoked token; throws SESSION_EXPIRED for an idle one (and revokes it).
+ * or revoked token; throws SESSION_EXPIRED for an idle one (and revokes it). Actors of sessions
+ * seen in the last TOUCH_EVERY_MS come from the process's actor cache (actor-cache.ts, which
+ * drops them as soon as the database announces a change); the others cost one query.
  */
 export async function loadActor(app: AppContext, token: string): Promise<Actor | null> {
   const sessionId = app.cipher.mac(token);
+  const cache = actorCacheFor(app.db, app.changes);
+  const policy = await getSecurityPolicy(app.db);
+  const now = Date.now();
+  const hit = cache?.get(sessionId, now);
+  if (
+    hit &&
+    hit.policyKey === policyKeyOf(policy) &&
+    now - hit.lastSeenAt <= TOUCH_EVERY_MS &&
+    (hit.passwordExpiresAt === null || hit.actor.mustChangePassword || now < hit.passwordExpiresAt)
+  )
+    return hit.actor;
+  const ticket = cache?.ticket() ?? 0;
   const row = await app.db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
@@ -113,14 +128,19 @@ export async function loadActor(app: AppContext, token: string): Promise<Actor |
     .where('s.id', '=', sessionId)
     .executeTakeFirst();
   if (!row || row.revoked_at || !row.is_active) return null;
-  const policy = await getSecurityPolicy(app.db);
-  const idleMs = Date.now() - new Date(row.last_seen_at).getTime();
+  let lastSeenAt = new Date(row.last_seen_at).getTime();
+  const idleMs = Date.now() - lastSeenAt;
   if (idleMs > policy.sessionIdleMinutes * 60_000) {
     await app.db.updateTable('sessions').set({ revoked_at: new Date() }).where('id', '=', sessionId).execute();
     throw new AppError('SESSION_EXPIRED');
   }
   if (idleMs > TOUCH_EVERY_MS) {
-    await app.db.updateTable('sessions').set({ last_seen_at: new Date() }).where('id', '=', sessionId).execute();
+    lastSeenAt = Date.now();
+    await app.db
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date(lastSeenAt) })
+      .where('id', '=', sessionId)
+      .execute();
   }
   const grants = row.grants.map(toScopeGrant);
   const roles = distinctRoles(grants);
@@ -128,11 +148,11 @@ export async function loadActor(app: AppContext, token: string): Promise<Actor |
   // a session opened by an upstream sign-in did not use the local password: its age or a pending
   // change does not hold the user up (the upstream owns that credential)
   const viaUpstream = row.upstream_provider !== null;
-  const expired =
-    !viaUpstream &&
-    policy.passwordExpiryDays > 0 &&
-    Date.now() - new Date(row.password_changed_at).getTime() > policy.passwordExpiryDays * 86_400_000;
-  return {
+  const passwordExpiresAt =
+    !viaUpstream && policy.passwordExpiryDays > 0
+      ? new Date(row.password_changed_at).getTime() + policy.passwordExpiryDays * 86_400_000
+      : null;
+  const actor: Actor = Object.freeze({
     userId: row.user_id,
     username: row.username,
     displayName: row.display_name,
@@ -141,10 +161,15 @@ export async function loadActor(app: AppContext, token: string): Promise<Actor |
     roles,
     grants: grants.filter((g) => g.role === role),
     permissions: new Set<Permission>(role ? ROLE_PERMISSIONS[role] : []),
-    mustChangePassword: (!viaUpstream && row.must_change_password) || expired,
+    mustChangePassword: (!viaUpstream && row.must_change_password) || (passwordExpiresAt !== null && Date.now() > passwordExpiresAt),
     mfaEnrollmentRequired: isMfaRequired(roles) && !row.mfa_enabled_at,
-  };
+  });
+  cache?.store(ticket, sessionId, { actor, lastSeenAt, passwordExpiresAt, policyKey: policyKeyOf(policy) });
+  return actor;
 }
+
+/** The parts of the security policy an actor is judged by. */
+const policyKeyOf = (p: TSecurityPolicy) => `${p.sessionIdleMinutes}:${p.passwordExpiryDays}`;
 
 /** Whether holding these roles obliges a user to two-step verification (any held role, not only the active one). */
 export const isMfaRequired = (roles: Role[]): boolean => roles.some((r) => MFA_REQUIRED_ROLES.includes(r));

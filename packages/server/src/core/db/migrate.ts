@@ -11,7 +11,9 @@ import * as sso from '../../db/migrations/20261201082500-sso.ts';
 import * as ssoCasUpstream from '../../db/migrations/20261201090500-sso-cas-upstream.ts';
 import * as homeworkPractice from '../../db/migrations/20261201082500-homework-practice.ts';
 import * as resources from '../../db/migrations/20261201080800-resources.ts';
+import * as searchInvertedIndex from '../../db/migrations/20261201120000-search-inverted-index.ts';
 import * as upstreamChallenges from '../../db/migrations/20261201113000-upstream-challenges.ts';
+import * as authChangeNotify from '../../db/migrations/20261201150000-auth-change-notify.ts';
 
 /** Migrations in order; timestamped names, never edited after they land. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,7 +28,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261201090500-sso-cas-upstream': ssoCasUpstream,
   '20261201082500-homework-practice': homeworkPractice,
   '20261201080800-resources': resources,
+  '20261201120000-search-inverted-index': searchInvertedIndex,
   '20261201113000-upstream-challenges': upstreamChallenges,
+  '20261201150000-auth-change-notify': authChangeNotify,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -287,7 +287,17 @@ export type SearchDocumentsTable = {
   popularity: Generated<number>;
   published_at: Timestamp;
   indexed_at: Generated<Date>;
-  tsv: string;
+  /** The document's words for the in-process index: "word,code" pairs (inverted-index.ts). */
+  terms: Generated<string>;
+  doc_length: Generated<number>;
+};
+
+export type SearchChangesTable = {
+  seq: Generated<number>;
+  op: 'u' | 'd' | 'p' | '*';
+  kind: string | null;
+  ref_id: string | null;
+  changed_at: Generated<Date>;
 };
 
 // resources
@@ -652,6 +662,7 @@ export type DB = {
   lrs_statements: LrsStatementsTable;
   rate_limit_counters: RateLimitCountersTable;
   search_documents: SearchDocumentsTable;
+  search_changes: SearchChangesTable;
   user_mfa: UserMfaTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
   login_challenges: LoginChallengesTable;

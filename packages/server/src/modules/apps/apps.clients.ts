@@ -1,6 +1,6 @@
+import { sql } from 'kysely';
 import type { AppContext } from '../../core/context.ts';
 import type { FieldCipher } from '../../core/crypto/crypto.ts';
-import { publishChange } from '../../core/db/change-feed.ts';
 import type { Db, DbOrTx } from '../../core/db/database.ts';
 import type { OidcMetadata } from './apps.presenter.ts';
 
@@ -64,45 +64,52 @@ export async function oidcClientMetadata(db: DbOrTx, cipher: FieldCipher, client
  * The token endpoint reads its client on every request. Clients change rarely (an administrator
  * edits, disables or re-keys an application), so each process keeps the metadata it read, with
  * the secret already decrypted, and forgets an entry when the application changes: at once in the
- * process that changed it, and through a change notice (LISTEN/NOTIFY, sent with the change's
- * transaction) in every other process on the same PostgreSQL. While that feed is down, nothing is
- * cached. PGlite serves one process only, so a change made here is the only kind there is.
+ * process that changed it, and in every other process on the database through a notification
+ * sent with the change's transaction (delivered at commit). While this process is not listening
+ * (not yet connected, connection lost) nothing is cached, and what was cached is dropped.
  */
 const CLIENTS_CHANNEL = 'qiming_oidc_clients';
-/** Even with the feed live, an entry is read again after this long. */
+/** Even while listening, an entry is read again after this long. */
 const CLIENT_CACHE_MS = 5 * 60_000;
 const CLIENT_CACHE_MAX = 2000;
 
-type ClientCache = { entries: Map<string, { value: ClientMetadata; at: number }>; generation: number };
+type ClientCache = { entries: Map<string, { value: ClientMetadata; at: number }>; generation: number; listening: boolean };
 const clientCaches = new WeakMap<Db, ClientCache>();
 
-export type ClientSourceContext = Pick<AppContext, 'db' | 'dbKind' | 'cipher' | 'changes'>;
+export type ClientSourceContext = Pick<AppContext, 'db' | 'cipher' | 'changes'>;
 
 function clientCacheFor(ctx: ClientSourceContext): ClientCache {
   let cache = clientCaches.get(ctx.db);
   if (!cache) {
-    const created: ClientCache = { entries: new Map(), generation: 0 };
-    ctx.changes?.subscribe(CLIENTS_CHANNEL, (clientId) => {
+    const created: ClientCache = { entries: new Map(), generation: 0, listening: false };
+    const forget = (clientId: string | null) => {
       created.generation++;
       if (clientId === null) created.entries.clear();
       else created.entries.delete(clientId);
-    });
+    };
+    void ctx.changes
+      ?.listen(CLIENTS_CHANNEL, {
+        message: (clientId) => forget(clientId),
+        state: (listening) => {
+          forget(null);
+          created.listening = listening;
+        },
+      })
+      .catch((err: unknown) => console.warn(`OIDC client cache: cannot listen (${(err as Error).message}); clients are read every time`));
     clientCaches.set(ctx.db, (cache = created));
   }
   return cache;
 }
 
-const canCache = (ctx: ClientSourceContext) => ctx.dbKind === 'pglite' || ctx.changes?.isLive === true;
-
 /** `oidcClientMetadata` through the per-process cache: what the OpenID provider reads its clients with. */
 export async function findOidcClient(ctx: ClientSourceContext, clientId: string): Promise<ClientMetadata | undefined> {
   const cache = clientCacheFor(ctx);
-  const hit = canCache(ctx) ? cache.entries.get(clientId) : undefined;
+  const hit = cache.listening ? cache.entries.get(clientId) : undefined;
   if (hit && Date.now() - hit.at < CLIENT_CACHE_MS) return hit.value;
   const generation = cache.generation;
   const value = await oidcClientMetadata(ctx.db, ctx.cipher, clientId);
-  // unknown ids are not remembered (anyone can send them); a change seen during the read wins
-  if (value && canCache(ctx) && cache.generation === generation) {
+  // unknown ids are not remembered (anyone can send them); a change heard during the read wins
+  if (value && cache.listening && cache.generation === generation) {
     if (cache.entries.size >= CLIENT_CACHE_MAX) cache.entries.clear();
     cache.entries.set(clientId, { value, at: Date.now() });
   }
@@ -110,10 +117,12 @@ export async function findOidcClient(ctx: ClientSourceContext, clientId: string)
 }
 
 /**
- * Inside the transaction that changes a client: tells the other processes to forget it (at commit).
- * After the commit, call `forgetOidcClient` for this process.
+ * Inside the transaction that changes a client: tells every process to forget it (at commit).
+ * After the commit, call `forgetOidcClient` so that this process does not wait for the notice.
  */
-export const announceOidcClientChange = (tx: DbOrTx, clientId: string): Promise<void> => publishChange(tx, CLIENTS_CHANNEL, clientId);
+export async function announceOidcClientChange(tx: DbOrTx, clientId: string): Promise<void> {
+  await sql`SELECT pg_notify(${CLIENTS_CHANNEL}, ${clientId})`.execute(tx);
+}
 
 /** Drops this process's cached copy of a client (after the transaction that changed it committed). */
 export function forgetOidcClient(db: Db, clientId: string): void {

@@ -72,9 +72,10 @@ const starts = new WeakMap<Db, GroupCommit<NewAttempt, boolean>>();
 export async function startAttempt(ctx: AuthedContext, assignmentId: string): Promise<TAttempt & { resumed: boolean }> {
   const a = await cachedAssignment(ctx.db, assignmentId);
   const takes = a && (a.kind === 'assessment' ? ctx.actor.permissions.has('assessment.take') : ctx.actor.permissions.has('homework.take'));
-  const recipient = takes ? await repo.findRecipient(ctx.db, assignmentId, ctx.actor.userId) : null;
-  if (!a || !recipient) throw notFound();
-  let attempts = await repo.listAttemptsOf(ctx.db, assignmentId, ctx.actor.userId);
+  const found = takes ? await repo.findRecipientWithAttempts(ctx.db, assignmentId, ctx.actor.userId) : null;
+  if (!a || !found) throw notFound();
+  const { recipient } = found;
+  let { attempts } = found;
   // an open attempt past its deadline is closed first (graded with what was saved)
   if (attempts.some((t) => t.status === 'in_progress' && isPastDeadline(t.deadline_at, new Date(), SUBMIT_GRACE_MS))) {
     await finalizeExpiredAttempts(ctx, { assignmentIds: [assignmentId], userId: ctx.actor.userId });

@@ -238,27 +238,70 @@ export const listAttemptsOf = (db: DbOrTx, assignmentId: string, userId: string)
     .orderBy('attempt_no')
     .execute() as unknown as Promise<AttemptRow[]>;
 
+/**
+ * What starting an attempt needs in one round trip: whether the person is a recipient (with class
+ * and school), and their attempts so far in order. Null when they are not a recipient.
+ */
+export async function findRecipientWithAttempts(
+  db: DbOrTx,
+  assignmentId: string,
+  userId: string,
+): Promise<{ recipient: { class_id: string | null; school_id: string | null }; attempts: AttemptRow[] } | null> {
+  const row = await db
+    .selectFrom('hw_recipients as r')
+    .select([
+      'r.class_id',
+      'r.school_id',
+      sql<AttemptRow[]>`(SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.attempt_no), '[]'::jsonb)
+        FROM hw_attempts t WHERE t.assignment_id = r.assignment_id AND t.user_id = r.user_id)`.as('attempts'),
+    ])
+    .where('r.assignment_id', '=', assignmentId)
+    .where('r.user_id', '=', userId)
+    .executeTakeFirst();
+  if (!row) return null;
+  return { recipient: { class_id: row.class_id, school_id: row.school_id }, attempts: row.attempts.map(attemptFromJson) };
+}
+
+/** An attempt read as JSON (to_jsonb): timestamps back to Dates, numerics to numbers, as the row reader gives them. */
+function attemptFromJson(j: AttemptRow): AttemptRow {
+  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    ...j,
+    started_at: date(j.started_at)!,
+    deadline_at: date(j.deadline_at)!,
+    submitted_at: date(j.submitted_at),
+    graded_at: date(j.graded_at),
+    auto_score: num(j.auto_score),
+    score: num(j.score),
+    max_score: num(j.max_score)!,
+  };
+}
+
 export async function findAttempt(db: DbOrTx, id: string, { forUpdate = false } = {}): Promise<AttemptRow | null> {
   let q = db.selectFrom('hw_attempts').selectAll().where('id', '=', id);
   if (forUpdate) q = q.forUpdate();
   return ((await q.executeTakeFirst()) as unknown as AttemptRow) ?? null;
 }
 
-/** Inserts attempts, except for people who already have an open one (another tab, a retry); returns the ids inserted. */
+/**
+ * Inserts attempts, except for people who already have an open one (another tab, a retry); returns
+ * the ids inserted. The rows travel as one JSON parameter, as the other batch writes do.
+ */
 export async function insertAttemptsIfNone(db: DbOrTx, rows: readonly AttemptRow[]): Promise<Set<string>> {
   if (!rows.length) return new Set();
-  const inserted = await db
-    .insertInto('hw_attempts')
-    .values(
-      rows.map((row) => ({
-        ...row,
-        item_order: JSON.stringify(row.item_order),
-        drawn_items: row.drawn_items === null ? null : JSON.stringify(row.drawn_items),
-      })),
-    )
-    .onConflict((oc) => oc.doNothing())
-    .returning('id')
-    .execute();
+  const { rows: inserted } = await sql<{ id: string }>`
+    INSERT INTO hw_attempts (id, assignment_id, user_id, attempt_no, status, seed, item_order, drawn_items, started_at,
+      deadline_at, submitted_at, graded_at, submit_key, auto_score, score, max_score, pending_manual, revision)
+    SELECT id, assignment_id, user_id, attempt_no, status, seed, item_order, drawn_items, started_at,
+      deadline_at, submitted_at, graded_at, submit_key, auto_score, score, max_score, pending_manual, revision
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(
+      id uuid, assignment_id uuid, user_id uuid, attempt_no integer, status text, seed integer, item_order jsonb,
+      drawn_items jsonb, started_at timestamptz, deadline_at timestamptz, submitted_at timestamptz, graded_at timestamptz,
+      submit_key text, auto_score double precision, score double precision, max_score double precision,
+      pending_manual integer, revision integer)
+    ON CONFLICT DO NOTHING
+    RETURNING id`.execute(db);
   return new Set(inserted.map((r) => r.id));
 }
 
@@ -322,31 +365,25 @@ export async function upsertSavedResponses(
 }
 
 /** Submit: writes every answer with its grade in one statement. */
+/**
+ * Graded answers of many attempts in one upsert; the rows travel as one JSON parameter
+ * (`jsonb_to_recordset`), so a batch of submits costs one string rather than ten parameters per answer.
+ */
 export async function upsertGradedResponses(
   db: DbOrTx,
   rows: Omit<ResponseRow, 'comment' | 'rubric_scores' | 'graded_by' | 'graded_at'>[],
 ) {
   if (!rows.length) return;
-  await db
-    .insertInto('hw_responses')
-    .values(
-      rows.map((r) => ({
-        ...r,
-        response: r.response === null || r.response === undefined ? null : JSON.stringify(r.response),
-        detail: r.detail === null || r.detail === undefined ? null : JSON.stringify(r.detail),
-      })),
-    )
-    .onConflict((oc) =>
-      oc.columns(['attempt_id', 'item_key']).doUpdateSet((eb) => ({
-        response: eb.ref('excluded.response'),
-        saved_at: eb.ref('excluded.saved_at'),
-        score: eb.ref('excluded.score'),
-        is_correct: eb.ref('excluded.is_correct'),
-        needs_manual: eb.ref('excluded.needs_manual'),
-        detail: eb.ref('excluded.detail'),
-      })),
-    )
-    .execute();
+  const values = JSON.stringify(rows.map((r) => ({ ...r, response: r.response ?? null, detail: r.detail ?? null })));
+  await sql`
+    INSERT INTO hw_responses (attempt_id, item_key, item_id, response, saved_at, score, max_score, is_correct, needs_manual, detail)
+    SELECT attempt_id, item_key, item_id, response, saved_at, score, max_score, is_correct, needs_manual, detail
+    FROM jsonb_to_recordset(${values}::jsonb) AS v(
+      attempt_id uuid, item_key text, item_id uuid, response jsonb, saved_at timestamptz, score double precision,
+      max_score double precision, is_correct boolean, needs_manual boolean, detail jsonb)
+    ON CONFLICT (attempt_id, item_key) DO UPDATE SET
+      response = excluded.response, saved_at = excluded.saved_at, score = excluded.score,
+      is_correct = excluded.is_correct, needs_manual = excluded.needs_manual, detail = excluded.detail`.execute(db);
 }
 
 export async function bumpRevision(db: DbOrTx, attemptId: string): Promise<number> {

@@ -1,5 +1,15 @@
 /** The search index: other modules hand it what they publish and may reuse its visibility rule. */
 export { searchRoutes } from './search.routes.ts';
-export { indexDocuments, removeDocument, searchDocuments, suggest, updatePopularity, type SearchDocumentInput } from './search.service.ts';
+export {
+  indexDocuments,
+  removeDocument,
+  searchDocuments,
+  searchIndexStats,
+  suggest,
+  updatePopularity,
+  warmSearchIndex,
+  type SearchDocumentInput,
+} from './search.service.ts';
+export { bulkIndexDocuments, type BulkOptions } from './bulk.ts';
 export { visibleTo, type VisibilityColumns } from './visibility.ts';
 export { SYNONYM_GROUPS } from './synonyms.ts';

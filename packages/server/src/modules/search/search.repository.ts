@@ -1,6 +1,4 @@
-import type { SearchFacet } from '@qiming/shared';
-import { sql, type Expression, type SqlBool } from 'kysely';
-import { escapeLike } from '../../core/access/access.ts';
+import { sql } from 'kysely';
 import type { DbOrTx } from '../../core/db/database.ts';
 
 export type SearchDocumentRow = {
@@ -26,81 +24,132 @@ export type SearchDocumentRow = {
   visiblePath: string | null;
   popularity: number;
   publishedAt: Date;
-  /** Space-joined words per weight: A title, B keywords and catalogue words, C body, D pinyin initials. */
-  words: { a: string; b: string; c: string; d: string };
+  /** The words for the index: "word,code" pairs (inverted-index.ts), and how many words the document has. */
+  terms: string;
+  docLength: number;
 };
 
-const BATCH = 500;
+const BATCH = 1000;
 
-/** Inserts or replaces documents by (kind, refId), in batches of one statement each. */
+/** The columns written for a document, in the order of the bulk statement's arrays. */
+const COLUMNS = [
+  ['kind', 'text'],
+  ['ref_id', 'uuid'],
+  ['title', 'text'],
+  ['body', 'text'],
+  ['keywords', 'text'],
+  ['knowledge_points', 'text'],
+  ['subject', 'text'],
+  ['grade', 'smallint'],
+  ['term', 'text'],
+  ['edition', 'text'],
+  ['unit_id', 'uuid'],
+  ['unit_name', 'text'],
+  ['type', 'text'],
+  ['level', 'text'],
+  ['school_id', 'uuid'],
+  ['school_name', 'text'],
+  ['district_id', 'uuid'],
+  ['author', 'text'],
+  ['visibility', 'text'],
+  ['visible_path', 'text'],
+  ['popularity', 'float8'],
+  ['published_at', 'timestamptz'],
+  ['terms', 'text'],
+  ['doc_length', 'int'],
+] as const;
+
+/** Separates array elements inside one text cell (arrays of arrays cannot be unnested). */
+const SEP = '\u001f';
+
+const cells = (d: SearchDocumentRow): unknown[] => [
+  d.kind,
+  d.refId,
+  d.title,
+  d.body,
+  d.keywords.join(SEP),
+  d.knowledgePoints.join(SEP),
+  d.subject,
+  d.grade,
+  d.term,
+  d.edition,
+  d.unitId,
+  d.unitName,
+  d.type,
+  d.level,
+  d.schoolId,
+  d.schoolName,
+  d.districtId,
+  d.author,
+  d.visibility,
+  d.visiblePath,
+  d.popularity,
+  d.publishedAt.toISOString(),
+  d.terms,
+  d.docLength,
+];
+
+/**
+ * Inserts or replaces documents by (kind, refId): one statement per batch whatever its size, the
+ * columns passed as one array each and unnested (PostgreSQL and PGlite parse one short statement
+ * instead of 24 parameters a row). The last of two documents with one key wins.
+ */
+async function writeRows(db: DbOrTx, docs: SearchDocumentRow[]): Promise<void> {
+  const byKey = new Map(docs.map((d) => [`${d.kind}/${d.refId}`, d]));
+  const rows = [...byKey.values()];
+  const arrays = COLUMNS.map((_, i) => rows.map((r) => cells(r)[i]));
+  const sources = sql.join(
+    COLUMNS.map(([, type], i) => sql`${arrays[i]}::${sql.raw(type)}[]`),
+    sql`, `,
+  );
+  const names = sql.join(COLUMNS.map(([c]) => sql.ref(c)));
+  const selected = sql.join(
+    COLUMNS.map(([c]) =>
+      c === 'keywords' || c === 'knowledge_points' ? sql`string_to_array(${sql.ref(`u.${c}`)}, ${SEP})` : sql.ref(`u.${c}`),
+    ),
+  );
+  const updates = sql.join(
+    COLUMNS.filter(([c]) => c !== 'kind' && c !== 'ref_id').map(([c]) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`),
+  );
+  await sql`
+    INSERT INTO search_documents (${names}, indexed_at)
+    SELECT ${selected}, now() FROM unnest(${sources}) AS u(${names})
+    ON CONFLICT (kind, ref_id) DO UPDATE SET ${updates}, indexed_at = now()
+  `.execute(db);
+}
+
+/** Writes documents and logs each one as changed, so every process's index follows (in the caller's transaction). */
 export async function upsertDocuments(db: DbOrTx, docs: SearchDocumentRow[]): Promise<void> {
   for (let i = 0; i < docs.length; i += BATCH) {
-    const rows = docs.slice(i, i + BATCH).map((d) => ({
-      kind: d.kind,
-      ref_id: d.refId,
-      title: d.title,
-      body: d.body,
-      keywords: d.keywords,
-      knowledge_points: d.knowledgePoints,
-      subject: d.subject,
-      grade: d.grade,
-      term: d.term,
-      edition: d.edition,
-      unit_id: d.unitId,
-      unit_name: d.unitName,
-      type: d.type,
-      level: d.level,
-      school_id: d.schoolId,
-      school_name: d.schoolName,
-      district_id: d.districtId,
-      author: d.author,
-      visibility: d.visibility,
-      visible_path: d.visiblePath,
-      popularity: d.popularity,
-      published_at: d.publishedAt,
-      indexed_at: new Date(),
-      tsv: sql<string>`setweight(to_tsvector('simple', ${d.words.a}), 'A') || setweight(to_tsvector('simple', ${d.words.b}), 'B') ||
-        setweight(to_tsvector('simple', ${d.words.c}), 'C') || setweight(to_tsvector('simple', ${d.words.d}), 'D')`,
-    }));
-    await db
-      .insertInto('search_documents')
-      .values(rows)
-      .onConflict((oc) =>
-        oc.columns(['kind', 'ref_id']).doUpdateSet((eb) => {
-          const cols = [
-            'title',
-            'body',
-            'keywords',
-            'knowledge_points',
-            'subject',
-            'grade',
-            'term',
-            'edition',
-            'unit_id',
-            'unit_name',
-            'type',
-            'level',
-            'school_id',
-            'school_name',
-            'district_id',
-            'author',
-            'visibility',
-            'visible_path',
-            'popularity',
-            'published_at',
-            'indexed_at',
-            'tsv',
-          ] as const;
-          return Object.fromEntries(cols.map((c) => [c, eb.ref(`excluded.${c}`)]));
-        }),
-      )
-      .execute();
+    const part = docs.slice(i, i + BATCH);
+    await writeRows(db, part);
+    await logChanges(
+      db,
+      'u',
+      part.map((d) => ({ kind: d.kind, refId: d.refId })),
+    );
   }
+}
+
+/** Writes documents without logging each one: a bulk load, which ends with announceReload. */
+export const bulkWriteDocuments = (db: DbOrTx, docs: SearchDocumentRow[]): Promise<void> => writeRows(db, docs);
+
+async function logChanges(db: DbOrTx, op: 'u' | 'd' | 'p', keys: { kind: string; refId: string }[]): Promise<void> {
+  if (keys.length === 0) return;
+  await sql`INSERT INTO search_changes (op, kind, ref_id)
+    SELECT ${op}, k, r FROM unnest(${keys.map((k) => k.kind)}::text[], ${keys.map((k) => k.refId)}::uuid[]) AS u(k, r)`.execute(db);
+}
+
+/** Tells every process to rebuild its index from the table (after a bulk load). */
+export async function announceReload(db: DbOrTx): Promise<void> {
+  await db.insertInto('search_changes').values({ op: '*', kind: null, ref_id: null }).execute();
 }
 
 export async function deleteDocument(db: DbOrTx, kind: string, refId: string): Promise<boolean> {
   const r = await db.deleteFrom('search_documents').where('kind', '=', kind).where('ref_id', '=', refId).executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
+  const deleted = Number(r.numDeletedRows) > 0;
+  if (deleted) await logChanges(db, 'd', [{ kind, refId }]);
+  return deleted;
 }
 
 export async function setPopularity(db: DbOrTx, kind: string, refId: string, popularity: number): Promise<boolean> {
@@ -110,62 +159,79 @@ export async function setPopularity(db: DbOrTx, kind: string, refId: string, pop
     .where('kind', '=', kind)
     .where('ref_id', '=', refId)
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+  const updated = Number(r.numUpdatedRows) > 0;
+  if (updated) await logChanges(db, 'p', [{ kind, refId }]);
+  return updated;
 }
 
-/** Facet columns: the value counted, and the column that names it (for units and schools). */
-const FACET_COLUMNS: Record<SearchFacet, { value: string; label: string }> = {
-  subject: { value: 'subject', label: 'subject' },
-  grade: { value: 'grade', label: 'grade' },
-  edition: { value: 'edition', label: 'edition' },
-  unit: { value: 'unit_id', label: 'unit_name' },
-  type: { value: 'type', label: 'type' },
-  level: { value: 'level', label: 'level' },
-  school: { value: 'school_id', label: 'school_name' },
+// ---- what the in-process index reads ---------------------------------------------------------
+
+export type ChangeRow = { seq: number; op: 'u' | 'd' | 'p' | '*'; kind: string | null; ref_id: string | null };
+
+export async function changesAfter(db: DbOrTx, seq: number, limit: number): Promise<ChangeRow[]> {
+  const { rows } = await sql<ChangeRow>`
+    SELECT seq::float8 AS seq, op, kind, ref_id FROM search_changes WHERE seq > ${seq} ORDER BY seq LIMIT ${limit}`.execute(db);
+  return rows;
+}
+
+export async function lastChange(db: DbOrTx): Promise<number> {
+  const { rows } = await sql<{ seq: number }>`SELECT coalesce(max(seq), 0)::float8 AS seq FROM search_changes`.execute(db);
+  return rows[0]!.seq;
+}
+
+/** A document as the index holds it. */
+export type IndexRow = {
+  kind: string;
+  ref_id: string;
+  terms: string;
+  doc_length: number;
+  subject: string | null;
+  grade: number | null;
+  term: string | null;
+  edition: string | null;
+  unit_id: string | null;
+  unit_name: string | null;
+  type: string | null;
+  level: string | null;
+  school_id: string | null;
+  school_name: string | null;
+  district_id: string | null;
+  visibility: string;
+  visible_path: string | null;
+  popularity: number;
+  published_ms: number;
 };
-const FACETS = Object.keys(FACET_COLUMNS) as SearchFacet[];
 
-export type FacetCountRow = { facet: SearchFacet | 'total'; value: string | null; label: string | null; count: number };
+const INDEX_COLUMNS = sql`kind, ref_id, terms, doc_length, subject, grade, term, edition, unit_id, unit_name, type, level,
+  school_id, school_name, district_id, visibility, visible_path, popularity, (extract(epoch FROM published_at) * 1000)::float8 AS published_ms`;
 
-/**
- * The number of matching documents and, in the same scan, the count of each facet value
- * (GROUPING SETS: one pass over the matches, not one query per facet).
- */
-export async function countWithFacets(db: DbOrTx, where: Expression<SqlBool>, facetLimit: number): Promise<FacetCountRow[]> {
-  const sets = sql.join(
-    [sql`()`, ...FACETS.map((f) => sql`(${sql.ref(FACET_COLUMNS[f].value)}, ${sql.ref(FACET_COLUMNS[f].label)})`)],
-    sql`, `,
-  );
-  // which grouping set a row belongs to: the facet whose value column is grouped (bit 0 in GROUPING())
-  const which = sql.join(
-    FACETS.map((f) => sql`WHEN GROUPING(${sql.ref(FACET_COLUMNS[f].value)}) = 0 THEN ${f}`),
-    sql` `,
-  );
-  const value = sql.join(
-    FACETS.map((f) => sql`WHEN GROUPING(${sql.ref(FACET_COLUMNS[f].value)}) = 0 THEN ${sql.ref(FACET_COLUMNS[f].value)}::text`),
-    sql` `,
-  );
-  const label = sql.join(
-    FACETS.map((f) => sql`WHEN GROUPING(${sql.ref(FACET_COLUMNS[f].value)}) = 0 THEN ${sql.ref(FACET_COLUMNS[f].label)}::text`),
-    sql` `,
-  );
-  const { rows } = await sql<{ facet: SearchFacet | 'total'; value: string | null; label: string | null; count: string }>`
-    SELECT facet, value, label, count FROM (
-      SELECT CASE ${which} ELSE 'total' END AS facet, CASE ${value} END AS value, CASE ${label} END AS label, count(*) AS count
-      FROM search_documents WHERE ${where}
-      GROUP BY GROUPING SETS (${sets})
-    ) g
-    WHERE facet = 'total' OR value IS NOT NULL
-    ORDER BY facet, count DESC, value
-  `.execute(db);
-  const perFacet = new Map<string, number>();
-  return rows
-    .filter((r) => {
-      const n = (perFacet.get(r.facet) ?? 0) + 1;
-      perFacet.set(r.facet, n);
-      return r.facet === 'total' || n <= facetLimit;
-    })
-    .map((r) => ({ ...r, count: Number(r.count) }));
+export async function indexRowsByRef(db: DbOrTx, refIds: string[]): Promise<IndexRow[]> {
+  if (refIds.length === 0) return [];
+  const { rows } = await sql<IndexRow>`SELECT ${INDEX_COLUMNS} FROM search_documents WHERE ref_id = ANY(${refIds}::uuid[])`.execute(db);
+  return rows;
+}
+
+export async function popularityByRef(db: DbOrTx, refIds: string[]): Promise<{ kind: string; ref_id: string; popularity: number }[]> {
+  if (refIds.length === 0) return [];
+  const { rows } = await sql<{ kind: string; ref_id: string; popularity: number }>`
+    SELECT kind, ref_id, popularity FROM search_documents WHERE ref_id = ANY(${refIds}::uuid[])`.execute(db);
+  return rows;
+}
+
+/** The table's size in pages and its estimated row count, to scan it in page ranges. */
+export async function tableExtent(db: DbOrTx): Promise<{ pages: number; rows: number }> {
+  const { rows } = await sql<{ pages: number; rows: number }>`
+    SELECT (pg_relation_size('search_documents') / current_setting('block_size')::int)::float8 AS pages,
+      greatest(reltuples, 0)::float8 AS rows FROM pg_class WHERE oid = 'search_documents'::regclass`.execute(db);
+  return rows[0]!;
+}
+
+/** The rows stored in a range of pages (a TID range scan: sequential reads, whatever the key order). */
+export async function indexRowsInPages(db: DbOrTx, from: number, to: number): Promise<IndexRow[]> {
+  const { rows } = await sql<IndexRow>`
+    SELECT ${INDEX_COLUMNS} FROM search_documents
+    WHERE ctid >= ${`(${from},0)`}::tid AND ctid < ${`(${to},0)`}::tid`.execute(db);
+  return rows;
 }
 
 export type HitRow = {
@@ -193,53 +259,25 @@ export type HitRow = {
   score: number;
 };
 
-export type HitOrder = 'relevance' | 'newest' | 'popular';
+const HIT_COLUMNS = sql`kind, ref_id, title, body, keywords, knowledge_points, subject, grade, term, edition, unit_id, unit_name, type,
+  level, school_id, school_name, district_id, author, visibility, popularity, published_at`;
 
-/**
- * One page of matches. Relevance is the text rank (title words weigh most, then keywords and
- * catalogue words, then the body), lifted when the title or keywords hold a typed phrase
- * verbatim, by popularity (logarithmically, so a viral item cannot bury a better match) and by
- * recency (a boost that halves over about a year).
- */
-export async function listHits(
-  db: DbOrTx,
-  where: Expression<SqlBool>,
-  match: { tsquery: string; phrases: string[] } | null,
-  order: HitOrder,
-  limit: number,
-  offset: number,
-): Promise<HitRow[]> {
-  const text = match ? sql`ts_rank('{0.05, 0.2, 0.5, 1.0}', tsv, to_tsquery('simple', ${match.tsquery}), 1)` : sql`1.0`;
-  const phrase = match?.phrases.length
-    ? sql`(1 + ${1 / match.phrases.length} * (${sql.join(
-        match.phrases.map((p) => sql`(lower(title || ' ' || array_to_string(keywords, ' ')) LIKE ${'%' + escapeLike(p) + '%'})::int`),
-        sql` + `,
-      )}))`
-    : sql`1`;
-  const score = sql<number>`(${text} * ${phrase} * (1 + 0.1 * ln(1 + greatest(popularity, 0)))
-    * (1 + 0.3 * exp(-greatest(extract(epoch FROM now() - published_at), 0) / 31536000.0)))::float8`;
-  const orderBy =
-    order === 'newest'
-      ? sql`published_at DESC, ref_id`
-      : order === 'popular'
-        ? sql`popularity DESC, published_at DESC, ref_id`
-        : sql`score DESC, published_at DESC, ref_id`;
-  const { rows } = await sql<HitRow>`
-    SELECT kind, ref_id, title, body, keywords, knowledge_points, subject, grade, term, edition, unit_id, unit_name, type, level,
-      school_id, school_name, district_id, author, visibility, popularity, published_at, ${score} AS score
-    FROM search_documents WHERE ${where}
-    ORDER BY ${orderBy} LIMIT ${limit} OFFSET ${offset}
-  `.execute(db);
+/** The stored fields of the documents a page shows, by reference (the caller puts them in the index's order). */
+export async function hitsByRef(db: DbOrTx, refIds: string[]): Promise<Omit<HitRow, 'score'>[]> {
+  if (refIds.length === 0) return [];
+  const { rows } = await sql<Omit<HitRow, 'score'>>`
+    SELECT ${HIT_COLUMNS} FROM search_documents WHERE ref_id = ANY(${refIds}::uuid[])`.execute(db);
   return rows;
 }
 
-export type SuggestRow = { kind: string; ref_id: string; title: string };
-
-/** Titles for suggestions, most popular first. */
-export async function listSuggestions(db: DbOrTx, where: Expression<SqlBool>, limit: number): Promise<SuggestRow[]> {
-  const { rows } = await sql<SuggestRow>`
-    SELECT kind, ref_id, title FROM search_documents WHERE ${where}
-    ORDER BY popularity DESC, published_at DESC LIMIT ${limit}
-  `.execute(db);
-  return rows;
+/** The paths of the organisation units an actor is a member of (for a parent: their children's classes and schools). */
+export async function memberUnitPaths(db: DbOrTx, parentId: string | null, unitIds: string[]): Promise<string[]> {
+  const { rows } = parentId
+    ? await sql<{ path: string }>`
+        SELECT o.path FROM guardianships gd JOIN students st ON st.user_id = gd.student_id
+        JOIN org_units o ON o.id = st.class_id OR o.id = st.school_id WHERE gd.parent_id = ${parentId}`.execute(db)
+    : unitIds.length
+      ? await sql<{ path: string }>`SELECT path FROM org_units WHERE id = ANY(${unitIds}::uuid[])`.execute(db)
+      : { rows: [] };
+  return rows.map((r) => r.path);
 }

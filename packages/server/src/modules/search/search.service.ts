@@ -11,106 +11,31 @@ import {
   type TSuggestQuery,
   type TSuggestResponse,
 } from '@qiming/shared';
-import { sql, type Expression, type SqlBool } from 'kysely';
-import type { Actor, RequestContext } from '../../core/context.ts';
+import type { RequestContext } from '../../core/context.ts';
 import type { DbOrTx } from '../../core/db/database.ts';
+import { checkDocument, documentRow, type SearchDocumentInput } from './document.ts';
 import { highlight, snippet } from './highlight.ts';
-import { parseQuery, phrases, toPrefixTsquery, toTsquery, wordsToMark, type QueryTerm } from './query.ts';
+import { holderFor, type IndexStats } from './index-holder.ts';
+import { FIELD, type Filters, type InvertedIndex, type QueryClause, type SearchPlan } from './inverted-index.ts';
+import { parseQuery, phrases, wordsToMark, type QueryTerm } from './query.ts';
 import * as repo from './search.repository.ts';
-import { initials, RUN_INITIALS, segmentDocument, titleInitials } from './segment.ts';
-import { visibleTo } from './visibility.ts';
+import { hasHan, RUN_INITIALS } from './segment.ts';
+import { visibilityTest } from './visibility.ts';
 
-/** What a module hands the index for one searchable thing (a published resource, later an item or a course). */
-export type SearchDocumentInput = {
-  kind: SearchKind;
-  refId: string;
-  title: string;
-  /** Description and extracted text; only the start is kept for snippets, all of it is indexed. */
-  body: string;
-  keywords: string[];
-  facets: {
-    subject: string | null;
-    grade: number | null;
-    term: string | null;
-    edition: string | null;
-    unitId: string | null;
-    /** The name of the unit (第八单元 分数的初步认识), shown as the unit facet's label. */
-    unitName?: string | null;
-    type: string | null;
-    level: string | null;
-    schoolId: string | null;
-    districtId: string | null;
-  };
-  knowledgePoints: string[];
-  author: string | null;
-  schoolName: string | null;
-  visibility: 'public' | 'scoped';
-  /** The organisation path of the unit a scoped document is published to (a school, a district, the city). */
-  visiblePath: string | null;
-  popularity: number;
-  publishedAt: Date;
-};
+export { documentWords, type SearchDocumentInput } from './document.ts';
 
-/** How much of a body is kept for snippets, and how much of it is indexed. */
-const BODY_KEPT = 2000;
-const BODY_INDEXED = 50_000;
 const FACET_LIMIT = 30;
-
-const words = (texts: (string | null | undefined)[]): string[] => texts.flatMap((t) => (t ? segmentDocument(t) : []));
-
-/**
- * The words of a document per weight (A title, B keywords and catalogue words, C body, D pinyin
- * initials: of each word, and of each run of the title marked with RUN_INITIALS).
- */
-export function documentWords(doc: SearchDocumentInput): repo.SearchDocumentRow['words'] {
-  const f = doc.facets;
-  const title = words([doc.title]);
-  const tags = [...doc.keywords, ...doc.knowledgePoints];
-  const catalogue = [f.subject, f.grade ? GRADE_NAMES[f.grade as GradeLevel] : null, f.term, f.edition, f.unitName, f.type, f.level];
-  const spelled = [...title, ...words(tags)].map(initials).filter((x): x is string => !!x);
-  return {
-    a: title.join(' '),
-    b: [...words(tags), ...tags.map((t) => t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '')), ...words(catalogue)].join(' '),
-    c: words([doc.body.slice(0, BODY_INDEXED), doc.author, doc.schoolName]).join(' '),
-    d: [...new Set([...spelled, ...titleInitials(doc.title).map((x) => RUN_INITIALS + x)])].join(' '),
-  };
-}
-
-const toRow = (doc: SearchDocumentInput): repo.SearchDocumentRow => ({
-  kind: doc.kind,
-  refId: doc.refId,
-  title: doc.title,
-  body: doc.body.slice(0, BODY_KEPT),
-  keywords: doc.keywords,
-  knowledgePoints: doc.knowledgePoints,
-  subject: doc.facets.subject,
-  grade: doc.facets.grade,
-  term: doc.facets.term,
-  edition: doc.facets.edition,
-  unitId: doc.facets.unitId,
-  unitName: doc.facets.unitName ?? null,
-  type: doc.facets.type,
-  level: doc.facets.level,
-  schoolId: doc.facets.schoolId,
-  schoolName: doc.schoolName,
-  districtId: doc.facets.districtId,
-  author: doc.author,
-  visibility: doc.visibility,
-  visiblePath: doc.visibility === 'scoped' ? doc.visiblePath : null,
-  popularity: doc.popularity,
-  publishedAt: doc.publishedAt,
-  words: documentWords(doc),
-});
+/** Candidates beyond the page that are re-ranked with the typed-phrase boost (it at most doubles a score). */
+const RERANK_MARGIN = 40;
 
 /**
  * Adds documents to the index or replaces them (by kind and refId). Call it in the transaction
- * that publishes them, so the index never shows what was rolled back.
+ * that publishes them, so the index never shows what was rolled back: every process's index
+ * picks them up from the change log once the transaction commits.
  */
 export async function indexDocuments(tx: DbOrTx, docs: SearchDocumentInput[]): Promise<void> {
-  for (const d of docs) {
-    if (d.visibility === 'scoped' && !d.visiblePath) throw new Error(`search document ${d.kind}/${d.refId}: scoped without a visiblePath`);
-  }
-  await repo.upsertDocuments(tx, docs.map(toRow));
+  docs.forEach(checkDocument);
+  await repo.upsertDocuments(tx, docs.map(documentRow));
 }
 
 /** Takes a document out of the index (unpublished, withdrawn, deleted). Returns whether it was there. */
@@ -120,35 +45,51 @@ export const removeDocument = (tx: DbOrTx, kind: SearchKind, refId: string): Pro
 export const updatePopularity = (tx: DbOrTx, kind: SearchKind, refId: string, popularity: number): Promise<boolean> =>
   repo.setPopularity(tx, kind, refId, popularity);
 
-function filters(query: TSearchQuery): Expression<SqlBool>[] {
-  const eq = (column: string, value: unknown) => sql<SqlBool>`${sql.ref(column)} = ${value}`;
-  const out: Expression<SqlBool>[] = [];
-  if (query.kind) out.push(eq('kind', query.kind));
-  if (query.subject) out.push(eq('subject', query.subject));
-  if (query.grade) out.push(eq('grade', query.grade));
-  if (query.term) out.push(eq('term', query.term));
-  if (query.edition) out.push(eq('edition', query.edition));
-  if (query.unitId) out.push(eq('unit_id', query.unitId));
-  if (query.type) out.push(eq('type', query.type));
-  if (query.level) out.push(eq('level', query.level));
-  if (query.schoolId) out.push(eq('school_id', query.schoolId));
-  if (query.districtId) out.push(eq('district_id', query.districtId));
-  return out;
+/**
+ * Builds this process's index from the table now rather than at the first search (start-up), or
+ * rebuilds it (after a bulk load); resolves when it serves.
+ */
+export async function warmSearchIndex(db: DbOrTx, { rebuild = false } = {}): Promise<IndexStats> {
+  const holder = holderFor(db);
+  if (rebuild) await holder.rebuild();
+  await holder.current();
+  return holder.stats();
 }
 
-const and = (parts: Expression<SqlBool>[]): Expression<SqlBool> => sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
-const matches = (tsquery: string) => sql<SqlBool>`tsv @@ to_tsquery('simple', ${tsquery})`;
+/** Size of this process's index for a database (documents, words, postings, bytes). */
+export const searchIndexStats = (db: DbOrTx): IndexStats => holderFor(db).stats();
 
-/** The rows a search covers: what the actor may see, the filters, and the words (when there are any). */
-export const searchCondition = (actor: Actor | null, query: TSearchQuery, tsquery: string | null): Expression<SqlBool> =>
-  and([visibleTo(actor), ...filters(query), ...(tsquery ? [matches(tsquery)] : [])]);
+function filters(query: TSearchQuery): Filters {
+  return {
+    kind: query.kind,
+    subject: query.subject,
+    grade: query.grade === undefined ? undefined : String(query.grade),
+    term: query.term,
+    edition: query.edition,
+    unit: query.unitId,
+    type: query.type,
+    level: query.level,
+    school: query.schoolId,
+    district: query.districtId,
+  };
+}
 
-function facetValues(rows: repo.FacetCountRow[]): Record<SearchFacet, TSearchFacetValue[]> {
+/** A query word and its synonyms and parts, as one clause of alternatives. */
+const clauseOf = (t: QueryTerm): QueryClause => [{ words: [t.term] }, ...t.alternatives.map((words) => ({ words }))];
+
+/** The scope codes an actor may see in this index; null: public only. */
+async function visibleScopes(ctx: RequestContext): Promise<(index: InvertedIndex) => Uint8Array | null> {
+  const test = await visibilityTest(ctx.db, ctx.actor);
+  return (index) => (test ? index.visibleScopes(test) : null);
+}
+
+function facetValues(facets: Partial<Record<SearchFacet, { value: string; label: string | null; count: number }[]>>) {
   const out = Object.fromEntries(SEARCH_FACETS.map((f) => [f, [] as TSearchFacetValue[]])) as Record<SearchFacet, TSearchFacetValue[]>;
-  for (const r of rows) {
-    if (r.facet === 'total' || r.value === null) continue;
-    const label = r.facet === 'grade' ? (GRADE_NAMES[Number(r.value) as GradeLevel] ?? r.value) : (r.label ?? r.value);
-    out[r.facet].push({ value: r.value, label, count: r.count });
+  for (const f of SEARCH_FACETS) {
+    for (const r of facets[f] ?? []) {
+      const label = f === 'grade' ? (GRADE_NAMES[Number(r.value) as GradeLevel] ?? r.value) : (r.label ?? r.value);
+      out[f].push({ value: r.value, label, count: r.count });
+    }
   }
   return out;
 }
@@ -188,6 +129,8 @@ function present(r: repo.HitRow, terms: QueryTerm[]): TSearchHit {
  * The one search box: words (segmented, widened by synonyms, pinyin initials allowed) and
  * filters over everything the caller may see, ranked, with facet counts and highlighted matches.
  * When no document has every word, documents with any of them are returned (`matched: 'any'`).
+ * Answered from this process's index (after applying what was committed since the last search);
+ * the page's stored fields are then read by key.
  */
 export async function searchDocuments(ctx: RequestContext, query: TSearchQuery): Promise<TSearchResponse> {
   const started = performance.now();
@@ -197,44 +140,109 @@ export async function searchDocuments(ctx: RequestContext, query: TSearchQuery):
 
   if (query.q && terms.length === 0) {
     // only punctuation or words too common to mean anything
-    return { total: 0, ...page, hits: [], facets: facetValues([]), terms: summary, matched: 'none', took: 0 };
+    return { total: 0, ...page, hits: [], facets: facetValues({}), terms: summary, matched: 'none', took: 0 };
   }
+  const index = await holderFor(ctx.db).current();
+  const visible = await visibleScopes(ctx);
+  const order = query.sort === 'relevance' && terms.length === 0 ? 'newest' : query.sort;
+  const typed = order === 'relevance' ? phrases(query.q) : [];
+  const offset = (query.page - 1) * query.pageSize;
+  const plan: SearchPlan = {
+    clauses: terms.map(clauseOf),
+    mode: 'all',
+    filters: filters(query),
+    visible: visible(index),
+    order,
+    k: offset + query.pageSize + (typed.length ? RERANK_MARGIN : 0),
+    facets: SEARCH_FACETS,
+    facetLimit: FACET_LIMIT,
+    now: Date.now(),
+  };
   let matched: 'all' | 'any' = 'all';
-  let tsquery = terms.length ? toTsquery(terms, 'all') : null;
-  let where = searchCondition(ctx.actor, query, tsquery);
-  let counted = await repo.countWithFacets(ctx.db, where, FACET_LIMIT);
-  let total = counted.find((r) => r.facet === 'total')?.count ?? 0;
-  if (total === 0 && terms.length > 1) {
+  let result = index.search(plan);
+  if (result.total === 0 && terms.length > 1) {
     matched = 'any';
-    tsquery = toTsquery(terms, 'any');
-    where = searchCondition(ctx.actor, query, tsquery);
-    counted = await repo.countWithFacets(ctx.db, where, FACET_LIMIT);
-    total = counted.find((r) => r.facet === 'total')?.count ?? 0;
+    result = index.search({ ...plan, mode: 'any' });
   }
-  const order = query.sort === 'relevance' && !tsquery ? 'newest' : query.sort;
-  const match = tsquery ? { tsquery, phrases: phrases(query.q) } : null;
-  const rows = total ? await repo.listHits(ctx.db, where, match, order, query.pageSize, (query.page - 1) * query.pageSize) : [];
+  // slots mean nothing after the next change: take the keys now
+  const best = result.top.map((t) => ({ ...index.keyOf(t.slot), score: t.score }));
+  const rows = new Map(
+    (
+      await repo.hitsByRef(
+        ctx.db,
+        best.map((b) => b.refId),
+      )
+    ).map((r) => [`${r.kind}/${r.ref_id}`, r]),
+  );
+  let ranked = best.flatMap((b) => {
+    const row = rows.get(`${b.kind}/${b.refId}`);
+    return row ? [{ ...row, score: b.score * phraseBoost(row, typed) }] : [];
+  });
+  if (typed.length) {
+    ranked = ranked.sort(
+      (a, b) =>
+        b.score - a.score ||
+        new Date(b.published_at).getTime() - new Date(a.published_at).getTime() ||
+        (a.ref_id < b.ref_id ? -1 : a.ref_id > b.ref_id ? 1 : 0),
+    );
+  }
   return {
-    total,
+    total: result.total,
     ...page,
-    hits: rows.map((r) => present(r, terms)),
-    facets: facetValues(counted),
+    hits: ranked.slice(offset, offset + query.pageSize).map((r) => present(r, terms)),
+    facets: facetValues(result.facets),
     terms: summary,
-    matched: total ? matched : 'none',
+    matched: result.total ? matched : 'none',
     took: Math.round((performance.now() - started) * 10) / 10,
   };
+}
+
+/**
+ * A document whose title or keywords hold a typed run verbatim (两位数乘两位数) ranks above one
+ * that merely has its words somewhere (三位数乘两位数 also has 两位数 and 乘).
+ */
+function phraseBoost(row: { title: string; keywords: string[] }, typed: string[]): number {
+  if (typed.length === 0) return 1;
+  const text = `${row.title} ${row.keywords.join(' ')}`.toLowerCase();
+  return 1 + typed.filter((p) => text.includes(p)).length / typed.length;
 }
 
 /** Titles that complete what is being typed (the last word as a prefix, or as pinyin initials), most popular first. */
 export async function suggest(ctx: RequestContext, input: TSuggestQuery): Promise<TSuggestResponse> {
   const terms = parseQuery(input.q);
   if (terms.length === 0) return { suggestions: [] };
-  const where = and([visibleTo(ctx.actor), matches(toPrefixTsquery(terms))]);
-  const rows = await repo.listSuggestions(ctx.db, where, input.limit * 3);
+  const index = await holderFor(ctx.db).current();
+  const visible = await visibleScopes(ctx);
+  const last = terms.at(-1)!;
+  const completions: QueryClause = [
+    ...index.wordsWithPrefix(last.term).map((w) => ({ words: [w], fields: FIELD.A })),
+    ...(hasHan(last.term) ? [] : index.wordsWithPrefix(RUN_INITIALS + last.term).map((w) => ({ words: [w], fields: FIELD.D }))),
+  ];
+  const result = index.search({
+    clauses: [...terms.slice(0, -1).map(clauseOf), completions],
+    mode: 'all',
+    filters: {},
+    visible: visible(index),
+    order: 'popular',
+    k: input.limit * 3,
+    facets: [],
+    facetLimit: 0,
+    now: Date.now(),
+  });
+  const best = result.top.map((t) => index.keyOf(t.slot));
+  const rows = new Map(
+    (
+      await repo.hitsByRef(
+        ctx.db,
+        best.map((b) => b.refId),
+      )
+    ).map((r) => [`${r.kind}/${r.ref_id}`, r]),
+  );
   const seen = new Set<string>();
   const suggestions: TSuggestResponse['suggestions'] = [];
-  for (const r of rows) {
-    if (seen.has(r.title)) continue;
+  for (const b of best) {
+    const r = rows.get(`${b.kind}/${b.refId}`);
+    if (!r || seen.has(r.title)) continue;
     seen.add(r.title);
     suggestions.push({
       text: r.title,

@@ -2,6 +2,8 @@ import type { Role } from '@qiming/shared';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { escapeLike } from '../../core/access/access.ts';
 import type { Actor } from '../../core/context.ts';
+import type { DbOrTx } from '../../core/db/database.ts';
+import { memberUnitPaths } from './search.repository.ts';
 
 /** Roles that see scoped documents published to the units they belong to (their school, class, or children's schools). */
 const MEMBER_ROLES: readonly Role[] = ['teacher', 'head_teacher', 'student', 'parent'];
@@ -54,4 +56,23 @@ export function visibleTo(
   }
   if (conditions.length === 0) return isPublic;
   return sql<SqlBool>`(${isPublic} OR (${visibility} = 'scoped' AND (${sql.join(conditions, sql` OR `)})))`;
+}
+
+/**
+ * The same rule for the in-process index, as a test over the organisation path a scoped document
+ * is published to; null when the actor sees public documents only. One query for the actor's
+ * member units (their paths, or for a parent their children's classes and schools).
+ */
+export async function visibilityTest(db: DbOrTx, actor: Actor | null): Promise<((path: string) => boolean) | null> {
+  const role = actor?.role;
+  if (!actor || !role || (!MEMBER_ROLES.includes(role) && !REACHING_ROLES.includes(role))) return null;
+  const unitIds = actor.grants.map((g) => g.scopeId).filter((id): id is string => !!id);
+  const member = new Set<string>();
+  for (const path of await memberUnitPaths(db, role === 'parent' ? actor.userId : null, unitIds)) {
+    // the path of a unit, and every unit above it: '/p/c/d/s/' gives '/p/', '/p/c/', '/p/c/d/', '/p/c/d/s/'
+    for (let i = path.indexOf('/', 1); i !== -1; i = path.indexOf('/', i + 1)) member.add(path.slice(0, i + 1));
+  }
+  const reach = REACHING_ROLES.includes(role) ? actor.grants.map((g) => g.scopePath).filter((p): p is string => !!p) : [];
+  if (member.size === 0 && reach.length === 0) return null;
+  return (path) => member.has(path) || reach.some((p) => path.startsWith(p));
 }

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { SEARCH_FACETS } from '@qiming/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../testing/test-app.ts';
+import { bulkIndexDocuments } from './bulk.ts';
+import { generateResources, type Place } from './fixtures/generate.ts';
+import { IndexHolder } from './index-holder.ts';
+import type { InvertedIndex, SearchPlan } from './inverted-index.ts';
+import { parseQuery } from './query.ts';
+import { buildSearchDocument } from './search.factory.ts';
+import { indexDocuments, removeDocument, updatePopularity } from './search.service.ts';
+
+/*
+ * Following the table: two holders on one database stand for two server processes, each with
+ * its own index, kept in step through search_changes; a rebuild from the table equals what was
+ * followed change by change.
+ */
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+}, 120_000);
+afterAll(async () => {
+  await t?.close();
+});
+
+const places: Place[] = [
+  { schoolId: randomUUID(), schoolName: '一小', schoolPath: '/x/a/', districtId: randomUUID(), districtPath: '/x/', cityPath: '/' },
+];
+const plan = (q: string): SearchPlan => ({
+  clauses: parseQuery(q).map((x) => [{ words: [x.term] }, ...x.alternatives.map((words) => ({ words }))]),
+  mode: 'all',
+  filters: {},
+  visible: null,
+  order: 'newest',
+  k: 1000,
+  facets: SEARCH_FACETS,
+  facetLimit: 100,
+  now: Date.UTC(2026, 11, 1),
+});
+const ids = (index: InvertedIndex, q: string) =>
+  index
+    .search(plan(q))
+    .top.map((x) => index.keyOf(x.slot).refId)
+    .sort();
+
+describe('index holder', () => {
+  it('two processes follow one change log: upserts, popularity, removals, rollbacks', async () => {
+    const a = new IndexHolder(t.ctx.db, 0);
+    const b = new IndexHolder(t.ctx.db, 0);
+    const doc = buildSearchDocument({ title: '圆的面积 跟随测试' });
+    expect(ids(await a.current(), '跟随测试')).toEqual([]);
+    await t.ctx.db.transaction().execute((tx) => indexDocuments(tx, [doc]));
+    expect(ids(await a.current(), '跟随测试')).toEqual([doc.refId]);
+    expect(ids(await b.current(), '跟随测试')).toEqual([doc.refId]);
+
+    // a rolled-back publish leaves nothing, and its number in the log is passed over
+    const ghost = buildSearchDocument({ title: '跟随测试 回滚' });
+    await expect(
+      t.ctx.db.transaction().execute(async (tx) => {
+        await indexDocuments(tx, [ghost]);
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow('rollback');
+    await updatePopularity(t.ctx.db, 'resource', doc.refId, 321);
+    await a.current();
+    const index = await a.current();
+    expect(ids(index, '跟随测试')).toEqual([doc.refId]);
+    expect(index.statics(index.slotOf('resource', doc.refId)).popularity).toBe(321);
+
+    await indexDocuments(t.ctx.db, [{ ...doc, title: '圆的周长 跟随测试' }]);
+    expect(ids(await b.current(), '面积')).not.toContain(doc.refId);
+    expect(ids(await b.current(), '周长')).toContain(doc.refId);
+    await removeDocument(t.ctx.db, 'resource', doc.refId);
+    expect(ids(await a.current(), '跟随测试')).toEqual([]);
+    expect(ids(await b.current(), '跟随测试')).toEqual([]);
+  });
+
+  it('a bulk load (segmented in a worker thread) is announced, and every holder rebuilds', async () => {
+    const a = new IndexHolder(t.ctx.db, 0);
+    await a.current();
+    const docs = [...generateResources(300, 5, places, randomUUID)].map((d, i) => ({
+      ...d,
+      title: `${d.title} 批量${i % 2 ? '甲' : '乙'}`,
+    }));
+    expect(await bulkIndexDocuments(t.ctx.db, docs.slice(0, 150), { workers: 1, batchSize: 40 })).toBe(150);
+    expect(await bulkIndexDocuments(t.ctx.db, docs.slice(150), { workers: 0, batchSize: 64 })).toBe(150);
+    const followed = await a.current();
+    expect(followed.search(plan('批量')).total).toBe(docs.filter((d) => d.visibility === 'public').length);
+  });
+
+  it('a rebuild from the table equals the index followed change by change', async () => {
+    const follower = new IndexHolder(t.ctx.db, 0);
+    await follower.current();
+    const docs = [...generateResources(200, 9, places, randomUUID)];
+    for (let i = 0; i < docs.length; i += 25) await indexDocuments(t.ctx.db, docs.slice(i, i + 25));
+    for (const d of docs.slice(0, 40)) await indexDocuments(t.ctx.db, [{ ...d, title: `${d.title} 修订`, popularity: d.popularity + 1 }]);
+    for (const d of docs.slice(40, 60)) await removeDocument(t.ctx.db, d.kind, d.refId);
+    const followed = await follower.current();
+    const fresh = await new IndexHolder(t.ctx.db).current();
+    expect(followed.alive).toBe(fresh.alive);
+    for (const q of ['课件', '分数', '修订', '三年级 数学', 'fs']) {
+      const x = followed.search(plan(q));
+      const y = fresh.search(plan(q));
+      expect(x.total, q).toBe(y.total);
+      expect(x.facets, q).toEqual(y.facets);
+      expect(ids(followed, q), q).toEqual(ids(fresh, q));
+    }
+  });
+
+  it('refuses a transaction: the index holds what is committed', async () => {
+    const { holderFor } = await import('./index-holder.ts');
+    await t.ctx.db.transaction().execute(async (tx) => {
+      expect(() => holderFor(tx)).toThrow(/not a transaction/);
+    });
+  });
+});
