@@ -38,6 +38,8 @@ export type RateLimitStore = {
   refund(bucket: string, key: string, windowStart: Date, cost: number): Promise<void>;
   /** Deletes counters whose window has passed; returns how many. */
   purgeExpired(): Promise<number>;
+  /** Ends the store's own connection, if it has one (at shutdown). */
+  close?(): Promise<void>;
 };
 
 export type RateLimitContext = { db: Db; rateLimitStore?: RateLimitStore };
