@@ -435,6 +435,15 @@ export async function listMastery(db: DbOrTx, userIds: string[], kpIds?: string[
   return q.execute();
 }
 
+/** A person's mastery of every knowledge point they have been traced on, weakest first. */
+export const listMasteryOfUser = (db: DbOrTx, userId: string) =>
+  db
+    .selectFrom('hw_mastery')
+    .select(['knowledge_point_id', 'p_mastery', 'observations', 'correct', 'updated_at'])
+    .where('user_id', '=', userId)
+    .orderBy('p_mastery')
+    .execute();
+
 export async function upsertMastery(
   db: DbOrTx,
   rows: { user_id: string; knowledge_point_id: string; p_mastery: number; observations: number; correct: number }[],
