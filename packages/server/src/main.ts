@@ -9,7 +9,13 @@ import { purgeExpiredChallenges, purgeExpiredOidcPayloads } from './modules/iden
 import { seedItemsDemo, syncKnowledgePoints } from './modules/items/index.ts';
 import { seedHomeworkDemo } from './modules/homework/index.ts';
 import { failStalledImports, seedDemo } from './modules/org/index.ts';
-import { ensureLexicon, ensureShippedCatalogue, seedResourcesDemo, sweepStaleUploads } from './modules/resources/index.ts';
+import {
+  ensureLexicon,
+  ensureSearchDocumentsCurrent,
+  ensureShippedCatalogue,
+  seedResourcesDemo,
+  sweepStaleUploads,
+} from './modules/resources/index.ts';
 import { createAppContext, createServer } from './server.ts';
 
 const config = loadConfig();
@@ -23,6 +29,8 @@ async function main() {
   const ctx = createAppContext(database, { ...config, secretKey });
   await ensureShippedCatalogue(ctx.db);
   await ensureLexicon(ctx.db);
+  const reindexed = await ensureSearchDocumentsCurrent(ctx.db);
+  if (reindexed) console.log(`资源检索索引已更新 Search documents of ${reindexed} published resources rebuilt in the current shape.`);
 
   if (config.demo) {
     const started = Date.now();

@@ -473,6 +473,14 @@ export const ZListCollectionsQuery = z.object({
 });
 export const ZUpdateCollectionRequest = ZCollectionInput.partial();
 export const ZCollectionItemParams = z.object({ id: ZId, resourceId: ZId });
+/** The items of a collection in their new order (each once); items left out keep their order after these. */
+export const ZCollectionOrderRequest = z.object({
+  resourceIds: z
+    .array(ZId)
+    .min(1, '请给出资源的新顺序')
+    .max(500)
+    .refine((ids) => new Set(ids).size === ids.length, { message: '同一资源只能出现一次' }),
+});
 
 // statistics
 export const ZResourceStatsQuery = z.object({

@@ -235,7 +235,8 @@ export function AppLayout() {
               />
             </div>
           ) : (
-            <div style={{ flex: 1, maxWidth: 420, marginInlineEnd: 'auto' }} data-testid="header-search">
+            // the header's 64 px line height would otherwise stretch the search input to the full bar
+            <div style={{ flex: 1, maxWidth: 420, marginInlineEnd: 'auto', lineHeight: 'normal' }} data-testid="header-search">
               {pathname !== '/search' && <SearchBox />}
             </div>
           )}

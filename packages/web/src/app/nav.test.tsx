@@ -11,7 +11,18 @@ const renderNav = (permissions: readonly Permission[], at = '/') => renderPage(<
 describe('NavMenu', () => {
   it('shows a teacher the personal space, organisation, schools and homework', () => {
     renderNav(ROLE_PERMISSIONS.teacher);
-    expect(shownKeys()).toEqual(['home', 'org', 'schools', 'homework', 'my-homework', 'resources', 'my-resources', 'items', 'papers']);
+    expect(shownKeys()).toEqual([
+      'home',
+      'org',
+      'schools',
+      'homework',
+      'my-homework',
+      'resources',
+      'resource-collections',
+      'my-resources',
+      'items',
+      'papers',
+    ]);
     expect(screen.getByTestId('nav-home').textContent).toBe('个人空间');
     expect(screen.getByTestId('nav-schools').getAttribute('href')).toBe('/schools');
   });
@@ -34,6 +45,7 @@ describe('NavMenu', () => {
       'users',
       'apps',
       'resources',
+      'resource-collections',
       'my-resources',
       'resource-review',
       'resource-push',
@@ -45,7 +57,9 @@ describe('NavMenu', () => {
 
   it('gives a researcher the resource centre with review and statistics, but not the push queue', () => {
     renderNav(ROLE_PERMISSIONS.researcher);
-    expect(shownKeys()).toEqual(expect.arrayContaining(['resources', 'my-resources', 'resource-review', 'resource-stats']));
+    expect(shownKeys()).toEqual(
+      expect.arrayContaining(['resources', 'resource-collections', 'my-resources', 'resource-review', 'resource-stats']),
+    );
     expect(shownKeys()).not.toContain('resource-push');
   });
 

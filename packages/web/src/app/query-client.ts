@@ -2,7 +2,9 @@ import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { AppError } from '../lib/api.ts';
 
 export type AuthFailure = { kind: 'login'; expired: boolean } | { kind: 'change-password' } | { kind: 'mfa-setup' };
-type AuthFailureHandler = (failure: AuthFailure) => void;
+/** Whether a read (a query) or an action (a mutation) met the failure. */
+export type AuthFailureSource = 'query' | 'mutation';
+type AuthFailureHandler = (failure: AuthFailure, source: AuthFailureSource) => void;
 
 let onAuthFailure: AuthFailureHandler = () => {};
 
@@ -21,9 +23,9 @@ export function authFailureOf(error: unknown): AuthFailure | null {
   return null;
 }
 
-const handle = (error: unknown) => {
+const handle = (source: AuthFailureSource) => (error: unknown) => {
   const failure = authFailureOf(error);
-  if (failure) onAuthFailure(failure);
+  if (failure) onAuthFailure(failure, source);
 };
 
 // 4xx answers will not change by asking again; network blips and 5xx get two more tries.
@@ -32,8 +34,8 @@ const shouldRetry = (count: number, error: unknown) =>
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
-    queryCache: new QueryCache({ onError: handle }),
-    mutationCache: new MutationCache({ onError: handle }),
+    queryCache: new QueryCache({ onError: handle('query') }),
+    mutationCache: new MutationCache({ onError: handle('mutation') }),
     defaultOptions: {
       queries: { retry: shouldRetry, refetchOnWindowFocus: false, staleTime: 15_000 },
       mutations: { retry: false },

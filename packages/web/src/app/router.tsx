@@ -1,8 +1,9 @@
 import { Button, Result } from 'antd';
 import { lazy, Suspense, type ComponentType } from 'react';
-import { Link, useRouteError, type RouteObject } from 'react-router';
+import { Link, matchRoutes, useRouteError, type RouteObject } from 'react-router';
 import { useT } from '../lib/i18n.ts';
 import { PageFallback } from './layout.tsx';
+import { PublicOrSignedIn } from './public-layout.tsx';
 import { RequireAuth } from './require-auth.tsx';
 
 /** React.lazy for a named export, so each page becomes its own chunk. */
@@ -50,6 +51,11 @@ export function RouteError() {
   );
 }
 
+const PUBLIC_ROUTE_ID = 'public';
+
+/** Whether a path is one of the pages visitors may open without signing in. */
+export const isPublicPath = (pathname: string): boolean => !!matchRoutes(routes, pathname)?.some((m) => m.route.id === PUBLIC_ROUTE_ID);
+
 export const routes: RouteObject[] = [
   { path: '/login', element: page(() => import('../modules/identity/pages/login-page.tsx'), 'LoginPage'), errorElement: <RouteError /> },
   {
@@ -62,6 +68,25 @@ export const routes: RouteObject[] = [
     path: '/mfa-setup',
     element: page(() => import('../modules/identity/pages/mfa-setup-page.tsx'), 'MfaSetupPage'),
     errorElement: <RouteError />,
+  },
+  {
+    // open to visitors too (社会公众: published resources without signing in); everything else needs a session
+    id: PUBLIC_ROUTE_ID,
+    element: <PublicOrSignedIn />,
+    errorElement: <RouteError />,
+    children: [
+      { path: 'search', element: page(() => import('../modules/search/pages/search-page.tsx'), 'SearchPage') },
+      { path: 'resources', element: page(() => import('../modules/resources/pages/resource-centre-page.tsx'), 'ResourceCentrePage') },
+      {
+        path: 'resources/collections',
+        element: page(() => import('../modules/resources/pages/collections-page.tsx'), 'CollectionsPage'),
+      },
+      {
+        path: 'resources/collections/:id',
+        element: page(() => import('../modules/resources/pages/collection-page.tsx'), 'CollectionPage'),
+      },
+      { path: 'resources/:id', element: page(() => import('../modules/resources/pages/resource-page.tsx'), 'ResourcePage') },
+    ],
   },
   {
     element: <RequireAuth />,
@@ -93,15 +118,12 @@ export const routes: RouteObject[] = [
       { path: 'papers/:id/edit', element: page(() => import('../modules/items/pages/paper-builder-page.tsx'), 'PaperBuilderPage') },
       { path: 'items/:id/edit', element: page(() => import('../modules/items/pages/item-editor-page.tsx'), 'ItemEditorPage') },
       { path: 'audit', element: page(() => import('../modules/audit/pages/audit-page.tsx'), 'AuditPage') },
-      { path: 'search', element: page(() => import('../modules/search/pages/search-page.tsx'), 'SearchPage') },
-      { path: 'resources', element: page(() => import('../modules/resources/pages/resource-centre-page.tsx'), 'ResourceCentrePage') },
       { path: 'resources/upload', element: page(() => import('../modules/resources/pages/upload-page.tsx'), 'UploadPage') },
       { path: 'resources/mine', element: page(() => import('../modules/resources/pages/my-resources-page.tsx'), 'MyResourcesPage') },
       { path: 'resources/review', element: page(() => import('../modules/resources/pages/review-queue-page.tsx'), 'ReviewQueuePage') },
       { path: 'resources/review/:id', element: page(() => import('../modules/resources/pages/review-page.tsx'), 'ReviewPage') },
       { path: 'resources/push', element: page(() => import('../modules/resources/pages/push-queue-page.tsx'), 'PushQueuePage') },
       { path: 'resources/stats', element: page(() => import('../modules/resources/pages/resource-stats-page.tsx'), 'ResourceStatsPage') },
-      { path: 'resources/:id', element: page(() => import('../modules/resources/pages/resource-page.tsx'), 'ResourcePage') },
       { path: 'resources/:id/edit', element: page(() => import('../modules/resources/pages/upload-page.tsx'), 'UploadPage') },
       { path: 'homework', element: page(() => import('../modules/homework/pages/assignments-page.tsx'), 'AssignmentsPage') },
       { path: 'homework/:id', element: page(() => import('../modules/homework/pages/analysis-page.tsx'), 'AnalysisPage') },

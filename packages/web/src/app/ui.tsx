@@ -1,6 +1,6 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { Alert, Button, Empty, Form, Modal, Result, Typography, type FormInstance, type FormProps } from 'antd';
-import type { ReactNode } from 'react';
+import type { Key, ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { AppError, errorMessage } from '../lib/api.ts';
 import { useT } from '../lib/i18n.ts';
@@ -141,3 +141,19 @@ export function FormModal<V>({
 
 /** A data-testid for props objects (okButtonProps…) whose types do not list data-* attributes. */
 export const testId = (id: string) => ({ 'data-testid': id }) as Record<never, never>;
+
+/**
+ * A plain list of rows, bordered like a card, for short lists that need neither paging nor
+ * virtual scrolling (antd's List is deprecated in 6.x; its successor Listy is a virtual list).
+ */
+export function RowList<T>({ items, rowKey, render }: { items: T[]; rowKey: (item: T) => Key; render: (item: T) => ReactNode }) {
+  return (
+    <div style={{ border: '1px solid #f0f0f0', borderRadius: 8 }}>
+      {items.map((item, i) => (
+        <div key={rowKey(item)} style={{ padding: '8px 16px', borderTop: i ? '1px solid #f0f0f0' : undefined }}>
+          {render(item)}
+        </div>
+      ))}
+    </div>
+  );
+}

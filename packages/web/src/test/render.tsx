@@ -1,6 +1,6 @@
 import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
-import { vi } from 'vitest';
+import { afterEach, beforeEach, expect, vi, type MockInstance } from 'vitest';
 import { createMemoryRouter, RouterProvider, type RouteObject } from 'react-router';
 import { Providers } from '../app/providers.tsx';
 import { createQueryClient } from '../app/query-client.ts';
@@ -64,4 +64,20 @@ export function mockApi(routes: Record<string, MockRoute>): MockCall[] {
     });
   });
   return calls;
+}
+
+/**
+ * Makes each test of the file fail when something reports a deprecation (antd does, through
+ * console.error and console.warn, for deprecated components and props), so one is replaced when it
+ * appears rather than when the next major version removes it.
+ */
+export function failOnDeprecations(): void {
+  let spies: MockInstance[] = [];
+  beforeEach(() => {
+    spies = [vi.spyOn(console, 'error'), vi.spyOn(console, 'warn')];
+  });
+  afterEach(() => {
+    const said = spies.flatMap((s) => s.mock.calls.map((c) => c.map(String).join(' ')));
+    expect(said.filter((m) => /deprecated/i.test(m))).toEqual([]);
+  });
 }

@@ -271,3 +271,45 @@ export async function removeCollectionItem(ctx: AuthedContext, id: string, resou
   });
   return getCollection(ctx, id);
 }
+
+/**
+ * Puts the items in the order given. Items the editor did not list (ones they cannot see, or
+ * added meanwhile) keep their relative order after the listed ones.
+ */
+export async function reorderCollectionItems(ctx: AuthedContext, id: string, resourceIds: string[]): Promise<TCollectionDetail> {
+  const c = await editable(ctx, id);
+  await withTransaction(ctx.db, async (tx) => {
+    await tx.selectFrom('resource_collections').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
+    const current = await tx
+      .selectFrom('resource_collection_items')
+      .select('resource_id')
+      .where('collection_id', '=', id)
+      .orderBy('seq')
+      .execute();
+    const held = new Set(current.map((i) => i.resource_id));
+    const strangers = resourceIds.filter((r) => !held.has(r));
+    if (strangers.length)
+      throw new AppError('VALIDATION_FAILED', {
+        message: '只能排列这个资源目录中的资源',
+        details: { issues: [{ path: ['body', 'resourceIds'], message: '只能排列这个资源目录中的资源' }] },
+      });
+    const listed = new Set(resourceIds);
+    const order = [...resourceIds, ...current.map((i) => i.resource_id).filter((r) => !listed.has(r))];
+    for (const [seq, resourceId] of order.entries())
+      await tx
+        .updateTable('resource_collection_items')
+        .set({ seq })
+        .where('collection_id', '=', id)
+        .where('resource_id', '=', resourceId)
+        .execute();
+    await tx.updateTable('resource_collections').set({ updated_at: new Date() }).where('id', '=', id).execute();
+    await recordAudit(tx, ctx, {
+      action: 'resource.collection_reorder',
+      targetType: 'resource_collection',
+      targetId: id,
+      scopeId: c.school_id,
+      summary: { count: resourceIds.length },
+    });
+  });
+  return getCollection(ctx, id);
+}

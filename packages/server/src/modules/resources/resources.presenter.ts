@@ -1,6 +1,6 @@
 import type { TResource, TResourceSummary } from '@qiming/shared';
 import { previewKind } from './files.ts';
-import { currentLevel, policiesFor, type Person } from './resources.policy.ts';
+import { currentLevel, policiesFor, readsAsStaff, type Person } from './resources.policy.ts';
 import type { ResourceRowFull } from './resources.repository.ts';
 
 const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
@@ -46,9 +46,11 @@ export function presentResource(r: ResourceRowFull, person: Person, me: { isFavo
     publishedAt: iso(r.published_at),
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
-    push: r.push_status
-      ? { status: r.push_status as NonNullable<TResource['push']>['status'], requestedAt: iso(r.push_requested_at)! }
-      : null,
+    // the push queue is the school's and bureau's business, not every reader's
+    push:
+      r.push_status && readsAsStaff(person, r)
+        ? { status: r.push_status as NonNullable<TResource['push']>['status'], requestedAt: iso(r.push_requested_at)! }
+        : null,
     me,
     policies: policiesFor(person, r),
   };

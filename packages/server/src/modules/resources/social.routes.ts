@@ -7,6 +7,7 @@ import {
   ZCollectionInput,
   ZCollectionItemParams,
   ZCollectionItemRequest,
+  ZCollectionOrderRequest,
   ZComment,
   ZCommentList,
   ZCommentRequest,
@@ -199,6 +200,20 @@ export async function socialRoutes(app: ZApp): Promise<void> {
       schema: { tags, summary: '从目录移除资源', params: ZCollectionItemParams, response: { 200: ZCollectionDetail } },
     },
     async (req) => collections.removeCollectionItem(authed(req), req.params.id, req.params.resourceId),
+  );
+  app.put(
+    '/api/resource-collections/:id/order',
+    {
+      config: { access: contribute },
+      schema: {
+        tags,
+        summary: '调整目录中资源的顺序',
+        params: ZIdParams,
+        body: ZCollectionOrderRequest,
+        response: { 200: ZCollectionDetail },
+      },
+    },
+    async (req) => collections.reorderCollectionItems(authed(req), req.params.id, req.body.resourceIds),
   );
 
   // statistics

@@ -12,6 +12,7 @@ let t: TestApp;
 let author: Client;
 let schoolOnly: string;
 let districtWide: string;
+let otherPlan: string;
 let draftId: string;
 let lessonId: string;
 let otherLessonId: string;
@@ -44,7 +45,7 @@ beforeAll(async () => {
   otherLessonId = unit.children[1].id;
   schoolOnly = await publish(author, { title: '几分之一 校本教案', audience: 'school', unitId: lessonId });
   districtWide = await publish(author, { title: '几分之一 区级教案', audience: 'district', unitId: lessonId });
-  await publish(author, { title: '几分之几 教学设计', audience: 'district', unitId: otherLessonId });
+  otherPlan = await publish(author, { title: '几分之几 教学设计', audience: 'district', unitId: otherLessonId });
   const draft = await author.post('/api/resources', { ...baseResource, title: '尚未提交的草稿' });
   draftId = draft.body.id;
 }, 120_000);
@@ -216,6 +217,39 @@ describe('资源目录 and collections', () => {
     expect((await admin.del(`/api/resource-collections/${id}/items/${schoolOnly}`)).status).toBe(404);
     expect((await admin.del(`/api/resource-collections/${id}`)).status).toBe(204);
     expect((await admin.get(`/api/resource-collections/${id}`)).status).toBe(404);
+  });
+
+  it('the editor reorders the items: 401 → 400 → 403/404 → 200, items the editor cannot see keep their place after', async () => {
+    const admin = await t.as('a_admin');
+    const dir = await admin.post('/api/resource-collections', { kind: 'directory', title: '几分之一 教学资源', audience: 'district' });
+    const id = dir.body.id as string;
+    for (const r of [schoolOnly, districtWide]) await admin.post(`/api/resource-collections/${id}/items`, { resourceId: r });
+    const order = `/api/resource-collections/${id}/order`;
+    expect((await t.anon().put(order, { resourceIds: [districtWide] })).status).toBe(401);
+    const dup = await admin.put(order, { resourceIds: [districtWide, districtWide] });
+    expect(dup.status).toBe(400);
+    expect(dup.body.error.details.issues[0].message).toBe('同一资源只能出现一次');
+    expect((await admin.put(order, { resourceIds: [] })).status).toBe(400);
+    expect((await admin.put(order, { resourceIds: [draftId] })).status).toBe(400);
+    const reader = await t.as('teacher_b1');
+    expect((await reader.put(order, { resourceIds: [districtWide] })).status).toBe(403);
+    expect((await (await t.as('teacher_x1')).put(order, { resourceIds: [districtWide] })).status).toBe(404);
+    expect((await (await t.as('student_a1')).put(order, { resourceIds: [districtWide] })).status).toBe(403);
+
+    const swapped = await admin.put(order, { resourceIds: [districtWide, schoolOnly] });
+    expect(swapped.status).toBe(200);
+    expect(swapped.body.items.map((i: { id: string }) => i.id)).toEqual([districtWide, schoolOnly]);
+    // the school-only plan is not the district reader's to see: it stays, after what was listed
+    const plan = otherPlan;
+    await admin.post(`/api/resource-collections/${id}/items`, { resourceId: plan });
+    expect((await admin.put(order, { resourceIds: [plan, districtWide] })).body.items.map((i: { id: string }) => i.id)).toEqual([
+      plan,
+      districtWide,
+      schoolOnly,
+    ]);
+    expect((await reader.get(`/api/resource-collections/${id}`)).body.items.map((i: { id: string }) => i.id)).toEqual([plan, districtWide]);
+    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('target_id', '=', id).orderBy('seq').execute();
+    expect(audit.map((a) => a.action).filter((a) => a === 'resource.collection_reorder')).toHaveLength(2);
   });
 });
 

@@ -18,8 +18,12 @@ export const meKey = ['me'] as const;
 
 export const fetchMe = () => api.get<TMe>('/api/me');
 
-/** The signed-in user; fails with UNAUTHENTICATED when there is no session. */
-export const useMe = () => useQuery({ queryKey: meKey, queryFn: fetchMe, staleTime: 60_000, retry: false });
+/**
+ * The signed-in user; fails with UNAUTHENTICATED when there is no session. A failure stays until
+ * something asks again (sign-in sets it, a refetch): a visitor's pages mount components that read
+ * it, and asking again on each mount would flip the frame back to loading and round again.
+ */
+export const useMe = () => useQuery({ queryKey: meKey, queryFn: fetchMe, staleTime: 60_000, retry: false, retryOnMount: false });
 
 /** The signed-in user, for components rendered only behind <RequireAuth> (which loaded it). */
 export function useCurrentUser(): TMe {

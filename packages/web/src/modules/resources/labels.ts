@@ -11,6 +11,7 @@ export const reviewLevelName = (t: Translate, v: string) => t(k('review', v));
 export const pushStatusName = (t: Translate, v: string) => t(k('push', v));
 export const termName = (t: Translate, v: string) => t(k('term', v));
 export const editionName = (t: Translate, v: string) => t(k('edition', v));
+export const kindName = (t: Translate, v: string) => t(k('kind', v));
 export const licenceName = (t: Translate, v: string) => t(k('licence', v));
 
 export const STATUS_COLOURS: Record<string, string> = {

@@ -1,5 +1,7 @@
 import type {
   TCollection,
+  TCollectionDetail,
+  TCollectionInput,
   TComment,
   TCurriculumBook,
   TPushItem,
@@ -139,8 +141,50 @@ export const useStats = (unitId: string | undefined, days: number) =>
     placeholderData: keepPreviousData,
   });
 
-export const useCollections = (q: { kind?: string; subject?: string; gradeLevel?: number }) =>
-  useQuery({ queryKey: ['resource-collections', q], queryFn: () => api.get<TCollection[]>('/api/resource-collections', q) });
+export type CollectionFilter = { kind?: string; subject?: string; gradeLevel?: number; community?: string; mine?: boolean };
+
+export const useCollections = (q: CollectionFilter) =>
+  useQuery({
+    queryKey: ['resource-collections', q],
+    queryFn: () => api.get<TCollection[]>('/api/resource-collections', { ...q, mine: q.mine ? 'true' : undefined }),
+    placeholderData: keepPreviousData,
+  });
+
+export const useCollection = (id: string | undefined) =>
+  useQuery({
+    queryKey: ['resource-collection', id],
+    queryFn: () => api.get<TCollectionDetail>(`/api/resource-collections/${id}`),
+    enabled: !!id,
+    retry: false,
+  });
+
+/** Published resources the user may see whose title matches, for adding to a collection. */
+export const useResourcePicker = (q: string) =>
+  useQuery({
+    queryKey: ['resources', 'picker', q],
+    queryFn: () => api.get<Paged<TResourceSummary>>('/api/resources', { q: q || undefined, pageSize: 20 }),
+    placeholderData: keepPreviousData,
+  });
+
+export const useSaveCollection = () =>
+  useResourceMutation(({ id, input }: { id?: string; input: Partial<TCollectionInput> }) =>
+    id
+      ? api.patch<TCollectionDetail>(`/api/resource-collections/${id}`, input)
+      : api.post<TCollectionDetail>('/api/resource-collections', input),
+  );
+export const useDeleteCollection = () => useResourceMutation((id: string) => api.delete(`/api/resource-collections/${id}`));
+export const useAddCollectionItem = () =>
+  useResourceMutation(({ id, resourceId, note }: { id: string; resourceId: string; note?: string }) =>
+    api.post<TCollectionDetail>(`/api/resource-collections/${id}/items`, { resourceId, note }),
+  );
+export const useRemoveCollectionItem = () =>
+  useResourceMutation(({ id, resourceId }: { id: string; resourceId: string }) =>
+    api.delete<TCollectionDetail>(`/api/resource-collections/${id}/items/${resourceId}`),
+  );
+export const useReorderCollection = () =>
+  useResourceMutation(({ id, resourceIds }: { id: string; resourceIds: string[] }) =>
+    api.put<TCollectionDetail>(`/api/resource-collections/${id}/order`, { resourceIds }),
+  );
 
 /** A mutation that refreshes everything about resources when it succeeds. */
 function useResourceMutation<A, R>(fn: (a: A) => Promise<R>) {

@@ -3,7 +3,7 @@ import { isMfaChallenge, UPSTREAM_FAILURES, ZLoginRequest, type TLoginRequest, t
 import { Alert, Button, Divider, Form, Input, Typography } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { isServerPath, safeNext } from '../../../app/require-auth.tsx';
 import { applyServerErrors, parseForm } from '../../../lib/form.ts';
 import { useT } from '../../../lib/i18n.ts';
@@ -140,6 +140,11 @@ export function LoginPage() {
         </Button>
       </Form>
       {cleared && <UpstreamSignIn next={next} />}
+      <div style={{ textAlign: 'center', marginTop: 16 }}>
+        <Link to="/resources" data-testid="login-browse-public">
+          {t('login_browse_public')}
+        </Link>
+      </div>
     </AuthShell>
   );
 }

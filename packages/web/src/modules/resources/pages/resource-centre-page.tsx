@@ -1,8 +1,9 @@
-import { CloudUploadOutlined, FilterOutlined } from '@ant-design/icons';
+import { CloudUploadOutlined, FilterOutlined, LoginOutlined, ReadOutlined } from '@ant-design/icons';
 import { RESOURCE_MARKS, RESOURCE_TYPES, SUBJECTS, TERMS } from '@qiming/shared';
 import { Alert, Button, Card, Col, Drawer, Empty, Grid, Pagination, Row, Segmented, Select, Skeleton, Space, Tree, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import { useIsVisitor, useSignInPath } from '../../../app/public-layout.tsx';
 import { LoadError, PageTitle } from '../../../app/ui.tsx';
 import { useT } from '../../../lib/i18n.ts';
 import { gradeName } from '../../../lib/labels.ts';
@@ -125,6 +126,8 @@ export function ResourceCentrePage() {
   };
   const list = useResources(f, page, PAGE_SIZE);
   const isTeacher = can('resource.contribute');
+  const isVisitor = useIsVisitor();
+  const signIn = useSignInPath();
   const forMe = useForMe(isTeacher && !f.subject && !f.type && !f.mark);
   const tree = <CatalogueTree f={f} set={set} />;
 
@@ -134,15 +137,38 @@ export function ResourceCentrePage() {
         title={t('res_centre_title')}
         subtitle={t('res_centre_subtitle')}
         extra={
-          isTeacher && (
-            <Link to="/resources/upload">
-              <Button type="primary" icon={<CloudUploadOutlined />} data-testid="res-upload-button">
-                {t('res_upload')}
+          <>
+            <Link to="/resources/collections">
+              <Button icon={<ReadOutlined />} data-testid="res-collections-button">
+                {t('nav_resource_collections')}
               </Button>
             </Link>
-          )
+            {isTeacher && (
+              <Link to="/resources/upload">
+                <Button type="primary" icon={<CloudUploadOutlined />} data-testid="res-upload-button">
+                  {t('res_upload')}
+                </Button>
+              </Link>
+            )}
+          </>
         }
       />
+      {isVisitor && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          data-testid="res-visitor-hint"
+          title={t('res_visitor_hint')}
+          action={
+            <Link to={signIn}>
+              <Button size="small" type="primary" icon={<LoginOutlined />}>
+                {t('login_submit')}
+              </Button>
+            </Link>
+          }
+        />
+      )}
       <Row gutter={[16, 16]}>
         {!isPhone && (
           <Col md={7} lg={6}>
@@ -216,7 +242,7 @@ export function ResourceCentrePage() {
               <Skeleton active />
             ) : !list.data?.items.length ? (
               <Card>
-                <Empty description={t('res_empty')}>
+                <Empty description={t(isVisitor ? 'res_empty_visitor' : 'res_empty')}>
                   {isTeacher && (
                     <Link to="/resources/upload">
                       <Button type="primary">{t('res_upload')}</Button>

@@ -1,4 +1,4 @@
-import { CloudUploadOutlined, DownloadOutlined, HeartFilled, HeartOutlined } from '@ant-design/icons';
+import { CloudUploadOutlined, DownloadOutlined, HeartFilled, HeartOutlined, LoginOutlined } from '@ant-design/icons';
 import { RESOURCE_MARKS } from '@qiming/shared';
 import {
   Alert,
@@ -8,8 +8,8 @@ import {
   Col,
   Descriptions,
   Empty,
+  Flex,
   Input,
-  List,
   Popconfirm,
   Rate,
   Row,
@@ -21,6 +21,7 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { useIsVisitor, useSignInPath } from '../../../app/public-layout.tsx';
 import { LoadError, PageTitle } from '../../../app/ui.tsx';
 import { errorMessage } from '../../../lib/api.ts';
 import { useT } from '../../../lib/i18n.ts';
@@ -60,7 +61,7 @@ import {
   useUsage,
 } from '../resources.api.ts';
 
-function Comments({ id, canComment }: { id: string; canComment: boolean }) {
+function Comments({ id, canComment, signIn }: { id: string; canComment: boolean; signIn: string | null }) {
   const t = useT();
   const { message } = App.useApp();
   const comments = useComments(id);
@@ -68,10 +69,11 @@ function Comments({ id, canComment }: { id: string; canComment: boolean }) {
   const del = useDeleteComment();
   const publish = usePublishComment();
   const [body, setBody] = useState('');
+  const items = comments.data?.items ?? [];
   return (
     <Card
       size="small"
-      title={`${t('res_comments')} ${comments.data ? comments.data.items.filter((c) => c.status === 'published').length : ''}`}
+      title={`${t('res_comments')} ${comments.data ? items.filter((c) => c.status === 'published').length : ''}`}
       data-testid="res-comments"
     >
       {canComment && (
@@ -100,55 +102,60 @@ function Comments({ id, canComment }: { id: string; canComment: boolean }) {
           </Button>
         </Space.Compact>
       )}
-      <List
-        dataSource={comments.data?.items ?? []}
-        loading={comments.isLoading}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('res_comments_empty')} /> }}
-        renderItem={(c) => (
-          <List.Item
-            data-testid="comment"
-            actions={[
-              ...(c.canPublish
-                ? [
-                    <Button key="p" size="small" type="link" onClick={() => void publish.mutateAsync(c.id)}>
-                      {t('res_comment_publish')}
-                    </Button>,
-                  ]
-                : []),
-              ...(c.canDelete
-                ? [
-                    <Popconfirm key="d" title={t('res_delete_confirm')} onConfirm={() => del.mutateAsync(c.id)}>
-                      <Button size="small" type="link" danger>
-                        {t('res_delete')}
-                      </Button>
-                    </Popconfirm>,
-                  ]
-                : []),
-            ]}
-          >
-            <List.Item.Meta
-              title={
+      {signIn && (
+        <div style={{ marginBottom: 12 }}>
+          <Link to={signIn} data-testid="comment-sign-in">
+            <LoginOutlined /> {t('res_sign_in_to_comment')}
+          </Link>
+        </div>
+      )}
+      {comments.isLoading ? (
+        <Skeleton active paragraph={{ rows: 2 }} />
+      ) : items.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('res_comments_empty')} />
+      ) : (
+        <Flex vertical>
+          {items.map((c, i) => (
+            <Flex
+              key={c.id}
+              data-testid="comment"
+              gap={8}
+              justify="space-between"
+              align="flex-start"
+              style={{ padding: '10px 0', borderTop: i ? '1px solid #f0f0f0' : undefined }}
+            >
+              <div style={{ minWidth: 0 }}>
                 <Space size={6} wrap>
-                  <span>{c.authorName}</span>
+                  <Typography.Text strong>{c.authorName}</Typography.Text>
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                     {c.authorSchool} · {formatDateTime(c.createdAt)}
                   </Typography.Text>
                 </Space>
-              }
-              description={
-                <>
-                  <Typography.Paragraph style={{ margin: 0, color: 'inherit' }}>{c.body}</Typography.Paragraph>
-                  {c.status === 'held' && (
-                    <Tag color="orange" data-testid="comment-held">
-                      {t('res_comment_held', { words: [...new Set(c.hits.map((h) => h.word))].join('、') })}
-                    </Tag>
-                  )}
-                </>
-              }
-            />
-          </List.Item>
-        )}
-      />
+                <Typography.Paragraph style={{ margin: '2px 0 0' }}>{c.body}</Typography.Paragraph>
+                {c.status === 'held' && (
+                  <Tag color="orange" data-testid="comment-held">
+                    {t('res_comment_held', { words: [...new Set(c.hits.map((h) => h.word))].join('、') })}
+                  </Tag>
+                )}
+              </div>
+              <Space size={0} style={{ flex: 'none' }}>
+                {c.canPublish && (
+                  <Button size="small" type="link" onClick={() => void publish.mutateAsync(c.id)}>
+                    {t('res_comment_publish')}
+                  </Button>
+                )}
+                {c.canDelete && (
+                  <Popconfirm title={t('res_delete_confirm')} onConfirm={() => del.mutateAsync(c.id)}>
+                    <Button size="small" type="link" danger>
+                      {t('res_delete')}
+                    </Button>
+                  </Popconfirm>
+                )}
+              </Space>
+            </Flex>
+          ))}
+        </Flex>
+      )}
     </Card>
   );
 }
@@ -196,6 +203,8 @@ export function ResourcePage() {
   const push = usePush();
   const marks = useSetMarks();
   const submit = useSubmitResource();
+  const isVisitor = useIsVisitor();
+  const signIn = useSignInPath();
   if (res.error) return <LoadError error={res.error} onRetry={() => void res.refetch()} />;
   if (!res.data) return <Skeleton active />;
   const r = res.data;
@@ -233,6 +242,13 @@ export function ResourcePage() {
               <Button type="primary" icon={<DownloadOutlined />} href={downloadUrl(r.id)} data-testid="res-download">
                 {t('res_download')} · {formatSize(r.file.size)}
               </Button>
+            )}
+            {isVisitor && isPublished && (
+              <Link to={signIn}>
+                <Button data-testid="res-favourite-sign-in" icon={<HeartOutlined />}>
+                  {t('res_sign_in_to_favourite')}
+                </Button>
+              </Link>
             )}
             {canSocial && r.me && (
               <Button
@@ -282,7 +298,7 @@ export function ResourcePage() {
                 <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{r.description}</Typography.Paragraph>
               </Card>
             )}
-            {isPublished && <Comments id={r.id} canComment={canSocial} />}
+            {isPublished && <Comments id={r.id} canComment={canSocial} signIn={isVisitor ? signIn : null} />}
           </Space>
         </Col>
         <Col xs={24} lg={8}>
@@ -299,6 +315,11 @@ export function ResourcePage() {
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                     {r.ratingAverage ? t('res_rating_summary', { avg: r.ratingAverage, n: r.ratingCount }) : t('res_no_rating')}
                   </Typography.Text>
+                  {isVisitor && isPublished && (
+                    <Link to={signIn} style={{ fontSize: 12 }} data-testid="rate-sign-in">
+                      {t('res_sign_in_to_rate')}
+                    </Link>
+                  )}
                 </Space>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   {t('res_downloads', { n: r.downloadCount })} · {t('res_views', { n: r.viewCount })}

@@ -9,7 +9,6 @@ import {
   Descriptions,
   Empty,
   Input,
-  List,
   Modal,
   Progress,
   Row,
@@ -21,7 +20,7 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { LoadError, PageTitle } from '../../../app/ui.tsx';
+import { LoadError, PageTitle, RowList } from '../../../app/ui.tsx';
 import { errorMessage } from '../../../lib/api.ts';
 import { useT, type MessageKey } from '../../../lib/i18n.ts';
 import { formatDateTime, gradeName } from '../../../lib/labels.ts';
@@ -92,22 +91,19 @@ export function ReviewPage() {
                   {screening.safetyHits.length === 0 ? (
                     <Typography.Text type="secondary">{t('res_safety_none')}</Typography.Text>
                   ) : (
-                    <List
-                      size="small"
-                      bordered
-                      dataSource={screening.safetyHits}
-                      renderItem={(h) => (
-                        <List.Item data-testid="safety-hit">
-                          <Space wrap size={6}>
-                            <Tag>{t(FIELD[h.field])}</Tag>
-                            <Tag color="red">{h.category}</Tag>
-                            <span>
-                              …{h.before}
-                              <mark style={{ background: '#ffccc7', padding: '0 2px' }}>{h.word}</mark>
-                              {h.after}…
-                            </span>
-                          </Space>
-                        </List.Item>
+                    <RowList
+                      items={screening.safetyHits}
+                      rowKey={(h) => `${h.field}:${h.offset}:${h.word}`}
+                      render={(h) => (
+                        <Space wrap size={6} data-testid="safety-hit">
+                          <Tag>{t(FIELD[h.field])}</Tag>
+                          <Tag color="red">{h.category}</Tag>
+                          <span>
+                            …{h.before}
+                            <mark style={{ background: '#ffccc7', padding: '0 2px' }}>{h.word}</mark>
+                            {h.after}…
+                          </span>
+                        </Space>
                       )}
                     />
                   )}
@@ -115,28 +111,25 @@ export function ReviewPage() {
                   {screening.duplicates.length === 0 ? (
                     <Typography.Text type="secondary">{t('res_duplicates_none')}</Typography.Text>
                   ) : (
-                    <List
-                      size="small"
-                      bordered
-                      dataSource={screening.duplicates}
-                      renderItem={(d) => (
-                        <List.Item data-testid="duplicate">
-                          <div style={{ width: '100%' }}>
-                            <Space wrap size={6}>
-                              <Link to={`/resources/${d.resourceId}`}>{d.title}</Link>
-                              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                                {d.schoolName} · {statusName(t, d.status)}
-                              </Typography.Text>
-                              {d.sameFile && <Tag color="red">{t('res_same_file')}</Tag>}
-                            </Space>
-                            <Progress
-                              percent={Math.round(d.similarity * 100)}
-                              size="small"
-                              status={d.similarity >= 0.85 ? 'exception' : 'normal'}
-                              format={() => t('res_similarity', { p: Math.round(d.similarity * 100) })}
-                            />
-                          </div>
-                        </List.Item>
+                    <RowList
+                      items={screening.duplicates}
+                      rowKey={(d) => d.resourceId}
+                      render={(d) => (
+                        <div style={{ width: '100%' }} data-testid="duplicate">
+                          <Space wrap size={6}>
+                            <Link to={`/resources/${d.resourceId}`}>{d.title}</Link>
+                            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                              {d.schoolName} · {statusName(t, d.status)}
+                            </Typography.Text>
+                            {d.sameFile && <Tag color="red">{t('res_same_file')}</Tag>}
+                          </Space>
+                          <Progress
+                            percent={Math.round(d.similarity * 100)}
+                            size="small"
+                            status={d.similarity >= 0.85 ? 'exception' : 'normal'}
+                            format={() => t('res_similarity', { p: Math.round(d.similarity * 100) })}
+                          />
+                        </div>
                       )}
                     />
                   )}

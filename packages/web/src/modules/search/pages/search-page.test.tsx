@@ -1,11 +1,12 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import type { TSearchResponse } from '@qiming/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mockApi, renderRoutes } from '../../../test/render.tsx';
+import { failOnDeprecations, mockApi, renderRoutes } from '../../../test/render.tsx';
 import { splitMarks } from '../components/highlighted.tsx';
 import { readSearchParams, writeSearchParams } from '../search.api.ts';
 import { SearchPage } from './search-page.tsx';
 
+failOnDeprecations();
 afterEach(() => vi.unstubAllGlobals());
 
 const empty = { subject: [], grade: [], edition: [], unit: [], type: [], level: [], school: [] };

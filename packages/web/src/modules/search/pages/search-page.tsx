@@ -1,6 +1,6 @@
 import { CloseOutlined, FilterOutlined } from '@ant-design/icons';
 import { SEARCH_FACETS, type SearchFacet, type SearchSort, type TSearchFacetValue, type TSearchHit } from '@qiming/shared';
-import { Alert, Button, Card, Col, Drawer, Grid, List, Pagination, Row, Segmented, Skeleton, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, Drawer, Grid, Pagination, Row, Segmented, Skeleton, Space, Spin, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { LoadError, PageTitle } from '../../../app/ui.tsx';
@@ -67,7 +67,7 @@ function Hit({ hit }: { hit: TSearchHit }) {
   const f = hit.facets;
   const tags = [f.subject, f.grade ? t('search_grade_n', { grade: f.grade }) : null, f.term, f.edition, f.type, f.level].filter(Boolean);
   return (
-    <List.Item data-testid="search-hit" style={{ display: 'block' }}>
+    <div data-testid="search-hit" style={{ padding: '12px 0', borderBottom: '1px solid #f0f0f0' }}>
       <Link to={resultPath(hit.kind, hit.refId)} style={{ fontSize: 16, fontWeight: 500 }}>
         <Highlighted text={hit.highlightedTitle} />
       </Link>
@@ -91,7 +91,7 @@ function Hit({ hit }: { hit: TSearchHit }) {
           {[hit.schoolName, hit.author, formatDate(hit.publishedAt)].filter(Boolean).join(' · ')}
         </Typography.Text>
       </div>
-    </List.Item>
+    </div>
   );
 }
 
@@ -211,7 +211,11 @@ export function SearchPage() {
               </Card>
             ) : (
               <>
-                <List dataSource={data.hits} renderItem={(h) => <Hit hit={h} />} loading={result.isFetching} />
+                <Spin spinning={result.isFetching}>
+                  {data.hits.map((h) => (
+                    <Hit key={`${h.kind}:${h.refId}`} hit={h} />
+                  ))}
+                </Spin>
                 <Pagination
                   style={{ marginTop: 16, textAlign: 'center' }}
                   current={params.page}
