@@ -3,6 +3,7 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { base32Decode, totp } from '../packages/server/src/modules/identity/mfa/totp.ts';
 import { createBrowser } from '../packages/server/src/testing/browser.ts';
 import { runBench } from './lib/cleanup.ts';
+import { measureCpu } from './lib/cpu.ts';
 import { DEMO_PASSWORD } from './lib/demo.ts';
 import { formatLoad, runLoad, signIn, type LoadResult } from './lib/load.ts';
 import { postgresVersion } from './lib/postgres.ts';
@@ -16,17 +17,39 @@ import { startDemoStack } from './lib/stack.ts';
  * exchanged by closed-loop clients; client-credentials tokens are asked for the same way. Each
  * answer is a database read and write of the provider's artefacts, a signature and an audit record.
  * Last, ID-token verification per second with jose against the published JWKS (in this process).
+ * Each step also reports the CPU time per token of the server process and of its PostgreSQL
+ * backends (from /proc): on a shared machine that is the figure that does not depend on the load.
  *
  *   npm run bench -- oidc-token      or   node --import tsx bench/oidc-token.ts
- *   BENCH_OIDC_CONNECTIONS=8,16  BENCH_OIDC_SECONDS=8  BENCH_OIDC_CODES=5000
+ *   BENCH_OIDC_CONNECTIONS=8,16  BENCH_OIDC_SECONDS=8  BENCH_OIDC_CODES=5000  BENCH_OIDC_ID_TOKEN_ALGS=RS256,ES256
  */
 
 const CONNECTIONS = envNumbers('BENCH_OIDC_CONNECTIONS', [8, 16]);
 const DURATION_MS = envNumber('BENCH_OIDC_SECONDS', 8) * 1000;
 const CODES = envNumber('BENCH_OIDC_CODES', 5000);
+type IdTokenAlg = 'RS256' | 'ES256';
+/** ID-token signatures to measure exchanges with, one registered application each (RS256 is the default). */
+const ALGS = (process.env.BENCH_OIDC_ID_TOKEN_ALGS ?? 'RS256,ES256').split(',').map((a) => a.trim() as IdTokenAlg);
 const REDIRECT = 'http://127.0.0.1:3399/callback';
 const VERIFIER = 'bench-pkce-verifier-0123456789-0123456789-0123456789';
 const CHALLENGE = 'r5jY8jiPXVxGGwVmUD8WR0AiwNarMdcdu0hC7CICP7U';
+
+type Cpu = { serverSeconds: number; postgresSeconds: number; clientSeconds: number };
+/** CPU milliseconds per answer (warm-up included on both sides): what a token costs, whatever the load. */
+const cpuPerRequest = (cpu: Cpu, answers: number) => ({
+  server: (cpu.serverSeconds * 1000) / Math.max(1, answers),
+  postgres: (cpu.postgresSeconds * 1000) / Math.max(1, answers),
+  loadGenerator: (cpu.clientSeconds * 1000) / Math.max(1, answers),
+});
+const formatCpu = (cpu: Cpu, answers: number) => {
+  const per = cpuPerRequest(cpu, answers);
+  // the 2 cores are shared by the server and PostgreSQL; the load generator (this process) takes its share too
+  return (
+    `                   CPU per token: server ${per.server.toFixed(2)} ms + PostgreSQL ${per.postgres.toFixed(2)} ms` +
+    ` (+ load generator ${per.loadGenerator.toFixed(2)} ms) → server and database alone: at most` +
+    ` ${(2000 / (per.server + per.postgres)).toFixed(0)}/s on 2 idle cores`
+  );
+};
 
 await runBench('oidc-token', async () => {
   warnIfBusy('oidc-token');
@@ -58,40 +81,49 @@ await runBench('oidc-token', async () => {
     return res.json() as Promise<any>;
   };
   const [city] = (await api('GET', '/api/org/units')) as { id: string }[];
-  const created = await api('POST', '/api/apps', {
-    name: '压测应用',
-    category: 'other',
-    homeUrl: 'http://127.0.0.1:3399/',
-    protocol: 'oidc',
-    isTrusted: true,
-    ownerScopeId: city.id,
-    oidc: { redirectUris: [REDIRECT], grantTypes: ['authorization_code', 'client_credentials'] },
-  });
-  await api('PUT', `/api/apps/${created.app.id}/enablements/${city.id}`, {});
-  const clientId: string = created.app.oidc.clientId;
-  const basic = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(created.clientSecret)}`).toString('base64')}`;
+  type BenchApp = { alg: IdTokenAlg; clientId: string; basic: string; authUrl: string };
+  /** A trusted application enabled for the whole city, whose ID tokens are signed with `alg`. */
+  async function registerApp(alg: IdTokenAlg): Promise<BenchApp> {
+    const created = await api('POST', '/api/apps', {
+      name: `压测应用 ${alg}`,
+      category: 'other',
+      homeUrl: 'http://127.0.0.1:3399/',
+      protocol: 'oidc',
+      isTrusted: true,
+      ownerScopeId: city.id,
+      oidc: { redirectUris: [REDIRECT], grantTypes: ['authorization_code', 'client_credentials'], idTokenSigningAlg: alg },
+    });
+    await api('PUT', `/api/apps/${created.app.id}/enablements/${city.id}`, {});
+    const clientId: string = created.app.oidc.clientId;
+    const basic = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(created.clientSecret)}`).toString('base64')}`;
+    const authUrl = `${issuer}/auth?${new URLSearchParams({
+      client_id: clientId,
+      response_type: 'code',
+      redirect_uri: REDIRECT,
+      scope: 'openid profile roles org',
+      code_challenge: CHALLENGE,
+      code_challenge_method: 'S256',
+    })}`;
+    return { alg, clientId, basic, authUrl };
+  }
+  const apps = await Promise.all(ALGS.map(registerApp));
+  const [{ basic }] = apps;
 
   // a teacher's browser signed in to Qiming and to the provider
   const browser = createBrowser(await signIn(server.url, 't11005', DEMO_PASSWORD));
-  const authUrl = `${issuer}/auth?${new URLSearchParams({
-    client_id: clientId,
-    response_type: 'code',
-    redirect_uri: REDIRECT,
-    scope: 'openid profile roles org',
-    code_challenge: CHALLENGE,
-    code_challenge_method: 'S256',
-  })}`;
-  const first = await browser.follow(authUrl, (u) => u.toString().startsWith(REDIRECT));
-  if (!new URL(first.url).searchParams.get('code')) throw new Error(`no code from the first authorization: ${first.url}`);
+  for (const app of apps) {
+    const first = await browser.follow(app.authUrl, (u) => u.toString().startsWith(REDIRECT));
+    if (!new URL(first.url).searchParams.get('code')) throw new Error(`no code from the first authorization: ${first.url}`);
+  }
 
   /** Codes through the real authorization endpoint: one request each for a signed-in user. */
-  async function mintCodes(n: number): Promise<string[]> {
+  async function mintCodes(app: BenchApp, n: number): Promise<string[]> {
     const codes: string[] = [];
     const started = performance.now();
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         while (codes.length < n) {
-          const res = await browser.fetch(authUrl);
+          const res = await browser.fetch(app.authUrl);
           const code = new URL(res.headers.get('location') ?? '', server.url).searchParams.get('code');
           if (!code) throw new Error(`authorization answered ${res.status} without a code`);
           codes.push(code);
@@ -102,72 +134,90 @@ await runBench('oidc-token', async () => {
     return codes;
   }
 
-  const exchanges: LoadResult[] = [];
-  let idToken = '';
+  type Step = LoadResult & { cpuPerRequestMs: { server: number; postgres: number } };
+  const exchanges: (Step & { idTokenAlg: IdTokenAlg })[] = [];
   console.log(`\nauthorization-code exchanges (${DURATION_MS / 1000} s per step):`);
-  for (const connections of CONNECTIONS) {
-    const codes = await mintCodes(CODES);
-    let next = 0;
-    const r = await runLoad({
-      connections,
-      durationMs: DURATION_MS,
-      warmupMs: 500,
-      expectStatus: 200,
-      request: () => ({
-        method: 'POST',
-        url: `${issuer}/token`,
-        headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'authorization_code',
-          code: codes[next++] ?? 'exhausted',
-          redirect_uri: REDIRECT,
-          code_verifier: VERIFIER,
-        }).toString(),
-      }),
-    });
-    exchanges.push(r);
-    console.log(formatLoad(`${connections} clients`, r));
-    if (next >= codes.length) console.log('  (ran out of codes: raise BENCH_OIDC_CODES)');
+  for (const app of apps) {
+    for (const connections of CONNECTIONS) {
+      const codes = await mintCodes(app, CODES);
+      let next = 0;
+      let answers = 0;
+      const { result: r, ...cpu } = await measureCpu(server.pid, stack.databaseUrl, () =>
+        runLoad({
+          connections,
+          durationMs: DURATION_MS,
+          warmupMs: 500,
+          expectStatus: 200,
+          onAnswer: () => void answers++,
+          request: () => ({
+            method: 'POST',
+            url: `${issuer}/token`,
+            headers: { authorization: app.basic, 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({
+              grant_type: 'authorization_code',
+              code: codes[next++] ?? 'exhausted',
+              redirect_uri: REDIRECT,
+              code_verifier: VERIFIER,
+            }).toString(),
+          }),
+        }),
+      );
+      exchanges.push({ ...r, idTokenAlg: app.alg, cpuPerRequestMs: cpuPerRequest(cpu, answers) });
+      console.log(formatLoad(`${connections} clients, ${app.alg}`, r));
+      console.log(formatCpu(cpu, answers));
+      if (next >= codes.length) console.log('  (ran out of codes: raise BENCH_OIDC_CODES)');
+    }
   }
-  {
-    const [code] = await mintCodes(1);
+  /** One ID token of an application, for the verification step. */
+  async function idTokenOf(app: BenchApp): Promise<string> {
+    const [code] = await mintCodes(app, 1);
     const res = await fetch(`${issuer}/token`, {
       method: 'POST',
-      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { authorization: app.basic, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: VERIFIER }),
     });
-    idToken = ((await res.json()) as { id_token: string }).id_token;
+    return ((await res.json()) as { id_token: string }).id_token;
   }
+  const idTokens = await Promise.all(apps.map(async (app) => ({ app, token: await idTokenOf(app) })));
 
   console.log(`\nclient-credentials tokens (${DURATION_MS / 1000} s per step):`);
-  const credentials: LoadResult[] = [];
+  const credentials: Step[] = [];
   for (const connections of CONNECTIONS) {
-    const r = await runLoad({
-      connections,
-      durationMs: DURATION_MS,
-      warmupMs: 500,
-      expectStatus: 200,
-      request: () => ({
-        method: 'POST',
-        url: `${issuer}/token`,
-        headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'grant_type=client_credentials&scope=api',
+    let answers = 0;
+    const { result: r, ...cpu } = await measureCpu(server.pid, stack.databaseUrl, () =>
+      runLoad({
+        connections,
+        durationMs: DURATION_MS,
+        warmupMs: 500,
+        expectStatus: 200,
+        onAnswer: () => void answers++,
+        request: () => ({
+          method: 'POST',
+          url: `${issuer}/token`,
+          headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials&scope=api',
+        }),
       }),
-    });
-    credentials.push(r);
+    );
+    credentials.push({ ...r, cpuPerRequestMs: cpuPerRequest(cpu, answers) });
     console.log(formatLoad(`${connections} clients`, r));
+    console.log(formatCpu(cpu, answers));
   }
 
-  // ID-token verification as an application does it: signature (RS256) and claims, keys cached
+  // ID-token verification as an application does it: signature and claims, keys cached
   const jwks = createLocalJWKSet((await (await fetch(`${issuer}/jwks`)).json()) as JSONWebKeySet);
-  let verified = 0;
-  const vStart = performance.now();
-  while (performance.now() - vStart < 3000) {
-    await jwtVerify(idToken, jwks, { issuer, audience: clientId });
-    verified++;
+  const verifications: Record<string, number> = {};
+  console.log('');
+  for (const { app, token } of idTokens) {
+    let verified = 0;
+    const vStart = performance.now();
+    while (performance.now() - vStart < 3000) {
+      await jwtVerify(token, jwks, { issuer, audience: app.clientId });
+      verified++;
+    }
+    verifications[app.alg] = verified / ((performance.now() - vStart) / 1000);
+    console.log(`ID-token verification (${app.alg}, jose, one thread): ${verifications[app.alg].toFixed(0)}/s`);
   }
-  const verifyPerSecond = verified / ((performance.now() - vStart) / 1000);
-  console.log(`\nID-token verification (RS256, jose, one thread): ${verifyPerSecond.toFixed(0)}/s`);
 
   const memory = server.memory();
   console.log(`server RSS ${mib(memory.rss)} (peak ${mib(memory.peakRss)})`);
@@ -175,7 +225,7 @@ await runBench('oidc-token', async () => {
     postgres: await postgresVersion(),
     exchanges,
     credentials,
-    idTokenVerificationsPerSecond: verifyPerSecond,
+    idTokenVerificationsPerSecond: verifications,
     serverRss: memory.rss,
     serverPeakRss: memory.peakRss,
   });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { withDatabase } from './postgres.ts';
 
 /*
  * CPU time actually spent by the processes of a benchmark, read from /proc. Unlike latency and
@@ -46,4 +47,32 @@ export function diffCpu(before: CpuSample, after: CpuSample): Record<string, num
     out[name] = sum;
   }
   return out;
+}
+
+/** The PostgreSQL backends serving a database (one per pooled connection). */
+export const backendPids = (databaseUrl: string): Promise<number[]> =>
+  withDatabase(databaseUrl, async (c) => {
+    const { rows } = await c.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    return rows.map((r) => r.pid);
+  });
+
+/** CPU seconds of the server process, its PostgreSQL backends, and this process (the load generator). */
+export type CpuSplit = { serverSeconds: number; postgresSeconds: number; clientSeconds: number };
+
+/**
+ * The CPU one server process, the database's backends and this process use while `run` runs.
+ * Backends are listed before and after (the pool opens more under load).
+ */
+export async function measureCpu<T>(serverPid: number, databaseUrl: string, run: () => Promise<T>): Promise<{ result: T } & CpuSplit> {
+  const groups = async () => ({ server: [serverPid], postgres: await backendPids(databaseUrl), client: 'self' as const });
+  const before = sampleCpu(await groups());
+  const result = await run();
+  const after = sampleCpu(await groups());
+  // a backend seen only before the run still counts up to its end
+  for (const [pid] of before.postgres)
+    if (!after.postgres.has(pid)) after.postgres.set(pid, processCpuMs(pid) || before.postgres.get(pid)!);
+  const ms = diffCpu(before, after);
+  return { result, serverSeconds: ms.server / 1000, postgresSeconds: ms.postgres / 1000, clientSeconds: ms.client / 1000 };
 }

@@ -97,6 +97,7 @@ async function main() {
     server.log.info(`${signal}: shutting down`);
     timers.forEach(clearInterval);
     await server.close();
+    await ctx.rateLimitStore?.close?.();
     await database.close();
     process.exit(0);
   };

@@ -27,6 +27,8 @@ export type Config = {
   publicUrl: string | null;
   /** Requests per minute per client address on the token and ticket-validation endpoints (QIMING_SSO_RATE_LIMIT). */
   ssoRateLimit: number;
+  /** A Redis server for the rate limiter's counters (QIMING_REDIS_URL); null: counters in the database. */
+  redisUrl: string | null;
   /** An upstream identity provider to sign in through (QIMING_UPSTREAM_*); null: none. */
   upstream: UpstreamConfig | null;
 };
@@ -112,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotEnv = true
     logLevel: env.LOG_LEVEL ?? 'info',
     publicUrl: env.QIMING_PUBLIC_URL?.trim().replace(/\/+$/, '') || null,
     ssoRateLimit: Number(env.QIMING_SSO_RATE_LIMIT ?? 600),
+    redisUrl: env.QIMING_REDIS_URL?.trim() || null,
     upstream: loadUpstreamConfig(env),
   };
 }

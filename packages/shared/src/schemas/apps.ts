@@ -21,6 +21,7 @@ const ZHttpUrl = z
   .refine((u) => !u.includes('#'), { message: '网址不能包含 #' });
 
 export const OIDC_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+export const OIDC_ID_TOKEN_ALGS = ['RS256', 'ES256'] as const;
 export const ZOidcSettings = z.object({
   redirectUris: z.array(ZHttpUrl).max(10, { message: '回调地址最多 10 个' }).default([]),
   postLogoutRedirectUris: z.array(ZHttpUrl).max(10, { message: '退出后跳转地址最多 10 个' }).default([]),
@@ -31,6 +32,8 @@ export const ZOidcSettings = z.object({
     .default(['authorization_code', 'refresh_token']),
   /** A browser or mobile app that cannot keep a secret: no client secret, PKCE only. */
   isPublic: z.boolean().default(false),
+  /** What the ID tokens it receives are signed with: RS256 (every library) or ES256 (cheaper, smaller). */
+  idTokenSigningAlg: z.enum(OIDC_ID_TOKEN_ALGS).default('RS256'),
 });
 export type TOidcSettings = z.infer<typeof ZOidcSettings>;
 
@@ -99,6 +102,7 @@ export const ZApp = z.object({
       postLogoutRedirectUris: z.array(z.string()),
       backchannelLogoutUri: z.string().nullable(),
       grantTypes: z.array(z.string()),
+      idTokenSigningAlg: z.enum(OIDC_ID_TOKEN_ALGS),
     })
     .nullable(),
   cas: z.object({ servicePrefix: z.string() }).nullable(),

@@ -3,7 +3,8 @@ import { createHmac } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import type { RequestContext } from '../context.ts';
 import { HASH_ALGORITHM } from '../crypto/crypto.ts';
-import type { Db, DbOrTx, Tx } from '../db/database.ts';
+import { prepared, type Db, type DbOrTx, type Tx } from '../db/database.ts';
+import { GroupCommit, groupCommitFor } from '../db/group-commit.ts';
 import type { AuditLogTable } from '../db/schema.ts';
 
 export type AuditEvent = {
@@ -53,45 +54,110 @@ function stableJson(v: unknown): string {
 const chainHash = (key: string, prev: string, text: string) =>
   createHmac(HASH_ALGORITHM, `audit:${key}`).update(prev).update('\n').update(text).digest('hex');
 
+type AuditContext = Pick<RequestContext, 'actor' | 'ip' | 'config'>;
+
 /**
  * Appends one record to the hash-chained audit log inside the caller's transaction, so the
- * record exists exactly when the change does. Appends are serialised by a transaction-scoped
- * advisory lock; the chain is keyed (HMAC) with the instance secret so that someone who can
+ * record exists exactly when the change does. Appends are serialised by the lock on the chain's
+ * head row, held to the end of the transaction; the chain is keyed (HMAC) with the instance secret so that someone who can
  * write the table but lacks the key cannot forge a consistent chain.
  */
-export async function recordAudit(tx: Tx, ctx: Pick<RequestContext, 'actor' | 'ip' | 'config'>, event: AuditEvent): Promise<void> {
+export async function recordAudit(tx: Tx, ctx: AuditContext, event: AuditEvent): Promise<void> {
+  await appendAuditRecords(tx, [{ ctx, event }]);
+}
+
+/**
+ * Takes the chain for this transaction and reads its head. The head row's lock serialises
+ * appends: a second writer waits on it and then reads the head the first one committed (READ
+ * COMMITTED re-reads a row locked FOR UPDATE once the lock is released). Before the very first
+ * record there is no row to lock, so the advisory lock stands in while the first head is made.
+ */
+async function lockChainHead(tx: Tx): Promise<{ head_seq: number; head_hash: string } | undefined> {
+  const head = () =>
+    prepared(tx.selectFrom('audit_chain').select(['head_seq', 'head_hash']).where('id', '=', 1).forUpdate(), tx).executeTakeFirst();
+  const chain = await head();
+  if (chain) return chain;
   await sql`SELECT pg_advisory_xact_lock(7368001)`.execute(tx);
-  const chain = await tx.selectFrom('audit_chain').select(['head_seq', 'head_hash']).where('id', '=', 1).executeTakeFirst();
-  const seq = (chain ? Number(chain.head_seq) : 0) + 1;
-  const prev = chain?.head_hash ?? GENESIS;
-  const actor =
-    event.actor ??
-    (ctx.actor ? { id: ctx.actor.userId, name: ctx.actor.displayName, role: ctx.actor.role } : { id: null, name: null, role: null });
-  const row = {
-    seq,
-    id: randomUUID(),
-    at: new Date().toISOString(),
-    actor_id: actor.id,
-    actor_name: actor.name,
-    actor_role: actor.role,
-    scope_id: event.scopeId ?? null,
-    ip: ctx.ip ?? null,
-    action: event.action,
-    outcome: event.outcome ?? 'success',
-    target_type: event.targetType ?? null,
-    target_id: event.targetId ?? null,
-    summary: event.summary ?? {},
-  };
-  const hash = chainHash(ctx.config.secretKey ?? '', prev, canonical(row));
-  await tx
-    .insertInto('audit_log')
-    .values({ ...row, summary: JSON.stringify(row.summary), prev_hash: prev, hash })
-    .execute();
+  return head();
+}
+
+/**
+ * Appends several records in order under one take of the chain lock: one read of the chain head,
+ * one insert, one update of the head, whatever their number.
+ */
+export async function appendAuditRecords(tx: Tx, entries: { ctx: AuditContext; event: AuditEvent }[]): Promise<void> {
+  if (entries.length === 0) return;
+  const chain = await lockChainHead(tx);
+  let seq = chain ? Number(chain.head_seq) : 0;
+  let prev = chain?.head_hash ?? GENESIS;
+  const rows = entries.map(({ ctx, event }) => {
+    const actor =
+      event.actor ??
+      (ctx.actor ? { id: ctx.actor.userId, name: ctx.actor.displayName, role: ctx.actor.role } : { id: null, name: null, role: null });
+    const row = {
+      seq: ++seq,
+      id: randomUUID(),
+      at: new Date().toISOString(),
+      actor_id: actor.id,
+      actor_name: actor.name,
+      actor_role: actor.role,
+      scope_id: event.scopeId ?? null,
+      ip: ctx.ip ?? null,
+      action: event.action,
+      outcome: event.outcome ?? 'success',
+      target_type: event.targetType ?? null,
+      target_id: event.targetId ?? null,
+      summary: event.summary ?? {},
+    };
+    const hash = chainHash(ctx.config.secretKey ?? '', prev, canonical(row));
+    const stored = { ...row, summary: JSON.stringify(row.summary), prev_hash: prev, hash };
+    prev = hash;
+    return stored;
+  });
   if (chain) {
-    await tx.updateTable('audit_chain').set({ head_seq: seq, head_hash: hash }).where('id', '=', 1).execute();
+    // the records and the new head in one statement of constant text (prepared once per
+    // connection, whatever the batch size): one round trip while the lock is held
+    const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+    await prepared(
+      sql`
+        WITH appended AS (
+          INSERT INTO audit_log (seq, id, at, actor_id, actor_name, actor_role, scope_id, ip, action, outcome, target_type, target_id, summary, prev_hash, hash)
+          SELECT * FROM unnest(
+            ${col('seq')}::bigint[], ${col('id')}::uuid[], ${col('at')}::timestamptz[], ${col('actor_id')}::uuid[],
+            ${col('actor_name')}::text[], ${col('actor_role')}::text[], ${col('scope_id')}::uuid[], ${col('ip')}::text[],
+            ${col('action')}::text[], ${col('outcome')}::text[], ${col('target_type')}::text[], ${col('target_id')}::text[],
+            ${col('summary')}::jsonb[], ${col('prev_hash')}::text[], ${col('hash')}::text[]
+          )
+        )
+        UPDATE audit_chain SET head_seq = ${seq}, head_hash = ${prev} WHERE id = 1
+      `,
+      tx,
+    ).execute(tx);
   } else {
-    await tx.insertInto('audit_chain').values({ id: 1, head_seq: seq, head_hash: hash, anchor_seq: 0, anchor_hash: GENESIS }).execute();
+    await tx.insertInto('audit_log').values(rows).execute();
+    await tx.insertInto('audit_chain').values({ id: 1, head_seq: seq, head_hash: prev, anchor_seq: 0, anchor_hash: GENESIS }).execute();
   }
+}
+
+type QueuedAudit = { ctx: AuditContext; event: AuditEvent };
+const auditQueues = new WeakMap<Db, GroupCommit<QueuedAudit, void>>();
+
+/**
+ * Records an event that belongs to no transaction of the caller (a token issued, a code refused)
+ * in a transaction of its own, shared with the other requests recording at the same moment
+ * (group commit): under load one take of the chain lock and one commit serve a whole batch,
+ * instead of every request waiting its turn for the lock. Resolves once the record is
+ * committed, so a caller that answers after it never acknowledges something the log lacks.
+ */
+export function recordAuditNow(db: Db, ctx: AuditContext, event: AuditEvent): Promise<void> {
+  const queue = groupCommitFor(auditQueues, db, {
+    write: async (tx, jobs) => {
+      await appendAuditRecords(tx, jobs);
+      return jobs.map(() => ({ ok: true as const, value: undefined }));
+    },
+    maxBatch: 256,
+  });
+  return queue.run({ ctx, event });
 }
 
 export type VerifyResult = { ok: boolean; algorithm: string; checked: number; firstBrokenId: string | null; reason: string | null };
@@ -141,7 +207,7 @@ export async function verifyAuditChain(db: DbOrTx, secretKey: string): Promise<V
 export async function purgeAudit(db: Db, retentionDays: number): Promise<number> {
   const days = Math.max(180, retentionDays);
   return db.transaction().execute(async (tx) => {
-    await sql`SELECT pg_advisory_xact_lock(7368001)`.execute(tx);
+    if (!(await lockChainHead(tx))) return 0;
     const cutoff = new Date(Date.now() - days * 86_400_000);
     const last = await tx
       .selectFrom('audit_log')

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -42,8 +43,34 @@ pg.types.setTypeParser(20, (v) => {
   return Number.isSafeInteger(n) ? n : v;
 });
 
+/*
+ * Named prepared statements for the few hot queries that ask for it. PostgreSQL plans an unnamed
+ * statement afresh each time it runs; for a query with several joins the planning costs more than
+ * running it (the account claims of an OIDC exchange: 0.46 ms of backend CPU unprepared, 0.13 ms
+ * prepared). A query marked with `prepared(query, db)` is parsed and planned once per connection
+ * instead. Only queries whose plan does not depend on their parameters (lookups by key) should be
+ * marked: after a few runs PostgreSQL may keep one generic plan for every parameter value.
+ */
+const preparedTexts = new Map<string, string>();
+
+/** Marks a query (builder or raw `sql`) to run as a named prepared statement on PostgreSQL; returns it. */
+export function prepared<Q extends { compile(db: Db): { sql: string } }>(query: Q, db: Db | Tx): Q {
+  const text = query.compile(db as Db).sql;
+  if (!preparedTexts.has(text)) preparedTexts.set(text, `qm_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`);
+  return query;
+}
+
+/** A pg client that sends the marked query texts as named statements (each connection prepares them once). */
+class PreparingClient extends pg.Client {
+  // the overloads of pg.Client.query are many; the pool and Kysely call it as query(text, values)
+  override query(config: any, values?: any, callback?: any): any {
+    const name = typeof config === 'string' ? preparedTexts.get(config) : undefined;
+    return super.query(name ? { name, text: config } : config, values, callback);
+  }
+}
+
 export function postgresDatabase(url: string, { max = 10 } = {}): Database {
-  const pool = new pg.Pool({ connectionString: url, max });
+  const pool = new pg.Pool({ connectionString: url, max, Client: PreparingClient });
   // an idle connection the server drops (restart, failover) must not take the process down
   pool.on('error', (err) => console.warn(`PostgreSQL connection lost: ${err.message}`));
   const writes = new TableWrites();

@@ -5,7 +5,8 @@
  * window), bumped by one atomic upsert per hit. Over the limit the request answers 429
  * `{ error: { code: 'RATE_LIMITED', message: '操作过于频繁，请 N 分钟后再试', details: { retryAfterSeconds } } }`
  * with a `Retry-After` header, and nothing else happens. A Redis store can replace the database
- * one through `AppContext.rateLimitStore` (the `RateLimitStore` interface).
+ * one through `AppContext.rateLimitStore` (the `RateLimitStore` interface): with QIMING_REDIS_URL set,
+ * `redisRateLimitStore` keeps them in Redis (one script call per hit, windows on the Redis clock).
  *
  * Count every request — as a route hook:
  *
@@ -39,3 +40,4 @@ export {
   type RateLimitRule,
   type RateLimitStore,
 } from './rate-limit.ts';
+export { redisRateLimitStore } from './redis-store.ts';

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
-import type { Db } from '../db/database.ts';
+import { prepared, type Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 
 /** One limit: at most `limit` hits of `bucket` for `key` in each fixed window of `windowSeconds`. */
@@ -38,32 +38,116 @@ export type RateLimitStore = {
   refund(bucket: string, key: string, windowStart: Date, cost: number): Promise<void>;
   /** Deletes counters whose window has passed; returns how many. */
   purgeExpired(): Promise<number>;
+  /** Ends the store's own connection, if it has one (at shutdown). */
+  close?(): Promise<void>;
 };
 
 export type RateLimitContext = { db: Db; rateLimitStore?: RateLimitStore };
 
+type StoreHit = Awaited<ReturnType<RateLimitStore['hit']>>;
+type PendingHit = {
+  bucket: string;
+  key: string;
+  windowSeconds: number;
+  cost: number;
+  resolve: (r: StoreHit) => void;
+  reject: (e: unknown) => void;
+};
+type HitRow = { bucket: string; key: string; hits: number; window_start: Date; expires_at: Date; retry_after: number };
+
 /**
- * Counters in `rate_limit_counters`: one upsert per hit, with the window computed from the
- * database's clock so that processes with drifting clocks still share one window.
+ * Hits that arrive while a batch is on its way to the database wait and go together in the next
+ * statement: one upsert per distinct counter, whatever the number of requests. Every request
+ * from behind one address bumps the same row, and one statement per request would queue them
+ * all on that row's lock. Each hit still gets its exact count, as if the hits of a batch had been
+ * made one after another in arrival order. A quiet server sends each hit at once, alone.
+ */
+class HitBatcher {
+  private queue: PendingHit[] = [];
+  private inFlight = false;
+
+  constructor(private readonly db: Db) {}
+
+  hit(bucket: string, key: string, windowSeconds: number, cost: number): Promise<StoreHit> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ bucket, key, windowSeconds, cost, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump() {
+    if (this.inFlight || this.queue.length === 0) return;
+    // one group per counter; a hit with another window length for the same counter waits its turn
+    const groups = new Map<string, PendingHit[]>();
+    const later: PendingHit[] = [];
+    for (const h of this.queue) {
+      const id = JSON.stringify([h.bucket, h.key]);
+      const group = groups.get(id);
+      if (!group) groups.set(id, [h]);
+      else if (group[0].windowSeconds === h.windowSeconds) group.push(h);
+      else later.push(h);
+    }
+    this.queue = later;
+    this.inFlight = true;
+    void this.write([...groups.values()]).finally(() => {
+      this.inFlight = false;
+      this.pump();
+    });
+  }
+
+  private async write(groups: PendingHit[][]): Promise<void> {
+    let rows: HitRow[];
+    try {
+      const result = await prepared(
+        sql<HitRow>`
+        INSERT INTO rate_limit_counters AS c (bucket, key, window_start, hits, expires_at)
+        SELECT h.bucket, h.key, w.start, h.cost, w.start + make_interval(secs => h.secs)
+        FROM unnest(
+          ${groups.map((g) => g[0].bucket)}::text[], ${groups.map((g) => g[0].key)}::text[],
+          ${groups.map((g) => g[0].windowSeconds)}::int[], ${groups.map((g) => g.reduce((n, h) => n + h.cost, 0))}::int[]
+        ) AS h(bucket, key, secs, cost)
+        CROSS JOIN LATERAL (SELECT to_timestamp(floor(extract(epoch FROM now()) / h.secs) * h.secs) AS start) w
+        ON CONFLICT (bucket, key, window_start) DO UPDATE SET hits = c.hits + EXCLUDED.hits
+        RETURNING c.bucket, c.key, c.hits, c.window_start, c.expires_at, ceil(extract(epoch FROM c.expires_at - now()))::int AS retry_after
+      `,
+        this.db,
+      ).execute(this.db);
+      rows = result.rows;
+    } catch (err) {
+      for (const g of groups) for (const h of g) h.reject(err);
+      return;
+    }
+    const byCounter = new Map(rows.map((r) => [JSON.stringify([r.bucket, r.key]), r]));
+    for (const g of groups) {
+      const r = byCounter.get(JSON.stringify([g[0].bucket, g[0].key]))!;
+      // the counter before this batch, then each hit's share in arrival order
+      let count = r.hits - g.reduce((n, h) => n + h.cost, 0);
+      for (const h of g) {
+        count += h.cost;
+        h.resolve({
+          count,
+          windowStart: new Date(r.window_start),
+          resetAt: new Date(r.expires_at),
+          retryAfterSeconds: Math.max(1, r.retry_after),
+        });
+      }
+    }
+  }
+}
+
+const batchers = new WeakMap<Db, HitBatcher>();
+
+/**
+ * Counters in `rate_limit_counters`: one atomic upsert per counter and batch of concurrent hits
+ * (see HitBatcher), with the window computed from the database's clock so that processes with
+ * drifting clocks still share one window.
  */
 export function databaseRateLimitStore(db: Db): RateLimitStore {
+  let batcher = batchers.get(db);
+  if (!batcher) batchers.set(db, (batcher = new HitBatcher(db)));
+  const hits = batcher;
   return {
-    async hit(bucket, key, windowSeconds, cost) {
-      const row = await sql<{ hits: number; window_start: Date; expires_at: Date; retry_after: number }>`
-        INSERT INTO rate_limit_counters AS c (bucket, key, window_start, hits, expires_at)
-        SELECT ${bucket}, ${key}, w.start, ${cost}, w.start + make_interval(secs => ${windowSeconds})
-        FROM (SELECT to_timestamp(floor(extract(epoch FROM now()) / ${windowSeconds}) * ${windowSeconds}) AS start) w
-        ON CONFLICT (bucket, key, window_start) DO UPDATE SET hits = c.hits + EXCLUDED.hits
-        RETURNING hits, window_start, expires_at, ceil(extract(epoch FROM expires_at - now()))::int AS retry_after
-      `.execute(db);
-      const r = row.rows[0];
-      return {
-        count: r.hits,
-        windowStart: new Date(r.window_start),
-        resetAt: new Date(r.expires_at),
-        retryAfterSeconds: Math.max(1, r.retry_after),
-      };
-    },
+    hit: (bucket, key, windowSeconds, cost) => hits.hit(bucket, key, windowSeconds, cost),
     async refund(bucket, key, windowStart, cost) {
       await db
         .updateTable('rate_limit_counters')

@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
+import type { AppContext } from '../../core/context.ts';
 import type { FieldCipher } from '../../core/crypto/crypto.ts';
-import type { DbOrTx } from '../../core/db/database.ts';
+import type { Db, DbOrTx } from '../../core/db/database.ts';
 import type { OidcMetadata } from './apps.presenter.ts';
 
 /** What oidc-provider reads for a client (snake_case metadata, as in OpenID Connect Dynamic Registration). */
@@ -12,6 +14,7 @@ export type ClientMetadata = {
   grant_types: string[];
   response_types: string[];
   token_endpoint_auth_method: 'client_secret_basic' | 'client_secret_post' | 'none';
+  id_token_signed_response_alg: 'RS256' | 'ES256';
   backchannel_logout_uri?: string;
   backchannel_logout_session_required?: boolean;
   application_type: 'web';
@@ -46,13 +49,87 @@ export async function oidcClientMetadata(db: DbOrTx, cipher: FieldCipher, client
     post_logout_redirect_uris: m.postLogoutRedirectUris,
     grant_types: m.grantTypes,
     response_types: usesCode ? ['code'] : [],
+    // oidc-provider takes the secret in a Basic header or in the form (client_secret_post) alike
     token_endpoint_auth_method: m.isPublic ? 'none' : 'client_secret_basic',
+    id_token_signed_response_alg: m.idTokenSigningAlg ?? 'RS256',
     ...(m.backchannelLogoutUri ? { backchannel_logout_uri: m.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
     application_type: 'web',
     scope: CLIENT_SCOPES,
     'qiming:trusted': row.is_trusted,
     'qiming:app_id': row.id,
   };
+}
+
+/*
+ * The token endpoint reads its client on every request. Clients change rarely (an administrator
+ * edits, disables or re-keys an application), so each process keeps the metadata it read, with
+ * the secret already decrypted, and forgets an entry when the application changes: at once in the
+ * process that changed it, and in every other process on the database through a notification
+ * sent with the change's transaction (delivered at commit). While this process is not listening
+ * (not yet connected, connection lost) nothing is cached, and what was cached is dropped.
+ */
+const CLIENTS_CHANNEL = 'qiming_oidc_clients';
+/** Even while listening, an entry is read again after this long. */
+const CLIENT_CACHE_MS = 5 * 60_000;
+const CLIENT_CACHE_MAX = 2000;
+
+type ClientCache = { entries: Map<string, { value: ClientMetadata; at: number }>; generation: number; listening: boolean };
+const clientCaches = new WeakMap<Db, ClientCache>();
+
+export type ClientSourceContext = Pick<AppContext, 'db' | 'cipher' | 'changes'>;
+
+function clientCacheFor(ctx: ClientSourceContext): ClientCache {
+  let cache = clientCaches.get(ctx.db);
+  if (!cache) {
+    const created: ClientCache = { entries: new Map(), generation: 0, listening: false };
+    const forget = (clientId: string | null) => {
+      created.generation++;
+      if (clientId === null) created.entries.clear();
+      else created.entries.delete(clientId);
+    };
+    void ctx.changes
+      ?.listen(CLIENTS_CHANNEL, {
+        message: (clientId) => forget(clientId),
+        state: (listening) => {
+          forget(null);
+          created.listening = listening;
+        },
+      })
+      .catch((err: unknown) => console.warn(`OIDC client cache: cannot listen (${(err as Error).message}); clients are read every time`));
+    clientCaches.set(ctx.db, (cache = created));
+  }
+  return cache;
+}
+
+/** `oidcClientMetadata` through the per-process cache: what the OpenID provider reads its clients with. */
+export async function findOidcClient(ctx: ClientSourceContext, clientId: string): Promise<ClientMetadata | undefined> {
+  const cache = clientCacheFor(ctx);
+  const hit = cache.listening ? cache.entries.get(clientId) : undefined;
+  if (hit && Date.now() - hit.at < CLIENT_CACHE_MS) return hit.value;
+  const generation = cache.generation;
+  const value = await oidcClientMetadata(ctx.db, ctx.cipher, clientId);
+  // unknown ids are not remembered (anyone can send them); a change heard during the read wins
+  if (value && cache.listening && cache.generation === generation) {
+    if (cache.entries.size >= CLIENT_CACHE_MAX) cache.entries.clear();
+    cache.entries.set(clientId, { value, at: Date.now() });
+  }
+  return value;
+}
+
+/**
+ * Inside the transaction that changes a client: tells every process to forget it (at commit).
+ * After the commit, call `forgetOidcClient` so that this process does not wait for the notice.
+ */
+export async function announceOidcClientChange(tx: DbOrTx, clientId: string): Promise<void> {
+  await sql`SELECT pg_notify(${CLIENTS_CHANNEL}, ${clientId})`.execute(tx);
+}
+
+/** Drops this process's cached copy of a client (after the transaction that changed it committed). */
+export function forgetOidcClient(db: Db, clientId: string): void {
+  const cache = clientCaches.get(db);
+  if (!cache) return;
+  cache.generation++;
+  cache.entries.delete(clientId);
 }
 
 /** The active CAS application whose service prefix is the longest match for a service URL. */

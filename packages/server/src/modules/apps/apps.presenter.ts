@@ -31,6 +31,8 @@ export function presentApp(r: AppRow, enablements: EnablementRow[], policies: TA
             postLogoutRedirectUris: m.postLogoutRedirectUris,
             backchannelLogoutUri: m.backchannelLogoutUri,
             grantTypes: m.grantTypes,
+            // registrations made before this was a setting have none
+            idTokenSigningAlg: m.idTokenSigningAlg ?? 'RS256',
           }
         : null,
     cas: r.protocol === 'cas' && r.cas_service_pattern ? { servicePrefix: r.cas_service_pattern } : null,

@@ -6,6 +6,7 @@ import { oidcIssuer } from '../../core/config.ts';
 import type { AuthedContext } from '../../core/context.ts';
 import { withTransaction, type DbOrTx } from '../../core/db/database.ts';
 import { AppError, notFound } from '../../core/errors.ts';
+import { announceOidcClientChange, forgetOidcClient } from './apps.clients.ts';
 import * as repo from './apps.repository.ts';
 import { presentApp, presentMyApp, type OidcMetadata } from './apps.presenter.ts';
 
@@ -58,6 +59,7 @@ function oidcMetadataOf(input: NonNullable<TCreateAppRequest['oidc']>): OidcMeta
     backchannelLogoutUri: input.backchannelLogoutUri,
     grantTypes: [...new Set(input.grantTypes)],
     isPublic: input.isPublic,
+    idTokenSigningAlg: input.idTokenSigningAlg,
   };
 }
 
@@ -105,7 +107,7 @@ export async function createApp(ctx: AuthedContext, input: TCreateAppRequest): P
 }
 
 export async function updateApp(ctx: AuthedContext, id: string, input: TUpdateAppRequest): Promise<TApp> {
-  await withTransaction(ctx.db, async (tx) => {
+  const clientId = await withTransaction(ctx.db, async (tx) => {
     const before = await repo.findAppForUpdate(tx, id);
     if (!before) throw notFound('应用');
     const oldMeta = before.oidc_metadata as OidcMetadata | null;
@@ -132,14 +134,17 @@ export async function updateApp(ctx: AuthedContext, id: string, input: TUpdateAp
         after: { name: input.name, status: input.status, homeUrl: input.homeUrl, oidc: metadata, cas: input.cas?.servicePrefix ?? null },
       },
     });
+    if (before.client_id) await announceOidcClientChange(tx, before.client_id);
+    return before.client_id;
   });
+  if (clientId) forgetOidcClient(ctx.db, clientId);
   return getApp(ctx, id);
 }
 
 /** Replaces a confidential client's secret; the old one stops working at once. */
 export async function rotateClientSecret(ctx: AuthedContext, id: string): Promise<TAppWithSecret> {
   const secret = newSecret();
-  await withTransaction(ctx.db, async (tx) => {
+  const clientId = await withTransaction(ctx.db, async (tx) => {
     const app = await repo.findAppForUpdate(tx, id);
     if (!app) throw notFound('应用');
     const meta = app.oidc_metadata as OidcMetadata | null;
@@ -153,7 +158,10 @@ export async function rotateClientSecret(ctx: AuthedContext, id: string): Promis
       scopeId: app.owner_scope_id,
       summary: { clientId: app.client_id },
     });
+    await announceOidcClientChange(tx, app.client_id!);
+    return app.client_id!;
   });
+  forgetOidcClient(ctx.db, clientId);
   return { app: await getApp(ctx, id), clientSecret: secret };
 }
 

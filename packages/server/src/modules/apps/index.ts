@@ -2,7 +2,7 @@ import { registerScopeResolver } from '../../core/access/access.ts';
 
 export { appsRoutes } from './apps.routes.ts';
 export { isAppEnabledFor } from './apps.service.ts';
-export { oidcClientMetadata, findCasService } from './apps.clients.ts';
+export { findOidcClient, oidcClientMetadata, findCasService } from './apps.clients.ts';
 
 // an application sits where it was registered: editing it takes a grant over that unit
 registerScopeResolver('app', async (db, id) => {

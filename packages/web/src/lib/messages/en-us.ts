@@ -535,6 +535,9 @@ export const enUS: Record<MessageKey, string> = {
   apps_grant_client_credentials: 'Client credentials (server to server)',
   apps_public_client: 'Public client',
   apps_public_client_hint: 'Runs in a browser or on a phone and cannot keep a secret: no client secret, PKCE only.',
+  apps_id_token_alg: 'ID token signature',
+  apps_id_token_alg_hint:
+    'RS256 works with every client library; ES256 signs faster and gives shorter tokens, if the application supports it.',
   apps_category_teaching: 'Teaching',
   apps_category_management: 'Management',
   apps_category_resources: 'Resources',

@@ -561,6 +561,8 @@ export const zhCN = {
   apps_grant_client_credentials: '客户端凭证（服务器之间调用）',
   apps_public_client: '公开客户端',
   apps_public_client_hint: '手机或浏览器中运行、无法保管密钥的应用：不发放客户端密钥，只用 PKCE。',
+  apps_id_token_alg: 'ID 令牌签名算法',
+  apps_id_token_alg_hint: 'RS256 兼容所有客户端库；ES256 签名更快、令牌更短，需应用支持。',
   apps_category_teaching: '教学应用',
   apps_category_management: '管理应用',
   apps_category_resources: '资源平台',

@@ -51,6 +51,7 @@ export const updateBodyOf = (app: TApp, change: Partial<TUpdateAppRequest>): TUp
         postLogoutRedirectUris: app.oidc.postLogoutRedirectUris,
         backchannelLogoutUri: app.oidc.backchannelLogoutUri,
         grantTypes: app.oidc.grantTypes as NonNullable<TUpdateAppRequest['oidc']>['grantTypes'],
+        idTokenSigningAlg: app.oidc.idTokenSigningAlg,
       }
     : undefined,
   cas: app.cas ?? undefined,

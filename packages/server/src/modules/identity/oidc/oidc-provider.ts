@@ -1,12 +1,12 @@
 import { hkdfSync } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { errors, interactionPolicy, type AdapterPayload, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
-import { recordAudit } from '../../../core/audit/audit.ts';
+import { recordAudit, recordAuditNow } from '../../../core/audit/audit.ts';
 import { loadActor, SESSION_COOKIE } from '../../../core/auth/session.ts';
 import { oidcIssuer } from '../../../core/config.ts';
 import type { Actor, AppContext } from '../../../core/context.ts';
 import { withTransaction } from '../../../core/db/database.ts';
-import { isAppEnabledFor, oidcClientMetadata } from '../../apps/index.ts';
+import { findOidcClient, isAppEnabledFor } from '../../apps/index.ts';
 import { endCasSessions } from '../cas/cas.service.ts';
 import { loadAccountClaims } from './oidc-account.ts';
 import { kyselyAdapter } from './oidc-adapter.ts';
@@ -36,19 +36,18 @@ async function audit(
   ctx: KoaContextWithOIDC,
   event: { action: string; outcome?: 'success' | 'failure'; accountId?: string | null; summary: Record<string, unknown> },
 ) {
-  await withTransaction(app.db, (tx) =>
-    recordAudit(
-      tx,
-      { actor: null, ip: ctx.ip ?? null, config: app.config },
-      {
-        action: event.action,
-        outcome: event.outcome,
-        targetType: 'app',
-        targetId: clientAppId(ctx) ?? null,
-        actor: { id: event.accountId ?? null, name: event.accountId ? null : `client:${ctx.oidc.client?.clientId ?? '?'}`, role: null },
-        summary: event.summary,
-      },
-    ),
+  // grouped with the other requests' records of the moment; the answer leaves only once it is committed
+  await recordAuditNow(
+    app.db,
+    { actor: null, ip: ctx.ip ?? null, config: app.config },
+    {
+      action: event.action,
+      outcome: event.outcome,
+      targetType: 'app',
+      targetId: clientAppId(ctx) ?? null,
+      actor: { id: event.accountId ?? null, name: event.accountId ? null : `client:${ctx.oidc.client?.clientId ?? '?'}`, role: null },
+      summary: event.summary,
+    },
   );
 }
 
@@ -76,11 +75,12 @@ function configuration(app: AppContext, keys: Awaited<ReturnType<typeof loadSign
   return {
     adapter: kyselyAdapter(
       app.db,
-      async (id) => (await oidcClientMetadata(app.db, app.cipher, id)) as AdapterPayload | undefined,
+      async (id) => (await findOidcClient(app, id)) as AdapterPayload | undefined,
       () => {
         const token = Provider.ctx?.cookies.get(SESSION_COOKIE, { signed: false });
         return token ? app.cipher.mac(token) : null;
       },
+      () => Provider.ctx,
     ),
     jwks: { keys },
     cookies: {
@@ -233,7 +233,13 @@ type Holder = {
   version: string;
   checkedAt: number;
 };
-const holders = new WeakMap<AppContext['db'], Promise<Holder>>();
+// one provider per database and issuer (two servers on one PGlite in tests share the database)
+const holders = new WeakMap<AppContext['db'], Map<string, Promise<Holder>>>();
+const holdersOf = (app: AppContext) => {
+  let byIssuer = holders.get(app.db);
+  if (!byIssuer) holders.set(app.db, (byIssuer = new Map()));
+  return byIssuer;
+};
 
 async function build(app: AppContext): Promise<Holder> {
   const keys = await loadSigningKeys(app);
@@ -250,18 +256,20 @@ async function build(app: AppContext): Promise<Holder> {
  * another process has rotated the signing keys.
  */
 export async function getProvider(app: AppContext): Promise<Holder> {
-  let pending = holders.get(app.db);
+  const byIssuer = holdersOf(app);
+  const issuer = oidcIssuer(app.config);
+  let pending = byIssuer.get(issuer);
   if (!pending) {
     pending = build(app);
-    holders.set(app.db, pending);
-    pending.catch(() => holders.delete(app.db));
+    byIssuer.set(issuer, pending);
+    pending.catch(() => byIssuer.delete(issuer));
   }
   const holder = await pending;
   if (Date.now() - holder.checkedAt > KEY_CHECK_MS) {
     holder.checkedAt = Date.now();
     if ((await signingKeysVersion(app.db)) !== holder.version) {
       const next = build(app);
-      holders.set(app.db, next);
+      byIssuer.set(issuer, next);
       return next;
     }
   }
@@ -270,5 +278,5 @@ export async function getProvider(app: AppContext): Promise<Holder> {
 
 /** Forgets the built provider so the next request builds one with the current keys (after a rotation here). */
 export function resetProvider(app: AppContext): void {
-  holders.delete(app.db);
+  holders.get(app.db)?.clear();
 }

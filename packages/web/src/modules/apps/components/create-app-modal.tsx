@@ -1,4 +1,4 @@
-import { APP_CATEGORIES, OIDC_GRANT_TYPES, ZCreateAppRequest, type TAppWithSecret } from '@qiming/shared';
+import { APP_CATEGORIES, OIDC_GRANT_TYPES, OIDC_ID_TOKEN_ALGS, ZCreateAppRequest, type TAppWithSecret } from '@qiming/shared';
 import { Checkbox, Form, Input, Radio, Select, Switch } from 'antd';
 import { FormModal } from '../../../app/ui.tsx';
 import { useFormSubmit } from '../../../lib/form.ts';
@@ -42,6 +42,7 @@ export function CreateAppModal({ onClose, onCreated }: { onClose: () => void; on
           backchannelLogoutUri: null,
           grantTypes: ['authorization_code', 'refresh_token'],
           isPublic: false,
+          idTokenSigningAlg: 'RS256',
         },
       }}
     >
@@ -96,6 +97,9 @@ export function CreateAppModal({ onClose, onCreated }: { onClose: () => void; on
             extra={t('apps_public_client_hint')}
           >
             <Switch />
+          </Form.Item>
+          <Form.Item name={['oidc', 'idTokenSigningAlg']} label={t('apps_id_token_alg')} extra={t('apps_id_token_alg_hint')}>
+            <Select options={OIDC_ID_TOKEN_ALGS.map((a) => ({ value: a, label: a }))} data-testid="app-form-id-token-alg" />
           </Form.Item>
         </>
       )}
