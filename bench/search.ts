@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { ROLE_PERMISSIONS, ZSearchQuery, type TSearchQuery } from '@qiming/shared';
+import { ROLE_PERMISSIONS, ZSearchQuery } from '@qiming/shared';
 import { sql } from 'kysely';
 import { loadConfig } from '../packages/server/src/core/config.ts';
 import type { Actor, RequestContext } from '../packages/server/src/core/context.ts';
 import { postgresDatabase, type Database } from '../packages/server/src/core/db/database.ts';
 import { migrateToLatest } from '../packages/server/src/core/db/migrate.ts';
-import { CURRICULUM, GRADE_WORDS } from '../packages/server/src/modules/search/fixtures/curriculum.ts';
-import { generateResources, random, type Place } from '../packages/server/src/modules/search/fixtures/generate.ts';
+import { generateResources, type Place } from '../packages/server/src/modules/search/fixtures/generate.ts';
 import {
   bulkIndexDocuments,
   indexDocuments,
@@ -19,7 +18,8 @@ import {
 import { createAppContext } from '../packages/server/src/server.ts';
 import { onCleanup, runBench } from './lib/cleanup.ts';
 import { summarize } from './lib/load.ts';
-import { createBenchDatabase, dropBenchDatabase, postgresVersion } from './lib/postgres.ts';
+import { teacherQueries } from './lib/search-queries.ts';
+import { benchDatabaseExists, createBenchDatabase, databaseUrl, dropBenchDatabase, postgresVersion } from './lib/postgres.ts';
 import { envNumber, writeResult } from './lib/report.ts';
 
 /*
@@ -34,11 +34,15 @@ import { envNumber, writeResult } from './lib/report.ts';
  *   BENCH_SEARCH_NAIVE=20    queries for the naive baseline (each is a full scan)
  *   BENCH_SEARCH_WORKERS=2   segmentation threads
  *   BENCH_SEARCH_KEEP=1      keeps the database qiming_bench_search_<items> for EXPLAIN
+ *   BENCH_SEARCH_REUSE=1     keeps it, and a later run with the same count searches it again without
+ *                            ingesting (10M items take long to load; the search figures can then be
+ *                            measured again when the machine is quiet — the ingest figure is the first run's)
  */
 
 const ITEMS = envNumber('BENCH_SEARCH_ITEMS', 100_000);
 const NAIVE = envNumber('BENCH_SEARCH_NAIVE', 20);
 const WORKERS = envNumber('BENCH_SEARCH_WORKERS', 2);
+const REUSE = !!process.env.BENCH_SEARCH_REUSE;
 const QUERIES = 200;
 const SAMPLE = 2000;
 
@@ -62,34 +66,6 @@ function places(): { rows: { id: string; kind: string; parent_id: string | null;
     }
   }
   return { rows, places: out };
-}
-
-/** 200 queries as teachers type them: a lesson, a lesson and a type, a grade and a subject, synonyms, pinyin, English; some with filters. */
-function queries(): Partial<TSearchQuery>[] {
-  const rnd = random(7);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
-  const out: Partial<TSearchQuery>[] = [];
-  const shapes: (() => Partial<TSearchQuery>)[] = [
-    () => ({ q: pick(pick(CURRICULUM).lessons) }),
-    () => ({ q: `${pick(pick(CURRICULUM).lessons)} ${pick(['课件', '教案', '微课', '练习', '导学案', 'ppt', '视频', '教学设计'])}` }),
-    () => {
-      const u = pick(CURRICULUM);
-      return { q: `${GRADE_WORDS[u.grade]} ${u.subject} ${pick(['课件', '试卷', '教案', '期末'])}` };
-    },
-    () => ({ q: pick(pick(CURRICULUM).knowledgePoints) }),
-    () => {
-      const u = pick(CURRICULUM);
-      return { q: pick(u.lessons), subject: u.subject, grade: u.grade };
-    },
-    () => ({ q: pick(['分数', '课件', '古诗', '面积', '乘法', '方程', '阅读理解', '口算', '单元测试', '期末复习']) }),
-    () => ({ q: pick(['fs', 'mj', 'cf', 'xs', 'gs', 'zfx']) }),
-    () => ({
-      q: `${pick(['人教版', '统编版'])} ${pick(GRADE_WORDS.slice(1))} ${pick(['上册', '下册'])} ${pick(['课件', '教案'])}`,
-      type: pick(['课件', '教案']),
-    }),
-  ];
-  for (let i = 0; i < QUERIES; i++) out.push(shapes[i % shapes.length]!());
-  return out;
 }
 
 function teacher(place: Place): Actor {
@@ -142,49 +118,77 @@ const percentile = (xs: number[], p: number) => {
 const stats = (xs: number[]) => ({ ...summarize(xs), p95: percentile(xs, 95) });
 const fmt = (s: ReturnType<typeof stats>) => `p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  p99 ${ms(s.p99)}  max ${ms(s.max)}`;
 
+/** Loads ITEMS generated resources through the bulk path; its rate. */
+async function bulkIngest(database: Database, place: Place[]): Promise<{ seconds: number; itemsPerSecond: number; workers: number }> {
+  console.log(`search: ingesting ${ITEMS.toLocaleString()} resources (PostgreSQL ${await postgresVersion()}), ${WORKERS} workers`);
+  const started = performance.now();
+  let lastReport = performance.now();
+  await bulkIndexDocuments(database.db, generateResources(ITEMS, 1, place, randomUUID), {
+    workers: WORKERS,
+    onProgress: (done) => {
+      if (performance.now() - lastReport < 30_000) return;
+      lastReport = performance.now();
+      console.log(`  ${done.toLocaleString()} written, ${(done / ((lastReport - started) / 1000)).toFixed(0)} items/s, load ${loadavg()}`);
+    },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`  bulk ingest: ${seconds.toFixed(1)} s, ${(ITEMS / seconds).toFixed(0)} items/s (load ${loadavg()})`);
+  return { seconds, itemsPerSecond: ITEMS / seconds, workers: WORKERS };
+}
+
+/** The schools of a kept database, as the generator placed its documents. */
+async function storedPlaces(database: Database): Promise<Place[]> {
+  const { rows } = await sql<{ id: string; name: string; path: string; district_id: string; district_path: string; city_path: string }>`
+    SELECT s.id, s.name, s.path, d.id AS district_id, d.path AS district_path, c.path AS city_path
+    FROM org_units s JOIN org_units d ON d.id = s.parent_id JOIN org_units c ON c.id = d.parent_id
+    WHERE s.kind = 'school' ORDER BY s.path`.execute(database.db);
+  return rows.map((r) => ({
+    schoolId: r.id,
+    schoolName: r.name,
+    schoolPath: r.path,
+    districtId: r.district_id,
+    districtPath: r.district_path,
+    cityPath: r.city_path,
+  }));
+}
+
 async function main() {
   const name = `qiming_bench_search_${ITEMS}`;
-  const url = await createBenchDatabase(name);
-  if (!process.env.BENCH_SEARCH_KEEP) onCleanup(`drop database ${name}`, () => dropBenchDatabase(name));
+  const reused = REUSE && (await benchDatabaseExists(name));
+  const url = reused ? databaseUrl(name) : await createBenchDatabase(name);
+  if (!process.env.BENCH_SEARCH_KEEP && !REUSE) onCleanup(`drop database ${name}`, () => dropBenchDatabase(name));
   const database: Database = postgresDatabase(url, { max: 9 });
   onCleanup('close pool', () => database.close());
   await migrateToLatest(database.db);
   const app = createAppContext(database, { ...loadConfig({}, { dotEnv: false }), secretKey: 'x'.repeat(43), demo: false });
 
-  const org = places();
-  await database.db
-    .insertInto('org_units')
-    .values(org.rows.map((r) => ({ ...r, created_at: new Date(), updated_at: new Date() })))
-    .execute();
-
-  console.log(
-    `search: ingesting ${ITEMS.toLocaleString()} resources into ${name} (PostgreSQL ${await postgresVersion()}), ${WORKERS} workers`,
-  );
-  const ingestStarted = performance.now();
-  let lastReport = performance.now();
-  await bulkIndexDocuments(database.db, generateResources(ITEMS, 1, org.places, randomUUID), {
-    workers: WORKERS,
-    onProgress: (done) => {
-      if (performance.now() - lastReport < 30_000) return;
-      lastReport = performance.now();
-      console.log(
-        `  ${done.toLocaleString()} written, ${(done / ((lastReport - ingestStarted) / 1000)).toFixed(0)} items/s, load ${loadavg()}`,
-      );
-    },
-  });
-  const ingestSeconds = (performance.now() - ingestStarted) / 1000;
-  const ingestRate = ITEMS / ingestSeconds;
-  console.log(`  bulk ingest: ${ingestSeconds.toFixed(1)} s, ${ingestRate.toFixed(0)} items/s (load ${loadavg()})`);
-
-  // the publish path: indexDocuments in its own transaction, 20 documents at a time
-  const sample = [...generateResources(SAMPLE, 2, org.places, randomUUID)];
-  const [sampleMs] = await timed(async () => {
-    for (let i = 0; i < sample.length; i += 20) {
-      await database.db.transaction().execute((tx) => indexDocuments(tx, sample.slice(i, i + 20)));
-    }
-  });
-  const publishRate = SAMPLE / (sampleMs / 1000);
-  console.log(`  transactional indexDocuments: ${SAMPLE} in ${(sampleMs / 1000).toFixed(1)} s, ${publishRate.toFixed(0)} items/s`);
+  let place: Place[];
+  let ingest: { seconds: number; itemsPerSecond: number; workers: number } | null = null;
+  if (reused) {
+    place = await storedPlaces(database);
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM search_documents`.execute(database.db);
+    console.log(`search: reusing ${name} with ${rows[0]!.n.toLocaleString()} documents (PostgreSQL ${await postgresVersion()}); no ingest`);
+  } else {
+    const org = places();
+    place = org.places;
+    await database.db
+      .insertInto('org_units')
+      .values(org.rows.map((r) => ({ ...r, created_at: new Date(), updated_at: new Date() })))
+      .execute();
+    ingest = await bulkIngest(database, place);
+  }
+  // the publish path: indexDocuments in its own transaction, 20 documents at a time (not on a reused data set, which stays as loaded)
+  let publishRate: number | null = null;
+  if (!reused) {
+    const sample = [...generateResources(SAMPLE, 2, place, randomUUID)];
+    const [sampleMs] = await timed(async () => {
+      for (let i = 0; i < sample.length; i += 20) {
+        await database.db.transaction().execute((tx) => indexDocuments(tx, sample.slice(i, i + 20)));
+      }
+    });
+    publishRate = SAMPLE / (sampleMs / 1000);
+    console.log(`  transactional indexDocuments: ${SAMPLE} in ${(sampleMs / 1000).toFixed(1)} s, ${publishRate.toFixed(0)} items/s`);
+  }
   const [vacuumMs] = await timed(() => sql`VACUUM ANALYZE search_documents`.execute(database.db));
 
   const { rows: sizes } = await sql<{ table_bytes: string; index_bytes: string; total_bytes: string }>`
@@ -214,8 +218,8 @@ async function main() {
       `process RSS ${gib(after.rss)} (heap ${gib(after.heapUsed)}, array buffers ${gib(after.arrayBuffers)}) (load ${loadavg()})`,
   );
 
-  const qs = queries().map((q) => ZSearchQuery.parse(q));
-  const actorFor = (i: number) => (i % 2 === 0 ? null : teacher(org.places[i % org.places.length]!));
+  const qs = teacherQueries(QUERIES).map((q) => ZSearchQuery.parse(q));
+  const actorFor = (i: number) => (i % 2 === 0 ? null : teacher(place[i % place.length]!));
   const ctxFor = (i: number): RequestContext => ({ ...app, actor: actorFor(i), ip: null, requestId: `bench-${i}` });
 
   // warm-up: one pass, as a running server's caches would be
@@ -264,12 +268,13 @@ async function main() {
   const result = {
     items: ITEMS,
     postgres: await postgresVersion(),
-    ingest: { seconds: ingestSeconds, itemsPerSecond: ingestRate, vacuumSeconds: vacuumMs / 1000, workers: WORKERS },
+    ingest: ingest && { ...ingest, vacuumSeconds: vacuumMs / 1000 },
+    reused,
     size,
     queries: qs.length,
     matches,
     search: runs,
-    publish: { items: SAMPLE, itemsPerSecond: publishRate },
+    publish: publishRate && { items: SAMPLE, itemsPerSecond: publishRate },
     index: built,
     memory,
     loadAverage: os.loadavg(),

@@ -38,6 +38,11 @@ export async function createBenchDatabase(name: string): Promise<string> {
   return databaseUrl(name);
 }
 
+/** Whether a bench database exists (a run that keeps its data for the next one). */
+export async function benchDatabaseExists(name: string): Promise<boolean> {
+  return withAdmin(async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1);
+}
+
 /** Runs fn with a client on the bench database (for set-up the API cannot do, such as clearing must_change_password). */
 export async function withDatabase<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });

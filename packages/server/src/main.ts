@@ -9,6 +9,7 @@ import { purgeExpiredChallenges, purgeExpiredOidcPayloads } from './modules/iden
 import { seedItemsDemo, syncKnowledgePoints } from './modules/items/index.ts';
 import { seedHomeworkDemo } from './modules/homework/index.ts';
 import { failStalledImports, seedDemo } from './modules/org/index.ts';
+import { pruneSearchChanges, warmSearchIndex } from './modules/search/index.ts';
 import {
   ensureLexicon,
   ensureSearchDocumentsCurrent,
@@ -79,6 +80,10 @@ async function main() {
     const removed = await sweepStaleUploads(ctx);
     if (removed) server.log.info({ removed }, 'unfinished uploads untouched for a week removed');
   };
+  const pruneSearchLog = async () => {
+    const removed = await pruneSearchChanges(ctx.db);
+    if (removed) server.log.info({ removed }, 'search change-log rows older than a day removed');
+  };
   const every = (ms: number, task: () => Promise<void>, what: string) => {
     const timer = setInterval(() => void task().catch((err: unknown) => server.log.error({ err }, `${what} failed`)), ms);
     timer.unref();
@@ -90,6 +95,7 @@ async function main() {
     every(86_400_000, purgeAuditLog, 'audit purge'),
     every(3_600_000, purgeOidc, 'single sign-on purge'),
     every(3_600_000, sweepUploads, 'stale upload sweep'),
+    every(3_600_000, pruneSearchLog, 'search change-log prune'),
   ];
   await sweepImports();
   await purgeAuditLog();
@@ -104,6 +110,12 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await server.listen({ port: config.port, host: config.host });
+  // the search index is built from the table now rather than at the first search (minutes for millions of documents)
+  const warmStarted = Date.now();
+  void warmSearchIndex(ctx.db).then(
+    (s) => server.log.info({ documents: s.documents, words: s.words, ms: Date.now() - warmStarted }, 'search index ready'),
+    (err: unknown) => server.log.error({ err }, 'search index build failed (it is tried again at the next search)'),
+  );
   console.log(`启明 Qiming is running at http://${config.host}:${config.port}  (database: ${database.kind}, migration ${migration})`);
 }
 

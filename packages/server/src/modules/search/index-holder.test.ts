@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { SEARCH_FACETS } from '@qiming/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { bulkIndexDocuments } from './bulk.ts';
 import { generateResources, type Place } from './fixtures/generate.ts';
-import { IndexHolder } from './index-holder.ts';
+import { CHANGE_LOG_KEEP_MS, IndexHolder } from './index-holder.ts';
 import type { InvertedIndex, SearchPlan } from './inverted-index.ts';
 import { parseQuery } from './query.ts';
 import { buildSearchDocument } from './search.factory.ts';
-import { indexDocuments, removeDocument, updatePopularity } from './search.service.ts';
+import { indexDocuments, pruneSearchChanges, removeDocument, updatePopularity } from './search.service.ts';
 
 /*
  * Following the table: two holders on one database stand for two server processes, each with
@@ -105,6 +106,34 @@ describe('index holder', () => {
       expect(x.facets, q).toEqual(y.facets);
       expect(ids(followed, q), q).toEqual(ids(fresh, q));
     }
+  });
+
+  it('the change log is pruned after a day; a holder that has not read it for half a day rebuilds instead of replaying', async () => {
+    const holder = new IndexHolder(t.ctx.db, 0);
+    await holder.current();
+    const [early, late] = [buildSearchDocument({ title: '修剪测试 早' }), buildSearchDocument({ title: '修剪测试 晚' })];
+    await indexDocuments(t.ctx.db, [early]);
+    // the early change was logged two days ago; the late one now
+    await sql`UPDATE search_changes SET changed_at = now() - interval '2 days' WHERE ref_id = ${early.refId}`.execute(t.ctx.db);
+    const now = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(now + CHANGE_LOG_KEEP_MS);
+    try {
+      await indexDocuments(t.ctx.db, [late]);
+      expect(await pruneSearchChanges(t.ctx.db)).toBeGreaterThanOrEqual(1);
+      const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM search_changes WHERE ref_id = ${early.refId}`.execute(
+        t.ctx.db,
+      );
+      expect(rows[0]!.n).toBe(0);
+      // the holder last read the log a day ago (by the clock): the early change is gone from the log, yet it finds both
+      expect(ids(await holder.current(), '修剪测试').sort()).toEqual([early.refId, late.refId].sort());
+    } finally {
+      clock.mockRestore();
+    }
+    // the newest row always stays: the log keeps its place even when everything in it is old
+    await sql`UPDATE search_changes SET changed_at = now() - interval '3 days'`.execute(t.ctx.db);
+    await pruneSearchChanges(t.ctx.db);
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM search_changes`.execute(t.ctx.db);
+    expect(rows[0]!.n).toBe(1);
   });
 
   it('refuses a transaction: the index holds what is committed', async () => {

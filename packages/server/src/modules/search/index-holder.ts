@@ -22,6 +22,13 @@ const POLL_LIMIT = 20_000;
 const LOOKBACK = 1000;
 /** Page ranges read per query while rebuilding (8 KiB pages). */
 const PAGES_PER_READ = 2000;
+/**
+ * How long the change log keeps its rows (pruneChanges, hourly), and how long a holder may go
+ * without reading it before it rebuilds instead of replaying: half of that, so every change since
+ * its last read is still in the log when it replays.
+ */
+export const CHANGE_LOG_KEEP_MS = 24 * 3_600_000;
+const REPLAY_WITHIN_MS = CHANGE_LOG_KEEP_MS / 2;
 /** Below this size a rebuild announced by a bulk load is awaited; above it the old index keeps serving meanwhile. */
 const INLINE_REBUILD = 100_000;
 
@@ -61,6 +68,8 @@ export class IndexHolder {
   private running: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
   private rebuilding: Promise<void> | null = null;
+  /** When the change log was last read to its end. */
+  private readAt = 0;
   builtInMs: number | null = null;
 
   constructor(
@@ -121,12 +130,17 @@ export class IndexHolder {
     this.gapSince.clear();
     for (const c of early) if (c.seq <= last) this.seen.add(c.seq);
     this.advance();
+    this.readAt = Date.now();
     this.builtInMs = performance.now() - started;
   }
 
   private async poll(): Promise<void> {
     if (!this.index) {
       await this.rebuild();
+    } else if (Date.now() - this.readAt > REPLAY_WITHIN_MS) {
+      // changes since the last read may have been pruned from the log
+      if (this.index.size < INLINE_REBUILD) await this.rebuild();
+      else void this.rebuild();
     }
     for (;;) {
       const index = this.index!;
@@ -134,6 +148,7 @@ export class IndexHolder {
       const fresh = changes.filter((c) => !this.seen.has(c.seq));
       if (fresh.length === 0) {
         this.advance();
+        this.readAt = Date.now();
         return;
       }
       if (changes.length > POLL_LIMIT || fresh.some((c) => c.op === '*')) {
@@ -147,34 +162,33 @@ export class IndexHolder {
       if (this.index !== index) continue;
       for (const c of fresh) this.seen.add(c.seq);
       this.advance();
-      if (changes.length < POLL_LIMIT) return;
+      if (changes.length < POLL_LIMIT) {
+        this.readAt = Date.now();
+        return;
+      }
     }
   }
 
   private async apply(index: InvertedIndex, changes: repo.ChangeRow[]): Promise<void> {
-    const whole = new Set<string>();
-    const popularity = new Set<string>();
-    for (const c of changes) (c.op === 'p' ? popularity : whole).add(c.ref_id!);
-    for (const id of whole) popularity.delete(id);
-    const wanted = new Set(changes.map((c) => `${c.kind}/${c.ref_id}`));
-    for (const ids of chunks([...whole], 1000)) {
-      const rows = await repo.indexRowsByRef(this.db, ids);
+    // per document, the last word of the log: read back whole (upsert or delete), or only its popularity
+    const whole = new Map<string, repo.DocumentKey>();
+    const popularity = new Map<string, repo.DocumentKey>();
+    for (const c of changes) {
+      const key = `${c.kind}/${c.ref_id}`;
+      (c.op === 'p' ? popularity : whole).set(key, { kind: c.kind!, refId: c.ref_id! });
+    }
+    for (const key of whole.keys()) popularity.delete(key);
+    for (const keys of chunks([...whole.values()], 1000)) {
       const found = new Set<string>();
-      for (const r of rows) {
-        const key = `${r.kind}/${r.ref_id}`;
-        if (!wanted.has(key)) continue;
-        found.add(key);
+      for (const r of await repo.indexRowsByKey(this.db, keys)) {
+        found.add(`${r.kind}/${r.ref_id}`);
         index.upsert(toIndexedDoc(r));
       }
-      for (const c of changes) {
-        const key = `${c.kind}/${c.ref_id}`;
-        if (c.op !== 'p' && ids.includes(c.ref_id!) && !found.has(key)) index.remove(c.kind!, c.ref_id!);
-      }
+      // not in the table any more: deleted, or unpublished since
+      for (const k of keys) if (!found.has(`${k.kind}/${k.refId}`)) index.remove(k.kind, k.refId);
     }
-    for (const ids of chunks([...popularity], 1000)) {
-      for (const r of await repo.popularityByRef(this.db, ids)) {
-        if (wanted.has(`${r.kind}/${r.ref_id}`)) index.setPopularity(r.kind, r.ref_id, r.popularity);
-      }
+    for (const keys of chunks([...popularity.values()], 1000)) {
+      for (const r of await repo.popularityByKey(this.db, keys)) index.setPopularity(r.kind, r.ref_id, r.popularity);
     }
   }
 

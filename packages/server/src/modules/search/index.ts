@@ -2,6 +2,7 @@
 export { searchRoutes } from './search.routes.ts';
 export {
   indexDocuments,
+  pruneSearchChanges,
   removeDocument,
   searchDocuments,
   searchIndexStats,

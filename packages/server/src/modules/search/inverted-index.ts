@@ -463,7 +463,7 @@ export class InvertedIndex {
     // union, best score per slot
     return unionAll(
       clause.map((alt) => this.alternativeMatches(alt.words, alt.fields ?? 15)),
-      Math.max,
+      'max',
     );
   }
 
@@ -520,7 +520,7 @@ export class InvertedIndex {
       const k = plan.clauses.length;
       const merged = unionAll(
         plan.clauses.map((c) => this.clauseMatches(c)),
-        (x, y) => x + y,
+        'sum',
       );
       const scores = Float32Array.from(merged.scores, (s) => s / k);
       return { docs: merged.docs, scores };
@@ -649,7 +649,10 @@ const tableSize = (cap: number): number => {
 type Matches = { docs: Int32Array; scores: Float32Array };
 
 /** The union of many ascending match lists, merged as a balanced tree (each posting is copied log(n) times, not n). */
-function unionAll(lists: Matches[], combine: (x: number, y: number) => number): Matches {
+/** How a slot found in two lists gets its score: the better of the two, or their sum. */
+type Combine = 'max' | 'sum';
+
+function unionAll(lists: Matches[], combine: Combine): Matches {
   let level = lists.filter((m) => m.docs.length > 0);
   if (level.length === 0) return { docs: EMPTY, scores: new Float32Array(0) };
   while (level.length > 1) {
@@ -660,8 +663,9 @@ function unionAll(lists: Matches[], combine: (x: number, y: number) => number): 
   return level[0]!;
 }
 
-/** The union of two ascending match lists; a slot in both gets combine(its two scores). */
-function mergeUnion(a: Matches, b: Matches, combine: (x: number, y: number) => number): Matches {
+/** The union of two ascending match lists; a slot in both gets its two scores combined (a flag, not a callback: this is a hot loop). */
+function mergeUnion(a: Matches, b: Matches, combine: Combine): Matches {
+  const sum = combine === 'sum';
   const docs = new Int32Array(a.docs.length + b.docs.length);
   const scores = new Float32Array(docs.length);
   let i = 0;
@@ -678,7 +682,9 @@ function mergeUnion(a: Matches, b: Matches, combine: (x: number, y: number) => n
       scores[n++] = b.scores[j++]!;
     } else {
       docs[n] = x;
-      scores[n++] = combine(a.scores[i++]!, b.scores[j++]!);
+      const sa = a.scores[i++]!;
+      const sb = b.scores[j++]!;
+      scores[n++] = sum ? sa + sb : sa > sb ? sa : sb;
     }
   }
   while (i < a.docs.length) {

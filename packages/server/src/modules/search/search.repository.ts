@@ -97,7 +97,9 @@ const cells = (d: SearchDocumentRow): unknown[] => [
 async function writeRows(db: DbOrTx, docs: SearchDocumentRow[]): Promise<void> {
   const byKey = new Map(docs.map((d) => [`${d.kind}/${d.refId}`, d]));
   const rows = [...byKey.values()];
-  const arrays = COLUMNS.map((_, i) => rows.map((r) => cells(r)[i]));
+  // one array per column: each row's cells made once, then transposed
+  const arrays: unknown[][] = COLUMNS.map(() => new Array<unknown>(rows.length));
+  rows.forEach((r, j) => cells(r).forEach((cell, i) => (arrays[i]![j] = cell)));
   const sources = sql.join(
     COLUMNS.map(([, type], i) => sql`${arrays[i]}::${sql.raw(type)}[]`),
     sql`, `,
@@ -174,6 +176,14 @@ export async function changesAfter(db: DbOrTx, seq: number, limit: number): Prom
   return rows;
 }
 
+/** Drops the change log's rows older than the age, always keeping the newest (the log's place). Returns how many. */
+export async function pruneChanges(db: DbOrTx, olderThanMs: number): Promise<number> {
+  const r = await sql`
+    DELETE FROM search_changes WHERE changed_at < ${new Date(Date.now() - olderThanMs)}
+      AND seq < (SELECT max(seq) FROM search_changes)`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
 export async function lastChange(db: DbOrTx): Promise<number> {
   const { rows } = await sql<{ seq: number }>`SELECT coalesce(max(seq), 0)::float8 AS seq FROM search_changes`.execute(db);
   return rows[0]!.seq;
@@ -205,16 +215,25 @@ export type IndexRow = {
 const INDEX_COLUMNS = sql`kind, ref_id, terms, doc_length, subject, grade, term, edition, unit_id, unit_name, type, level,
   school_id, school_name, district_id, visibility, visible_path, popularity, (extract(epoch FROM published_at) * 1000)::float8 AS published_ms`;
 
-export async function indexRowsByRef(db: DbOrTx, refIds: string[]): Promise<IndexRow[]> {
-  if (refIds.length === 0) return [];
-  const { rows } = await sql<IndexRow>`SELECT ${INDEX_COLUMNS} FROM search_documents WHERE ref_id = ANY(${refIds}::uuid[])`.execute(db);
+export type DocumentKey = { kind: string; refId: string };
+
+/**
+ * Rows whose primary key (kind, ref_id) is one of the keys: a lookup in the key's index. (ref_id
+ * alone is the key's second column, which PostgreSQL 15 can only filter by scanning every row.)
+ */
+const keyIn = (keys: DocumentKey[]) =>
+  sql`(kind, ref_id) IN (SELECT * FROM unnest(${keys.map((k) => k.kind)}::text[], ${keys.map((k) => k.refId)}::uuid[]))`;
+
+export async function indexRowsByKey(db: DbOrTx, keys: DocumentKey[]): Promise<IndexRow[]> {
+  if (keys.length === 0) return [];
+  const { rows } = await sql<IndexRow>`SELECT ${INDEX_COLUMNS} FROM search_documents WHERE ${keyIn(keys)}`.execute(db);
   return rows;
 }
 
-export async function popularityByRef(db: DbOrTx, refIds: string[]): Promise<{ kind: string; ref_id: string; popularity: number }[]> {
-  if (refIds.length === 0) return [];
+export async function popularityByKey(db: DbOrTx, keys: DocumentKey[]): Promise<{ kind: string; ref_id: string; popularity: number }[]> {
+  if (keys.length === 0) return [];
   const { rows } = await sql<{ kind: string; ref_id: string; popularity: number }>`
-    SELECT kind, ref_id, popularity FROM search_documents WHERE ref_id = ANY(${refIds}::uuid[])`.execute(db);
+    SELECT kind, ref_id, popularity FROM search_documents WHERE ${keyIn(keys)}`.execute(db);
   return rows;
 }
 
@@ -262,11 +281,10 @@ export type HitRow = {
 const HIT_COLUMNS = sql`kind, ref_id, title, body, keywords, knowledge_points, subject, grade, term, edition, unit_id, unit_name, type,
   level, school_id, school_name, district_id, author, visibility, popularity, published_at`;
 
-/** The stored fields of the documents a page shows, by reference (the caller puts them in the index's order). */
-export async function hitsByRef(db: DbOrTx, refIds: string[]): Promise<Omit<HitRow, 'score'>[]> {
-  if (refIds.length === 0) return [];
-  const { rows } = await sql<Omit<HitRow, 'score'>>`
-    SELECT ${HIT_COLUMNS} FROM search_documents WHERE ref_id = ANY(${refIds}::uuid[])`.execute(db);
+/** The stored fields of the documents a page shows, by key (the caller puts them in the index's order). */
+export async function hitsByKey(db: DbOrTx, keys: DocumentKey[]): Promise<Omit<HitRow, 'score'>[]> {
+  if (keys.length === 0) return [];
+  const { rows } = await sql<Omit<HitRow, 'score'>>`SELECT ${HIT_COLUMNS} FROM search_documents WHERE ${keyIn(keys)}`.execute(db);
   return rows;
 }
 

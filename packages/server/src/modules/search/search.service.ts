@@ -15,7 +15,7 @@ import type { RequestContext } from '../../core/context.ts';
 import type { DbOrTx } from '../../core/db/database.ts';
 import { checkDocument, documentRow, type SearchDocumentInput } from './document.ts';
 import { highlight, snippet } from './highlight.ts';
-import { holderFor, type IndexStats } from './index-holder.ts';
+import { CHANGE_LOG_KEEP_MS, holderFor, type IndexStats } from './index-holder.ts';
 import { FIELD, type Filters, type InvertedIndex, type QueryClause, type SearchPlan } from './inverted-index.ts';
 import { parseQuery, phrases, wordsToMark, type QueryTerm } from './query.ts';
 import * as repo from './search.repository.ts';
@@ -55,6 +55,9 @@ export async function warmSearchIndex(db: DbOrTx, { rebuild = false } = {}): Pro
   await holder.current();
   return holder.stats();
 }
+
+/** Drops change-log rows every process has long read (a day old; run hourly). Returns how many. */
+export const pruneSearchChanges = (db: DbOrTx): Promise<number> => repo.pruneChanges(db, CHANGE_LOG_KEEP_MS);
 
 /** Size of this process's index for a database (documents, words, postings, bytes). */
 export const searchIndexStats = (db: DbOrTx): IndexStats => holderFor(db).stats();
@@ -166,14 +169,7 @@ export async function searchDocuments(ctx: RequestContext, query: TSearchQuery):
   }
   // slots mean nothing after the next change: take the keys now
   const best = result.top.map((t) => ({ ...index.keyOf(t.slot), score: t.score }));
-  const rows = new Map(
-    (
-      await repo.hitsByRef(
-        ctx.db,
-        best.map((b) => b.refId),
-      )
-    ).map((r) => [`${r.kind}/${r.ref_id}`, r]),
-  );
+  const rows = new Map((await repo.hitsByKey(ctx.db, best)).map((r) => [`${r.kind}/${r.ref_id}`, r]));
   let ranked = best.flatMap((b) => {
     const row = rows.get(`${b.kind}/${b.refId}`);
     return row ? [{ ...row, score: b.score * phraseBoost(row, typed) }] : [];
@@ -230,14 +226,7 @@ export async function suggest(ctx: RequestContext, input: TSuggestQuery): Promis
     now: Date.now(),
   });
   const best = result.top.map((t) => index.keyOf(t.slot));
-  const rows = new Map(
-    (
-      await repo.hitsByRef(
-        ctx.db,
-        best.map((b) => b.refId),
-      )
-    ).map((r) => [`${r.kind}/${r.ref_id}`, r]),
-  );
+  const rows = new Map((await repo.hitsByKey(ctx.db, best)).map((r) => [`${r.kind}/${r.ref_id}`, r]));
   const seen = new Set<string>();
   const suggestions: TSuggestResponse['suggestions'] = [];
   for (const b of best) {
