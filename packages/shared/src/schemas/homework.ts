@@ -39,6 +39,11 @@ const windowFields = {
   maxAttempts: z.number().int().min(1, '作答次数至少 1 次').max(20, '作答次数不超过 20 次').default(1),
   instructions: z.string().trim().max(1000, '说明不超过 1000 字').default(''),
 };
+/** Paging of homework lists (at most 100 a page). */
+const pageFields = {
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+};
 const checkWindow = (v: { opensAt: Date; closesAt: Date }, ctx: z.RefinementCtx) => {
   if (v.closesAt <= v.opensAt) ctx.addIssue({ code: 'custom', path: ['closesAt'], message: '截止时间应晚于开始时间' });
 };
@@ -108,7 +113,8 @@ export type TClassDoneItems = z.infer<typeof ZClassDoneItems>;
 
 export const ZAssignmentClass = z.object({ id: z.string(), name: z.string(), wholeClass: z.boolean(), groupName: z.string().nullable() });
 
-export const ZAssignmentSummary = z.object({
+/** What every view of an assignment shows: what it is, when it is open, how it is taken. */
+const assignmentFields = {
   id: z.string(),
   kind: z.enum(ASSIGNMENT_KINDS),
   title: z.string(),
@@ -117,13 +123,17 @@ export const ZAssignmentSummary = z.object({
   closesAt: z.string(),
   timeLimitMinutes: z.number().int().nullable(),
   maxAttempts: z.number().int(),
+  maxScore: z.number(),
+  itemCount: z.number().int(),
+  state: z.enum(WINDOW_STATES),
+};
+
+export const ZAssignmentSummary = z.object({
+  ...assignmentFields,
   showAnswers: z.enum(SHOW_ANSWERS),
   shuffleItems: z.boolean(),
   shuffleOptions: z.boolean(),
-  maxScore: z.number(),
   passScore: z.number().nullable(),
-  itemCount: z.number().int(),
-  state: z.enum(WINDOW_STATES),
   classes: z.array(ZAssignmentClass),
   recipients: z.number().int(),
   submitted: z.number().int(),
@@ -139,8 +149,7 @@ export const ZListAssignmentsQuery = z.object({
   classId: ZId.optional(),
   kind: z.enum(ASSIGNMENT_KINDS).optional(),
   state: z.enum(WINDOW_STATES).optional(),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  ...pageFields,
 });
 
 /** One item of an assignment as the teacher sees it (with the answer key). */
@@ -163,18 +172,8 @@ export type TAssignmentDetail = z.infer<typeof ZAssignmentDetail>;
 
 /** An assignment as a pupil (or a teacher taking an assessment) sees it in their list. */
 export const ZMyAssignment = z.object({
-  id: z.string(),
-  kind: z.enum(ASSIGNMENT_KINDS),
-  title: z.string(),
-  subject: z.string().nullable(),
-  opensAt: z.string(),
-  closesAt: z.string(),
-  timeLimitMinutes: z.number().int().nullable(),
-  maxAttempts: z.number().int(),
-  maxScore: z.number(),
-  itemCount: z.number().int(),
+  ...assignmentFields,
   instructions: z.string(),
-  state: z.enum(WINDOW_STATES),
   attemptsUsed: z.number().int(),
   openAttemptId: z.string().nullable(),
   lastAttempt: z
@@ -268,12 +267,16 @@ export const ZSubmitAttemptRequest = z.object({
 export const ZStartAttemptResult = ZAttempt.extend({ resumed: z.boolean() });
 
 // grading view (阅卷)
-export const ZGradingItem = z.object({
+/** How an item of a paper is named in grading and analysis views. */
+const itemHeadFields = {
   key: z.string(),
   position: z.number().int(),
   type: z.string(),
   stemPreview: z.string(),
   maxScore: z.number(),
+};
+export const ZGradingItem = z.object({
+  ...itemHeadFields,
   pending: z.number().int(),
   graded: z.number().int(),
 });
@@ -316,12 +319,9 @@ export const ZGradeItemResult = z.object({
 });
 
 // analysis (分析)
+const ZScoreBand = z.enum(['excellent', 'good', 'medium', 'pass', 'fail']);
 export const ZItemAnalysis = z.object({
-  key: z.string(),
-  position: z.number().int(),
-  type: z.string(),
-  stemPreview: z.string(),
-  maxScore: z.number(),
+  ...itemHeadFields,
   knowledgePointIds: z.array(z.string()),
   answered: z.number().int(),
   p: z.number(),
@@ -348,7 +348,7 @@ export const ZPupilResult = z.object({
   attempts: z.number().int(),
   score: z.number().nullable(),
   rank: z.number().int().nullable(),
-  band: z.enum(['excellent', 'good', 'medium', 'pass', 'fail']).nullable(),
+  band: ZScoreBand.nullable(),
   passed: z.boolean().nullable(),
   submittedAt: z.string().nullable(),
   durationSeconds: z.number().nullable(),
@@ -379,7 +379,7 @@ export const ZAssignmentAnalysis = z.object({
     sem: z.number().nullable(),
   }),
   histogram: z.array(z.object({ from: z.number(), to: z.number(), count: z.number().int() })),
-  bands: z.array(z.object({ band: z.enum(['excellent', 'good', 'medium', 'pass', 'fail']), count: z.number().int() })),
+  bands: z.array(z.object({ band: ZScoreBand, count: z.number().int() })),
   items: z.array(ZItemAnalysis),
   knowledgePoints: z.array(ZKnowledgePointMastery),
   pupils: z.array(ZPupilResult),
@@ -393,11 +393,7 @@ export const ZPupilReport = z.object({
   classAverage: z.number().nullable(),
   items: z.array(
     z.object({
-      key: z.string(),
-      position: z.number().int(),
-      type: z.string(),
-      stemPreview: z.string(),
-      maxScore: z.number(),
+      ...itemHeadFields,
       score: z.number().nullable(),
       isCorrect: z.boolean().nullable(),
       classRate: z.number(),
@@ -429,8 +425,7 @@ export type TWrongItem = z.infer<typeof ZWrongItem>;
 export const ZWrongItemsQuery = z.object({
   subject: z.string().max(20).optional(),
   status: z.enum(['open', 'mastered', 'all']).default('open'),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  ...pageFields,
 });
 
 export const ZMastery = z.object({

@@ -2,6 +2,7 @@ import type { TAssignmentAnalysis, TItemAnalysis, TPupilReport, TPupilResult } f
 import type { AuthedContext } from '../../core/context.ts';
 import type { DbOrTx } from '../../core/db/database.ts';
 import { AppError } from '../../core/errors.ts';
+import { knowledgePointNames } from '../items/index.ts';
 import { finalizeExpiredAttempts } from './attempts.service.ts';
 import { itemStatistics, knowledgePointRates, mean, optionCounts, SCORE_BANDS, scoreBand, scoreHistogram, testStatistics } from './ctt.ts';
 import * as repo from './homework.repository.ts';
@@ -84,13 +85,6 @@ export function pupilResults(
       durationSeconds: t?.submitted_at ? Math.round((new Date(t.submitted_at).getTime() - new Date(t.started_at).getTime()) / 1000) : null,
     };
   });
-}
-
-/** Knowledge point names (the items module's tree). */
-export async function knowledgePointNames(db: DbOrTx, ids: string[]): Promise<Map<string, string>> {
-  if (!ids.length) return new Map();
-  const rows = await db.selectFrom('knowledge_points').select(['id', 'name']).where('id', 'in', ids).execute();
-  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 async function loadScope(ctx: AuthedContext, assignmentId: string, classId?: string) {

@@ -47,53 +47,33 @@ export async function loadAttemptView(ctx: AuthedContext, a: repo.AssignmentRow,
   return presentAttempt(a, t, attemptItems(a, t), responses, { id: t.user_id, name }, view);
 }
 
-type NewAttempt = { row: repo.AttemptRow; statement: XapiStatement };
+type StartJob = { ctx: AuthedContext; a: repo.AssignmentRow; now: Date };
 
-/** Writes the attempts started at the same moment together (group commit); each learns whether it was inserted. */
-async function insertNewAttempts(tx: Tx, jobs: NewAttempt[]): Promise<JobOutcome<boolean>[]> {
-  const inserted = await repo.insertAttemptsIfNone(
-    tx,
-    jobs.map((j) => j.row),
-  );
-  await insertStatements(
-    tx,
-    jobs.filter((j) => inserted.has(j.row.id)).map((j) => j.statement),
-  );
-  return jobs.map((j) => ({ ok: true, value: inserted.has(j.row.id) }));
-}
+/** What a batch decided for one start: a new attempt, the open one to resume, or what the caller must do first. */
+type Started =
+  | { kind: 'created'; row: repo.AttemptRow }
+  | { kind: 'open'; attempt: repo.AttemptRow }
+  /** Another tab or server inserted the open attempt at the same moment: read it back. */
+  | { kind: 'raced' }
+  /** An open attempt past its deadline: it is closed first (graded with what was saved), then start again. */
+  | { kind: 'expired' };
 
-const starts = new WeakMap<Db, GroupCommit<NewAttempt, boolean>>();
-
-/**
- * Starts an attempt, or resumes the open one. Two tabs, a double click or a retried request all
- * end on the same attempt: the partial unique index allows one open attempt per person, and an
- * insert that loses the race reads the winner's.
- */
-export async function startAttempt(ctx: AuthedContext, assignmentId: string): Promise<TAttempt & { resumed: boolean }> {
-  const a = await cachedAssignment(ctx.db, assignmentId);
-  const takes = a && (a.kind === 'assessment' ? ctx.actor.permissions.has('assessment.take') : ctx.actor.permissions.has('homework.take'));
-  const found = takes ? await repo.findRecipientWithAttempts(ctx.db, assignmentId, ctx.actor.userId) : null;
-  if (!a || !found) throw notFound();
-  const { recipient } = found;
-  let { attempts } = found;
-  // an open attempt past its deadline is closed first (graded with what was saved)
-  if (attempts.some((t) => t.status === 'in_progress' && isPastDeadline(t.deadline_at, new Date(), SUBMIT_GRACE_MS))) {
-    await finalizeExpiredAttempts(ctx, { assignmentIds: [assignmentId], userId: ctx.actor.userId });
-    attempts = await repo.listAttemptsOf(ctx.db, assignmentId, ctx.actor.userId);
-  }
-  const open = attempts.find((t) => t.status === 'in_progress');
-  if (open) return { ...(await loadAttemptView(ctx, a, open, 'self')), resumed: true };
-  const now = new Date();
+/** A new attempt for one start (its item order, and for assessments its own draw), with its xAPI statement. */
+async function newAttempt(
+  tx: Tx,
+  { ctx, a, now }: StartJob,
+  recipient: { class_id: string | null; school_id: string | null },
+  attemptsUsed: number,
+): Promise<{ row: repo.AttemptRow; statement: XapiStatement }> {
   const window = { opensAt: a.opens_at, closesAt: a.closes_at, timeLimitMinutes: a.time_limit_minutes, maxAttempts: a.max_attempts };
-  const refusal = startRefusal(window, attempts.length, now);
+  const refusal = startRefusal(window, attemptsUsed, now);
   if (refusal) throw new AppError(refusal);
-
-  const attemptNo = attempts.length + 1;
+  const attemptNo = attemptsUsed + 1;
   // 31 bits: the column is a signed integer
   const seed = hashSeed(`${a.id}:${ctx.actor.userId}:${attemptNo}`) & 0x7fffffff;
   let drawn: SnapshotItem[] | null = null;
   if (a.kind === 'assessment') {
-    const found = await drawRandomItems(ctx.db, {
+    const found = await drawRandomItems(tx, {
       bankId: a.bank_id!,
       count: a.draw_count!,
       seed,
@@ -112,8 +92,6 @@ export async function startAttempt(ctx: AuthedContext, assignmentId: string): Pr
     }));
   }
   const keys = (drawn ?? a.paper.items).map((i) => i.key);
-  const order = a.shuffle_items ? seededShuffle(keys, seed) : keys;
-  const maxScore = drawn ? round2(drawn.reduce((s, i) => s + i.score, 0)) : a.max_score;
   const id = randomUUID();
   const row: repo.AttemptRow = {
     id,
@@ -122,7 +100,7 @@ export async function startAttempt(ctx: AuthedContext, assignmentId: string): Pr
     attempt_no: attemptNo,
     status: 'in_progress',
     seed,
-    item_order: order,
+    item_order: a.shuffle_items ? seededShuffle(keys, seed) : keys,
     drawn_items: drawn,
     started_at: now,
     deadline_at: deadlineFor(window, now),
@@ -131,7 +109,7 @@ export async function startAttempt(ctx: AuthedContext, assignmentId: string): Pr
     submit_key: null,
     auto_score: null,
     score: null,
-    max_score: maxScore,
+    max_score: drawn ? round2(drawn.reduce((s, i) => s + i.score, 0)) : a.max_score,
     pending_manual: 0,
     revision: 0,
   };
@@ -146,19 +124,77 @@ export async function startAttempt(ctx: AuthedContext, assignmentId: string): Pr
     extensions: { 'urn:qiming:ext:attempt-no': attemptNo },
     timestamp: now,
   });
-  const created = await groupCommitFor(starts, ctx.db, { write: insertNewAttempts, keysOf: (j) => [j.row.user_id] }).run({
-    row,
-    statement,
-  });
-  // a new attempt has no answers yet; one that lost the race to another tab is read back
-  if (created)
-    return {
-      ...presentAttempt(a, row, attemptItems(a, row), [], { id: ctx.actor.userId, name: ctx.actor.displayName }, 'self'),
-      resumed: false,
-    };
-  const attempt = await repo.findOpenAttempt(ctx.db, a.id, ctx.actor.userId);
-  if (!attempt) throw new AppError('CONFLICT', { message: '作答刚刚在另一个窗口提交，请刷新后查看' });
-  return { ...(await loadAttemptView(ctx, a, attempt, 'self')), resumed: true };
+  return { row, statement };
+}
+
+/**
+ * Decides the starts arriving together from one read of their recipients and attempts, and writes
+ * the new attempts and their statements with one statement each (group commit).
+ */
+async function startBatch(tx: Tx, jobs: StartJob[]): Promise<JobOutcome<Started>[]> {
+  const found = await repo.listRecipientsWithAttempts(
+    tx,
+    jobs.map((j) => ({ assignmentId: j.a.id, userId: j.ctx.actor.userId })),
+  );
+  const outcomes: JobOutcome<Started>[] = [];
+  const fresh: { index: number; row: repo.AttemptRow; statement: XapiStatement }[] = [];
+  for (const [index, job] of jobs.entries()) {
+    try {
+      const f = found.get(`${job.a.id}:${job.ctx.actor.userId}`);
+      if (!f) throw notFound();
+      const open = f.attempts.find((t) => t.status === 'in_progress');
+      if (open && isPastDeadline(open.deadline_at, job.now, SUBMIT_GRACE_MS)) outcomes[index] = { ok: true, value: { kind: 'expired' } };
+      else if (open) outcomes[index] = { ok: true, value: { kind: 'open', attempt: open } };
+      else fresh.push({ index, ...(await newAttempt(tx, job, f.recipient, f.attempts.length)) });
+    } catch (error) {
+      outcomes[index] = { ok: false, error };
+    }
+  }
+  const inserted = await repo.insertAttemptsIfNone(
+    tx,
+    fresh.map((f) => f.row),
+  );
+  await insertStatements(
+    tx,
+    fresh.filter((f) => inserted.has(f.row.id)).map((f) => f.statement),
+  );
+  for (const f of fresh)
+    outcomes[f.index] = { ok: true, value: inserted.has(f.row.id) ? { kind: 'created', row: f.row } : { kind: 'raced' } };
+  return outcomes;
+}
+
+const starts = new WeakMap<Db, GroupCommit<StartJob, Started>>();
+
+/**
+ * Starts an attempt, or resumes the open one. Two tabs, a double click or a retried request all
+ * end on the same attempt: one person's starts never share a batch, the partial unique index
+ * allows one open attempt per person, and an insert that loses the race reads the winner's.
+ * Starts arriving together are decided and written together (group commit): under load a
+ * start costs no round trip of its own.
+ */
+export async function startAttempt(ctx: AuthedContext, assignmentId: string, retried = false): Promise<TAttempt & { resumed: boolean }> {
+  const a = await cachedAssignment(ctx.db, assignmentId);
+  const takes = a && (a.kind === 'assessment' ? ctx.actor.permissions.has('assessment.take') : ctx.actor.permissions.has('homework.take'));
+  if (!a || !takes) throw notFound();
+  const queue = groupCommitFor(starts, ctx.db, { write: startBatch, keysOf: (j) => [j.ctx.actor.userId] });
+  const started = await queue.run({ ctx, a, now: new Date() });
+  const self = { id: ctx.actor.userId, name: ctx.actor.displayName };
+  switch (started.kind) {
+    case 'created':
+      // a new attempt has no answers yet
+      return { ...presentAttempt(a, started.row, attemptItems(a, started.row), [], self, 'self'), resumed: false };
+    case 'open':
+      return { ...(await loadAttemptView(ctx, a, started.attempt, 'self')), resumed: true };
+    case 'expired':
+      await finalizeExpiredAttempts(ctx, { assignmentIds: [assignmentId], userId: ctx.actor.userId });
+      if (retried) throw new AppError('CONFLICT', { message: '上一次作答正在结束，请稍后再试' });
+      return startAttempt(ctx, assignmentId, true);
+    case 'raced': {
+      const attempt = await repo.findOpenAttempt(ctx.db, a.id, ctx.actor.userId);
+      if (!attempt) throw new AppError('CONFLICT', { message: '作答刚刚在另一个窗口提交，请刷新后查看' });
+      return { ...(await loadAttemptView(ctx, a, attempt, 'self')), resumed: true };
+    }
+  }
 }
 
 /** An attempt as its person, a teacher of its class, or a parent of its pupil sees it. */

@@ -1,6 +1,6 @@
 import { ZItemContent, type TItemContent, type TItemContentInput } from '@qiming/shared';
 import type { DbOrTx } from '../../core/db/database.ts';
-import { buildBank, buildItem, buildPaper } from '../items/index.ts';
+import { buildBank, buildItem, buildPaper, firstKnowledgePoints } from '../items/index.ts';
 
 /**
  * Test and benchmark factories: a bank with a paper of every common item type, each item on a
@@ -12,17 +12,7 @@ export const item = (c: Partial<TItemContentInput> & Record<string, unknown>): T
   ZItemContent.parse({ subject: '数学', grade: 3, score: 2, ...c });
 
 /** Knowledge points of the shipped tree (primary mathematics), the first `n`. */
-export async function someKnowledgePoints(db: DbOrTx, n = 3): Promise<string[]> {
-  const rows = await db
-    .selectFrom('knowledge_points')
-    .select('id')
-    .where('subject', '=', '数学')
-    .where('grade', 'is not', null)
-    .orderBy('sort_order')
-    .limit(n)
-    .execute();
-  return rows.map((r) => r.id);
-}
+export const someKnowledgePoints = (db: DbOrTx, n = 3): Promise<string[]> => firstKnowledgePoints(db, '数学', n);
 
 /** The items of the standard test paper, with a right and a wrong response each (null: graded by hand). */
 export function standardItems(kps: string[]) {

@@ -239,27 +239,34 @@ export const listAttemptsOf = (db: DbOrTx, assignmentId: string, userId: string)
     .execute() as unknown as Promise<AttemptRow[]>;
 
 /**
- * What starting an attempt needs in one round trip: whether the person is a recipient (with class
- * and school), and their attempts so far in order. Null when they are not a recipient.
+ * What starting attempts needs, for many people at once in one round trip: whether each is a
+ * recipient (with class and school), and their attempts so far in order. Keyed `assignment:user`;
+ * a person who is not a recipient is missing.
  */
-export async function findRecipientWithAttempts(
+export async function listRecipientsWithAttempts(
   db: DbOrTx,
-  assignmentId: string,
-  userId: string,
-): Promise<{ recipient: { class_id: string | null; school_id: string | null }; attempts: AttemptRow[] } | null> {
-  const row = await db
-    .selectFrom('hw_recipients as r')
-    .select([
-      'r.class_id',
-      'r.school_id',
-      sql<AttemptRow[]>`(SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.attempt_no), '[]'::jsonb)
-        FROM hw_attempts t WHERE t.assignment_id = r.assignment_id AND t.user_id = r.user_id)`.as('attempts'),
-    ])
-    .where('r.assignment_id', '=', assignmentId)
-    .where('r.user_id', '=', userId)
-    .executeTakeFirst();
-  if (!row) return null;
-  return { recipient: { class_id: row.class_id, school_id: row.school_id }, attempts: row.attempts.map(attemptFromJson) };
+  pairs: readonly { assignmentId: string; userId: string }[],
+): Promise<Map<string, { recipient: { class_id: string | null; school_id: string | null }; attempts: AttemptRow[] }>> {
+  if (!pairs.length) return new Map();
+  const keys = JSON.stringify(pairs.map((p) => ({ assignment_id: p.assignmentId, user_id: p.userId })));
+  const { rows } = await sql<{
+    assignment_id: string;
+    user_id: string;
+    class_id: string | null;
+    school_id: string | null;
+    attempts: AttemptRow[];
+  }>`
+    SELECT r.assignment_id, r.user_id, r.class_id, r.school_id,
+      (SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.attempt_no), '[]'::jsonb)
+        FROM hw_attempts t WHERE t.assignment_id = r.assignment_id AND t.user_id = r.user_id) AS attempts
+    FROM jsonb_to_recordset(${keys}::jsonb) AS k(assignment_id uuid, user_id uuid)
+    JOIN hw_recipients r ON r.assignment_id = k.assignment_id AND r.user_id = k.user_id`.execute(db);
+  return new Map(
+    rows.map((r) => [
+      `${r.assignment_id}:${r.user_id}`,
+      { recipient: { class_id: r.class_id, school_id: r.school_id }, attempts: r.attempts.map(attemptFromJson) },
+    ]),
+  );
 }
 
 /** An attempt read as JSON (to_jsonb): timestamps back to Dates, numerics to numbers, as the row reader gives them. */
@@ -427,6 +434,15 @@ export async function listMastery(db: DbOrTx, userIds: string[], kpIds?: string[
   if (kpIds) q = q.where('knowledge_point_id', 'in', kpIds);
   return q.execute();
 }
+
+/** A person's mastery of every knowledge point they have been traced on, weakest first. */
+export const listMasteryOfUser = (db: DbOrTx, userId: string) =>
+  db
+    .selectFrom('hw_mastery')
+    .select(['knowledge_point_id', 'p_mastery', 'observations', 'correct', 'updated_at'])
+    .where('user_id', '=', userId)
+    .orderBy('p_mastery')
+    .execute();
 
 export async function upsertMastery(
   db: DbOrTx,

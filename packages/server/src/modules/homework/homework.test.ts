@@ -166,6 +166,21 @@ describe('answering', () => {
     expect(again.body.items.map((i: { key: string }) => i.key)).toEqual(r1.body.items.map((i: { key: string }) => i.key));
   });
 
+  it('two servers starting the same attempt at once still make one', async () => {
+    const b = await t.secondInstance();
+    const fresh = await assign({ title: '两台服务器同时开始' });
+    const onB = b.anon();
+    onB.cookie = pupil2.cookie;
+    const url = `/api/my/assignments/${fresh.id}/attempts`;
+    const [r1, r2] = await Promise.all([pupil2.post(url), onB.post(url)]);
+    expect([r1.status, r2.status]).toEqual([200, 200]);
+    expect(r1.body.id).toBe(r2.body.id);
+    expect([r1.body.resumed, r2.body.resumed].sort()).toEqual([false, true]);
+    const rows = await t.ctx.db.selectFrom('hw_attempts').select('id').where('assignment_id', '=', fresh.id).execute();
+    expect(rows).toHaveLength(1);
+    await b.close();
+  });
+
   it('another pupil cannot read, save or submit it', async () => {
     expect((await otherPupil.get(`/api/attempts/${attemptId}`)).status).toBe(404);
     expect((await pupil2.put(`/api/attempts/${attemptId}/responses`, { responses: {} })).status).toBe(404);

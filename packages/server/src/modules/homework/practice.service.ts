@@ -11,8 +11,7 @@ import {
 import type { AuthedContext } from '../../core/context.ts';
 import { withTransaction, type DbOrTx } from '../../core/db/database.ts';
 import { AppError } from '../../core/errors.ts';
-import { findSimilarItems, type TFoundItem } from '../items/index.ts';
-import { knowledgePointNames } from './analysis.service.ts';
+import { findSimilarItems, knowledgePointNames, knowledgePoints, type TFoundItem } from '../items/index.ts';
 import * as repo from './homework.repository.ts';
 import { BKT_DEFAULTS, MASTERED_AT, pickNextItems } from './knowledge-tracing.ts';
 import { recordGradedAnswers } from './learning-records.ts';
@@ -72,17 +71,15 @@ export async function listWrongItems(
 }
 
 export async function listMasteryOf(ctx: AuthedContext, userId: string): Promise<TMastery[]> {
-  const rows = await ctx.db
-    .selectFrom('hw_mastery as m')
-    .leftJoin('knowledge_points as k', 'k.id', 'm.knowledge_point_id')
-    .select(['m.knowledge_point_id', 'm.p_mastery', 'm.observations', 'm.correct', 'm.updated_at', 'k.name', 'k.subject'])
-    .where('m.user_id', '=', userId)
-    .orderBy('m.p_mastery')
-    .execute();
+  const rows = await repo.listMasteryOfUser(ctx.db, userId);
+  const kps = await knowledgePoints(
+    ctx.db,
+    rows.map((r) => r.knowledge_point_id),
+  );
   return rows.map((r) => ({
     knowledgePointId: r.knowledge_point_id,
-    name: r.name ?? '未命名知识点',
-    subject: r.subject ?? null,
+    name: kps.get(r.knowledge_point_id)?.name ?? '未命名知识点',
+    subject: kps.get(r.knowledge_point_id)?.subject ?? null,
     pMastery: Math.round(r.p_mastery * 1000) / 1000,
     mastered: r.p_mastery >= MASTERED_AT,
     observations: r.observations,

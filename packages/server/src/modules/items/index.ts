@@ -22,5 +22,6 @@ export { getReadablePaper, assemblePaper } from './papers.service.ts';
 export { getReadableBank } from './items.service.ts';
 export { assemble, type AssemblyCandidate } from './assemble.ts';
 export { syncKnowledgePoints, knowledgePointId } from './knowledge-points.ts';
+export { knowledgePoints, knowledgePointNames, existingKnowledgePoints, firstKnowledgePoints } from './items.repository.ts';
 export { buildBank, buildItem, buildPaper, sampleItem } from './items.factory.ts';
 export { seedItemsDemo } from './demo/seed-items.ts';

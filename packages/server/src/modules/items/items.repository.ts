@@ -10,8 +10,9 @@ import { overlapsPaths } from './items.policy.ts';
 
 export type BankRow = Awaited<ReturnType<typeof findBank>> & {};
 
-export async function findBank(db: DbOrTx, id: string) {
-  return db
+/** Banks that are not archived, with their owner's name and kind and their live item count: one shape for one bank and for lists. */
+const banksQuery = (db: DbOrTx) =>
+  db
     .selectFrom('item_banks as b')
     .innerJoin('org_units as o', 'o.id', 'b.owner_unit_id')
     .select([
@@ -34,37 +35,14 @@ export async function findBank(db: DbOrTx, id: string) {
           .where('items.archived_at', 'is', null)
           .as('item_count'),
     ])
-    .where('b.id', '=', id)
-    .where('b.archived_at', 'is', null)
-    .executeTakeFirst();
+    .where('b.archived_at', 'is', null);
+
+export async function findBank(db: DbOrTx, id: string) {
+  return banksQuery(db).where('b.id', '=', id).executeTakeFirst();
 }
 
 export async function listBanks(db: DbOrTx, paths: string[], filter: { subject?: string }) {
-  let q = db
-    .selectFrom('item_banks as b')
-    .innerJoin('org_units as o', 'o.id', 'b.owner_unit_id')
-    .select([
-      'b.id',
-      'b.name',
-      'b.description',
-      'b.subject',
-      'b.share_scope',
-      'b.owner_unit_id',
-      'b.owner_path',
-      'b.visible_path',
-      'b.created_at',
-      'o.name as owner_name',
-      'o.kind as owner_kind',
-      (eb) =>
-        eb
-          .selectFrom('items')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('items.bank_id', '=', 'b.id')
-          .where('items.archived_at', 'is', null)
-          .as('item_count'),
-    ])
-    .where('b.archived_at', 'is', null)
-    .where(overlapsPaths(paths, 'b.visible_path'));
+  let q = banksQuery(db).where(overlapsPaths(paths, 'b.visible_path'));
   if (filter.subject) q = q.where((eb) => eb.or([eb('b.subject', '=', filter.subject!), eb('b.subject', 'is', null)]));
   return q.orderBy('b.owner_path').orderBy('b.name').limit(500).execute();
 }
@@ -320,6 +298,30 @@ export async function knowledgePointNames(db: DbOrTx, ids: string[]): Promise<Ma
     .where('id', 'in', [...new Set(ids)])
     .execute();
   return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Knowledge points by id with their name and subject (missing ids are left out). */
+export async function knowledgePoints(db: DbOrTx, ids: string[]): Promise<Map<string, { name: string; subject: string }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('knowledge_points')
+    .select(['id', 'name', 'subject'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, { name: r.name, subject: r.subject }]));
+}
+
+/** The first `n` knowledge points of a subject's tree below its strands, in tree order. */
+export async function firstKnowledgePoints(db: DbOrTx, subject: string, n: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('knowledge_points')
+    .select('id')
+    .where('subject', '=', subject)
+    .where('grade', 'is not', null)
+    .orderBy('sort_order')
+    .limit(n)
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 export async function existingKnowledgePoints(db: DbOrTx, ids: string[]): Promise<Set<string>> {

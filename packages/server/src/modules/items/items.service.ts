@@ -125,12 +125,11 @@ export async function updateBank(ctx: AuthedContext, id: string, input: Partial<
 /** Knowledge points must exist and belong to the item's subject. */
 async function checkKnowledgePoints(db: DbOrTx, content: TItemContent, at: (string | number)[]): Promise<void> {
   if (content.knowledgePointIds.length === 0) return;
-  const rows = await db.selectFrom('knowledge_points').select(['id', 'subject']).where('id', 'in', content.knowledgePointIds).execute();
-  const bySubject = new Map(rows.map((r) => [r.id, r.subject]));
+  const found = await repo.knowledgePoints(db, content.knowledgePointIds);
   const issues = content.knowledgePointIds.flatMap((id, i) =>
-    !bySubject.has(id)
+    !found.has(id)
       ? [{ path: [...at, 'knowledgePointIds', i], message: '知识点不存在' }]
-      : bySubject.get(id) !== content.subject
+      : found.get(id)!.subject !== content.subject
         ? [{ path: [...at, 'knowledgePointIds', i], message: `该知识点不属于${content.subject}` }]
         : [],
   );

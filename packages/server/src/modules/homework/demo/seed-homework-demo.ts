@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { gradeResponse, type TGradeResult, type TItemContent } from '@qiming/shared';
 import type { AppContext } from '../../../core/context.ts';
 import { withTransaction, type Tx } from '../../../core/db/database.ts';
-import { buildBank, buildItem, buildPaper, getPaperForDelivery, knowledgePointId } from '../../items/index.ts';
+import { buildBank, buildItem, buildPaper, existingKnowledgePoints, getPaperForDelivery, knowledgePointId } from '../../items/index.ts';
 import { buildStatement, insertStatements, isoDuration, scoreOf, type XapiStatement } from '../../lrs/index.ts';
 import * as repo from '../homework.repository.ts';
 import { item } from '../homework.factory.ts';
@@ -147,9 +147,7 @@ export async function seedHomeworkDemo(app: AppContext): Promise<{ assignments: 
     .where('kind', 'in', ['school', 'teaching_point'])
     .executeTakeFirstOrThrow();
   const codes = ['CN-LW-3-03', 'CN-RD-3-02', 'CN-RD-3-03', 'CN-RD-3-05', 'CN-RD-3-06'];
-  const present = new Set(
-    (await db.selectFrom('knowledge_points').select('id').where('id', 'in', codes.map(knowledgePointId)).execute()).map((r) => r.id),
-  );
+  const present = await existingKnowledgePoints(db, codes.map(knowledgePointId));
   // without the shipped tree (items module not synced) there is nothing to tag: no demo homework
   if (present.size < codes.length) return null;
   const kp = (code: string) => knowledgePointId(code);
