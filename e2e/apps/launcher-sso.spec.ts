@@ -44,6 +44,15 @@ test('a teacher opens an application from 我的应用 and lands in it signed in
     },
   );
   await apiJson(admin.request, 'put', `/api/apps/${created.app.id}/enablements/${city.id}`);
+  // the registry as the bureau sees it; on a phone one card per application, nothing wider than the screen
+  await admin.goto('/apps');
+  await expect(admin.getByTestId('app-row-name').filter({ hasText: APP_NAME })).toBeVisible();
+  await screenshots(admin, 'apps-admin');
+  await admin.setViewportSize({ width: 390, height: 844 });
+  await expect(admin.getByTestId('app-card').filter({ hasText: APP_NAME })).toBeVisible();
+  // the page's own width, measured in the browser (the e2e project has no DOM types)
+  const overflow = await admin.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+  expect(overflow).toBeLessThanOrEqual(0);
   await adminContext.close();
 
   rp = await startRelyingParty({

@@ -1,6 +1,6 @@
 import { AppstoreOutlined, PlusOutlined } from '@ant-design/icons';
 import type { TApp, TAppWithSecret } from '@qiming/shared';
-import { App, Avatar, Button, Dropdown, Form, Modal, Space, Table, Tag, Typography, Upload } from 'antd';
+import { App, Avatar, Button, Card, Dropdown, Form, Grid, List, Modal, Space, Table, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { EmptyHint, LoadError, OneTimeSecret, PageTitle } from '../../../app/ui.tsx';
 import { errorMessage } from '../../../lib/api.ts';
@@ -138,6 +138,29 @@ export function AppsPage() {
   const [secret, setSecret] = useState<TAppWithSecret | null>(null);
   const [enabling, setEnabling] = useState<TApp | null>(null);
   const { message } = App.useApp();
+  // a phone gets one card per application instead of a table wider than the screen
+  const isPhone = Grid.useBreakpoint().md === false;
+  const empty = <EmptyHint text={can('app.register') ? t('apps_empty_register') : t('apps_empty_enable')} />;
+  const fail = (e: unknown) => void message.error(errorMessage(e));
+
+  const statusTag = (a: TApp) =>
+    a.status === 'active' ? <Tag color="green">{t('apps_status_active')}</Tag> : <Tag>{t('apps_status_disabled')}</Tag>;
+  const enabledIn = (a: TApp) =>
+    a.enablements.length ? (
+      <EnablementTags app={a} onError={fail} />
+    ) : (
+      <Typography.Text type="secondary">{t('apps_not_enabled_yet')}</Typography.Text>
+    );
+  const actions = (a: TApp) => (
+    <Space>
+      {a.policies.canEnable && (
+        <Button size="small" type="primary" ghost onClick={() => setEnabling(a)} data-testid="app-enable">
+          {t('apps_enable')}
+        </Button>
+      )}
+      {a.policies.canEdit && <ManageMenu app={a} onSecret={setSecret} />}
+    </Space>
+  );
 
   return (
     <div>
@@ -154,6 +177,34 @@ export function AppsPage() {
       />
       {apps.isError ? (
         <LoadError error={apps.error} onRetry={() => void apps.refetch()} />
+      ) : isPhone ? (
+        <List<TApp>
+          loading={apps.isPending}
+          dataSource={apps.data}
+          locale={{ emptyText: empty }}
+          renderItem={(a) => (
+            <Card size="small" style={{ marginBottom: 12 }} data-testid="app-card">
+              <Space orientation="vertical" size={8} style={{ width: '100%' }}>
+                <NameCell app={a} />
+                <Space size={[4, 4]} wrap>
+                  <Tag>{t(categoryKey(a.category))}</Tag>
+                  <Tag>{protocolName(a)}</Tag>
+                  {statusTag(a)}
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {t('apps_owner_scope')}：{a.ownerScope.name}
+                  </Typography.Text>
+                </Space>
+                <div>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {t('apps_enabled_in')}：
+                  </Typography.Text>
+                  {enabledIn(a)}
+                </div>
+                {actions(a)}
+              </Space>
+            </Card>
+          )}
+        />
       ) : (
         <Table<TApp>
           rowKey="id"
@@ -161,67 +212,15 @@ export function AppsPage() {
           dataSource={apps.data}
           scroll={{ x: 900 }}
           pagination={false}
-          locale={{ emptyText: <EmptyHint text={can('app.register') ? t('apps_empty_register') : t('apps_empty_enable')} /> }}
+          locale={{ emptyText: empty }}
           columns={[
-            {
-              title: t('apps_name'),
-              key: 'name',
-              render: (_, a) => (
-                <Space>
-                  <Avatar shape="square" src={a.logoUrl ?? undefined} icon={<AppstoreOutlined />} />
-                  <div>
-                    <Typography.Text strong data-testid="app-row-name">
-                      {a.name}
-                    </Typography.Text>
-                    <div>
-                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                        {a.description || a.homeUrl}
-                      </Typography.Text>
-                    </div>
-                  </div>
-                </Space>
-              ),
-            },
+            { title: t('apps_name'), key: 'name', render: (_, a) => <NameCell app={a} /> },
             { title: t('apps_category'), key: 'category', width: 100, render: (_, a) => t(categoryKey(a.category)) },
-            {
-              title: t('apps_protocol'),
-              key: 'protocol',
-              width: 130,
-              render: (_, a) => (a.protocol === 'oidc' ? 'OpenID Connect' : 'CAS 3.0'),
-            },
+            { title: t('apps_protocol'), key: 'protocol', width: 130, render: (_, a) => protocolName(a) },
             { title: t('apps_owner_scope'), key: 'owner', width: 130, render: (_, a) => a.ownerScope.name },
-            {
-              title: t('apps_status'),
-              key: 'status',
-              width: 90,
-              render: (_, a) =>
-                a.status === 'active' ? <Tag color="green">{t('apps_status_active')}</Tag> : <Tag>{t('apps_status_disabled')}</Tag>,
-            },
-            {
-              title: t('apps_enabled_in'),
-              key: 'enablements',
-              render: (_, a) =>
-                a.enablements.length ? (
-                  <EnablementTags app={a} onError={(e) => void message.error(errorMessage(e))} />
-                ) : (
-                  <Typography.Text type="secondary">{t('apps_not_enabled_yet')}</Typography.Text>
-                ),
-            },
-            {
-              title: t('actions'),
-              key: 'actions',
-              width: 170,
-              render: (_, a) => (
-                <Space>
-                  {a.policies.canEnable && (
-                    <Button size="small" type="primary" ghost onClick={() => setEnabling(a)} data-testid="app-enable">
-                      {t('apps_enable')}
-                    </Button>
-                  )}
-                  {a.policies.canEdit && <ManageMenu app={a} onSecret={setSecret} />}
-                </Space>
-              ),
-            },
+            { title: t('apps_status'), key: 'status', width: 90, render: (_, a) => statusTag(a) },
+            { title: t('apps_enabled_in'), key: 'enablements', render: (_, a) => enabledIn(a) },
+            { title: t('actions'), key: 'actions', width: 170, render: (_, a) => actions(a) },
           ]}
         />
       )}
@@ -229,6 +228,26 @@ export function AppsPage() {
       {secret && <SecretModal result={secret} onClose={() => setSecret(null)} />}
       {enabling && <EnableModal app={enabling} onClose={() => setEnabling(null)} />}
     </div>
+  );
+}
+
+const protocolName = (a: TApp) => (a.protocol === 'oidc' ? 'OpenID Connect' : 'CAS 3.0');
+
+function NameCell({ app: a }: { app: TApp }) {
+  return (
+    <Space>
+      <Avatar shape="square" src={a.logoUrl ?? undefined} icon={<AppstoreOutlined />} />
+      <div>
+        <Typography.Text strong data-testid="app-row-name">
+          {a.name}
+        </Typography.Text>
+        <div>
+          <Typography.Text type="secondary" style={{ fontSize: 12, wordBreak: 'break-all' }}>
+            {a.description || a.homeUrl}
+          </Typography.Text>
+        </div>
+      </div>
+    </Space>
   );
 }
 
