@@ -155,7 +155,8 @@ export const ZResource = z.object({
   knowledgePoints: z.array(z.string()),
   keywords: z.array(z.string()),
   authorName: z.string(),
-  ownerId: z.string(),
+  /** The author's account, for the author and the resource's reviewers and managers; null for other readers. */
+  ownerId: z.string().nullable(),
   schoolId: z.string(),
   schoolName: z.string(),
   districtName: z.string(),

@@ -65,13 +65,16 @@ describe('a visitor who has not signed in', () => {
 
     // queued for the upper level: the school sees it, a visitor does not
     expect((await (await t.as('a_admin')).post(`/api/resources/${publicId}/push`)).status).toBe(201);
-    expect((await (await t.as('a_admin')).get(`/api/resources/${publicId}`)).body.push).toMatchObject({ status: 'queued' });
+    const asSchool = (await (await t.as('a_admin')).get(`/api/resources/${publicId}`)).body;
+    expect(asSchool.push).toMatchObject({ status: 'queued' });
+    expect(asSchool.ownerId).toBe((await author.get('/api/me')).body.id);
     const detail = await anon.get(`/api/resources/${publicId}`);
     expect(detail.status).toBe(200);
     expect(detail.body).toMatchObject({
       audience: 'public',
       me: null,
       push: null,
+      ownerId: null,
       policies: { canEdit: false, canPush: false, canReview: false },
     });
     for (const hidden of [districtId, schoolId]) {

@@ -21,7 +21,8 @@ export function presentResource(r: ResourceRowFull, person: Person, me: { isFavo
     knowledgePoints: r.knowledge_points,
     keywords: r.keywords,
     authorName: r.author_name,
-    ownerId: r.owner_id,
+    // an account id is no business of every reader (visitors included)
+    ownerId: readsAsStaff(person, r) ? r.owner_id : null,
     schoolId: r.school_id,
     schoolName: r.school_name,
     districtName: r.district_name,
