@@ -522,7 +522,9 @@ export class InvertedIndex {
         plan.clauses.map((c) => this.clauseMatches(c)),
         'sum',
       );
-      const scores = Float32Array.from(merged.scores, (s) => s / k);
+      // the union's arrays are its own (never a posting list): scaled in place, not copied through a callback
+      const scores = merged.scores;
+      for (let i = 0; i < scores.length; i++) scores[i] = scores[i]! / k;
       return { docs: merged.docs, scores };
     }
     const order = plan.clauses.map((c, i) => ({ c, i, n: this.estimate(c) })).sort((a, b) => a.n - b.n);
