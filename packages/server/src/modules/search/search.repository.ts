@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { DbOrTx } from '../../core/db/database.ts';
+import type { SearchDocumentsTable } from '../../core/db/schema.ts';
 
 export type SearchDocumentRow = {
   kind: string;
@@ -189,28 +190,30 @@ export async function lastChange(db: DbOrTx): Promise<number> {
   return rows[0]!.seq;
 }
 
+/** A stored document's columns as they are read back. */
+type StoredDocument = Selectable<SearchDocumentsTable>;
+/** The facet and placement columns both the index and a page of hits read. */
+type FacetColumns = Pick<
+  StoredDocument,
+  | 'kind'
+  | 'ref_id'
+  | 'subject'
+  | 'grade'
+  | 'term'
+  | 'edition'
+  | 'unit_id'
+  | 'unit_name'
+  | 'type'
+  | 'level'
+  | 'school_id'
+  | 'school_name'
+  | 'district_id'
+  | 'visibility'
+  | 'popularity'
+>;
+
 /** A document as the index holds it. */
-export type IndexRow = {
-  kind: string;
-  ref_id: string;
-  terms: string;
-  doc_length: number;
-  subject: string | null;
-  grade: number | null;
-  term: string | null;
-  edition: string | null;
-  unit_id: string | null;
-  unit_name: string | null;
-  type: string | null;
-  level: string | null;
-  school_id: string | null;
-  school_name: string | null;
-  district_id: string | null;
-  visibility: string;
-  visible_path: string | null;
-  popularity: number;
-  published_ms: number;
-};
+export type IndexRow = FacetColumns & Pick<StoredDocument, 'terms' | 'doc_length' | 'visible_path'> & { published_ms: number };
 
 const INDEX_COLUMNS = sql`kind, ref_id, terms, doc_length, subject, grade, term, edition, unit_id, unit_name, type, level,
   school_id, school_name, district_id, visibility, visible_path, popularity, (extract(epoch FROM published_at) * 1000)::float8 AS published_ms`;
@@ -253,30 +256,8 @@ export async function indexRowsInPages(db: DbOrTx, from: number, to: number): Pr
   return rows;
 }
 
-export type HitRow = {
-  kind: string;
-  ref_id: string;
-  title: string;
-  body: string;
-  keywords: string[];
-  knowledge_points: string[];
-  subject: string | null;
-  grade: number | null;
-  term: string | null;
-  edition: string | null;
-  unit_id: string | null;
-  unit_name: string | null;
-  type: string | null;
-  level: string | null;
-  school_id: string | null;
-  school_name: string | null;
-  district_id: string | null;
-  author: string | null;
-  visibility: string;
-  popularity: number;
-  published_at: Date;
-  score: number;
-};
+export type HitRow = FacetColumns &
+  Pick<StoredDocument, 'title' | 'body' | 'keywords' | 'knowledge_points' | 'author' | 'published_at'> & { score: number };
 
 const HIT_COLUMNS = sql`kind, ref_id, title, body, keywords, knowledge_points, subject, grade, term, edition, unit_id, unit_name, type,
   level, school_id, school_name, district_id, author, visibility, popularity, published_at`;
