@@ -1,13 +1,12 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import ExcelJS from 'exceljs';
 import type { TAssignmentAnalysis } from '@qiming/shared';
 import type { AuthedContext } from '../../core/context.ts';
+import { pdfMake } from '../../core/pdf/pdf.ts';
 import { getAnalysis } from './analysis.service.ts';
 
 /**
- * The assignment analysis as a workbook (exceljs) and as a printable PDF (pdfmake with a CJK font
- * from Debian's fonts-noto-cjk or fonts-wqy-microhei).
+ * The assignment analysis as a workbook (exceljs) and as a printable PDF (pdfmake with the CJK font
+ * of core/pdf).
  */
 
 const BAND_NAMES = { excellent: '优秀', good: '良好', medium: '中等', pass: '及格', fail: '待及格' } as const;
@@ -135,39 +134,6 @@ export async function exportAnalysisXlsx(ctx: AuthedContext, assignmentId: strin
 
 // --- PDF ---------------------------------------------------------------------------------------
 
-type PdfMake = {
-  setFonts: (f: unknown) => void;
-  setUrlAccessPolicy: (cb: (url: string) => boolean) => void;
-  setLocalAccessPolicy: (cb: (path: string) => boolean) => void;
-  createPdf: (doc: unknown) => { getBuffer: () => Promise<Buffer> };
-};
-
-/** Debian's CJK fonts: Noto Sans CJK (fonts-noto-cjk), else WenQuanYi Micro Hei (fonts-wqy-microhei). */
-const FONT_CANDIDATES = [
-  {
-    normal: ['/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', 'NotoSansCJKsc-Regular'],
-    bold: ['/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc', 'NotoSansCJKsc-Bold'],
-  },
-  {
-    normal: ['/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', 'WenQuanYiMicroHei'],
-    bold: ['/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', 'WenQuanYiMicroHei'],
-  },
-];
-
-let pdfmake: PdfMake | null = null;
-function loadPdfMake(): PdfMake {
-  if (pdfmake) return pdfmake;
-  const font = FONT_CANDIDATES.find((f) => existsSync(f.normal[0]) && existsSync(f.bold[0]));
-  if (!font) throw new Error('No CJK font for PDF export: apt-get install fonts-noto-cjk (or fonts-wqy-microhei)');
-  const p = createRequire(import.meta.url)('pdfmake') as PdfMake;
-  p.setFonts({ CJK: { normal: font.normal, bold: font.bold, italics: font.normal, bolditalics: font.bold } });
-  // documents are built from our own data only: no URL fetches, no files beyond the fonts
-  p.setUrlAccessPolicy(() => false);
-  p.setLocalAccessPolicy((path) => path.startsWith('/usr/share/fonts/'));
-  pdfmake = p;
-  return p;
-}
-
 function bar(count: number, max: number, width = 120) {
   const w = max > 0 ? Math.max(count > 0 ? 2 : 0, (count / max) * width) : 0;
   return { canvas: [{ type: 'rect', x: 0, y: 2, w, h: 8, color: '#1677ff' }], width: width + 4 };
@@ -175,7 +141,7 @@ function bar(count: number, max: number, width = 120) {
 
 export async function exportAnalysisPdf(ctx: AuthedContext, assignmentId: string, classId?: string) {
   const a = await getAnalysis(ctx, assignmentId, classId);
-  const pdf = loadPdfMake();
+  const pdf = pdfMake();
   const maxBin = Math.max(1, ...a.histogram.map((h) => h.count));
   const table = (widths: unknown[], header: string[], rows: unknown[][]) => ({
     table: { headerRows: 1, widths, body: [header.map((h) => ({ text: h, bold: true, fillColor: '#f0f5ff' })), ...rows] },

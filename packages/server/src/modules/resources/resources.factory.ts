@@ -1,31 +1,16 @@
 import { deflateSync } from 'node:zlib';
 import { strToU8, zipSync } from 'fflate';
-import pdfmake from 'pdfmake';
+import { pdfMake } from '../../core/pdf/pdf.ts';
 
-const FONT = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
-type PdfMake = {
-  setFonts: (f: unknown) => void;
-  setUrlAccessPolicy: (f: () => boolean) => void;
-  setLocalAccessPolicy?: (f: (p: string) => boolean) => void;
-  createPdf: (doc: unknown) => { getBuffer: () => Promise<Buffer> };
-};
-let printer: PdfMake | null = null;
-
-/** A real PDF with Chinese text (pdfmake, Noto Sans CJK from fonts-noto-cjk), one paragraph per line. */
+/** A real PDF with Chinese text (pdfmake with the CJK font of core/pdf), one paragraph per line. */
 export async function pdfOf(lines: string[], title?: string): Promise<Buffer> {
-  if (!printer) {
-    printer = ((pdfmake as unknown as { default?: PdfMake }).default ?? pdfmake) as unknown as PdfMake;
-    printer.setFonts({ Noto: { normal: [FONT, 'NotoSansCJKsc-Regular'], bold: [FONT, 'NotoSansCJKsc-Regular'] } });
-    printer.setUrlAccessPolicy(() => false);
-    printer.setLocalAccessPolicy?.((p) => p === FONT);
-  }
-  const doc = printer.createPdf({
+  const doc = pdfMake().createPdf({
     info: { title: title ?? lines[0] },
     content: [
       ...(title ? [{ text: title, fontSize: 18, margin: [0, 0, 0, 12] }] : []),
       ...lines.map((l) => ({ text: l, margin: [0, 0, 0, 6] })),
     ],
-    defaultStyle: { font: 'Noto', fontSize: 11, lineHeight: 1.3 },
+    defaultStyle: { font: 'CJK', fontSize: 11, lineHeight: 1.3 },
   });
   return doc.getBuffer();
 }

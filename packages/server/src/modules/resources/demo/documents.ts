@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { strToU8, zipSync } from 'fflate';
 import * as fontkit from 'fontkit';
+import { cjkFont } from '../../../core/pdf/pdf.ts';
 
 /**
  * Real documents for the demo catalogue, written directly so that a few hundred of them take well
@@ -17,13 +18,13 @@ export const plainText = (d: DocSpec): string =>
   [d.title, d.subtitle, ...d.sections.flatMap((s) => [s.heading, ...s.paragraphs])].filter(Boolean).join('\n');
 
 // ---------------------------------------------------------------------------------------------
-// PDF: one font subset (Noto Sans CJK SC, from fonts-noto-cjk) shared by every PDF of a run
-
-const FONT_FILE = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
+// PDF: one font subset (the CJK font of core/pdf) shared by every PDF of a run
 
 export type PdfFont = {
-  /** The subset's CFF program (FontFile3 / CIDFontType0C) and its ToUnicode CMap, both already deflated. */
+  /** The subset's font program and its ToUnicode CMap, both already deflated. */
   program: Buffer;
+  /** CFF outlines (Noto: CIDFontType0 with FontFile3) or TrueType ones (WenQuanYi: CIDFontType2 with FontFile2). */
+  isCff: boolean;
   /** Code point → glyph id in the subset (which is also its CID under Identity-H). */
   gid: Map<number, number>;
   /** Advance widths by subset glyph id, in thousandths of the font size. */
@@ -42,7 +43,9 @@ export type PdfFont = {
  * font lacks are left out and print as nothing.
  */
 export function buildPdfFont(texts: string[]): PdfFont {
-  const font = fontkit.create(readFileSync(FONT_FILE), 'NotoSansCJKsc-Regular');
+  const face = cjkFont().normal;
+  const font = fontkit.create(readFileSync(face.file), face.postscriptName);
+  if (!font) throw new Error(`No font ${face.postscriptName} in ${face.file}`);
   const scale = 1000 / font.unitsPerEm;
   const subset = font.createSubset();
   const gid = new Map<number, number>();
@@ -82,6 +85,7 @@ export function buildPdfFont(texts: string[]): PdfFont {
   ].join('\n');
   return {
     program: deflateSync(subset.encode()),
+    isCff: Boolean(font.directory.tables['CFF ']),
     gid,
     widths,
     name: `QMDEMO+${font.postscriptName}`,
@@ -171,12 +175,12 @@ export function pdfDocument(font: PdfFont, doc: DocSpec, accent: [number, number
     `<< /Type /Font /Subtype /Type0 /BaseFont /${font.name} /Encoding /Identity-H /DescendantFonts [4 0 R] /ToUnicode 7 0 R >>`,
   );
   objects[4] = dict(
-    `<< /Type /Font /Subtype /CIDFontType0 /BaseFont /${font.name} /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 5 0 R /DW 1000 /W [0 [${font.widths.join(' ')}]] >>`,
+    `<< /Type /Font /Subtype /${font.isCff ? 'CIDFontType0' : 'CIDFontType2 /CIDToGIDMap /Identity'} /BaseFont /${font.name} /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 5 0 R /DW 1000 /W [0 [${font.widths.join(' ')}]] >>`,
   );
   objects[5] = dict(
-    `<< /Type /FontDescriptor /FontName /${font.name} /Flags 4 /FontBBox [${font.bbox.join(' ')}] /ItalicAngle 0 /Ascent ${font.ascent} /Descent ${font.descent} /CapHeight ${font.capHeight} /StemV 80 /FontFile3 6 0 R >>`,
+    `<< /Type /FontDescriptor /FontName /${font.name} /Flags 4 /FontBBox [${font.bbox.join(' ')}] /ItalicAngle 0 /Ascent ${font.ascent} /Descent ${font.descent} /CapHeight ${font.capHeight} /StemV 80 /${font.isCff ? 'FontFile3' : 'FontFile2'} 6 0 R >>`,
   );
-  objects[6] = stream('/Subtype /CIDFontType0C', font.program);
+  objects[6] = stream(font.isCff ? '/Subtype /CIDFontType0C' : '', font.program);
   objects[7] = stream('', font.toUnicode);
   const utf16 = (s: string) => `<feff${[...s].map((c) => c.charCodeAt(0).toString(16).padStart(4, '0')).join('')}>`;
   objects[8] = dict(`<< /Title ${utf16(doc.title)} /Producer (Qiming demo) /Creator (Qiming) >>`);

@@ -8,10 +8,12 @@ declare module 'fontkit' {
     descent: number;
     capHeight: number;
     postscriptName: string;
+    /** The font's tables by tag: `CFF ` when the outlines are CFF (Noto CJK, .otf), `glyf` for TrueType. */
+    directory: { tables: Record<string, unknown> };
     bbox: { minX: number; minY: number; maxX: number; maxY: number };
     glyphForCodePoint(codePoint: number): Glyph;
     hasGlyphForCodePoint(codePoint: number): boolean;
     createSubset(): Subset;
   };
-  export function create(buffer: Uint8Array, postscriptName?: string): Font;
+  export function create(buffer: Uint8Array, postscriptName?: string): Font | null;
 }
