@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import type { RequestContext } from '../context.ts';
 import { HASH_ALGORITHM } from '../crypto/crypto.ts';
-import { prepared, type Db, type DbOrTx, type Tx } from '../db/database.ts';
+import { prepared, withTransaction, type Db, type DbOrTx, type Tx } from '../db/database.ts';
 import { GroupCommit, groupCommitFor } from '../db/group-commit.ts';
 import type { AuditLogTable } from '../db/schema.ts';
 
@@ -81,15 +81,13 @@ async function lockChainHead(tx: Tx): Promise<{ head_seq: number; head_hash: str
   return head();
 }
 
-/**
- * Appends several records in order under one take of the chain lock: one read of the chain head,
- * one insert, one update of the head, whatever their number.
- */
-export async function appendAuditRecords(tx: Tx, entries: { ctx: AuditContext; event: AuditEvent }[]): Promise<void> {
-  if (entries.length === 0) return;
-  const chain = await lockChainHead(tx);
-  let seq = chain ? Number(chain.head_seq) : 0;
-  let prev = chain?.head_hash ?? GENESIS;
+type ChainHead = { seq: number; hash: string };
+type AuditEntry = { ctx: AuditContext; event: AuditEvent };
+
+/** The rows that continue the chain from `head`, hashed in order, and the head they leave. */
+function chainRows(entries: AuditEntry[], head: ChainHead) {
+  let seq = head.seq;
+  let prev = head.hash;
   const rows = entries.map(({ ctx, event }) => {
     const actor =
       event.actor ??
@@ -114,48 +112,108 @@ export async function appendAuditRecords(tx: Tx, entries: { ctx: AuditContext; e
     prev = hash;
     return stored;
   });
+  return { rows, head: { seq, hash: prev } };
+}
+
+/** The insert of a batch of chain rows as one `unnest` of arrays (a constant text, prepared once per connection). */
+const unnestRows = (rows: ReturnType<typeof chainRows>['rows']) => {
+  const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+  return sql`unnest(
+    ${col('seq')}::bigint[], ${col('id')}::uuid[], ${col('at')}::timestamptz[], ${col('actor_id')}::uuid[],
+    ${col('actor_name')}::text[], ${col('actor_role')}::text[], ${col('scope_id')}::uuid[], ${col('ip')}::text[],
+    ${col('action')}::text[], ${col('outcome')}::text[], ${col('target_type')}::text[], ${col('target_id')}::text[],
+    ${col('summary')}::jsonb[], ${col('prev_hash')}::text[], ${col('hash')}::text[]
+  )`;
+};
+const AUDIT_COLUMNS = sql`(seq, id, at, actor_id, actor_name, actor_role, scope_id, ip, action, outcome, target_type, target_id, summary, prev_hash, hash)`;
+
+/**
+ * Appends several records in order under one take of the chain lock: one read of the chain head,
+ * one insert, one update of the head, whatever their number. Returns the new head.
+ */
+export async function appendAuditRecords(tx: Tx, entries: AuditEntry[]): Promise<ChainHead | undefined> {
+  if (entries.length === 0) return undefined;
+  const chain = await lockChainHead(tx);
+  const { rows, head } = chainRows(entries, chain ? { seq: Number(chain.head_seq), hash: chain.head_hash } : { seq: 0, hash: GENESIS });
   if (chain) {
-    // the records and the new head in one statement of constant text (prepared once per
-    // connection, whatever the batch size): one round trip while the lock is held
-    const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+    // the records and the new head in one statement: one round trip while the lock is held
     await prepared(
       sql`
-        WITH appended AS (
-          INSERT INTO audit_log (seq, id, at, actor_id, actor_name, actor_role, scope_id, ip, action, outcome, target_type, target_id, summary, prev_hash, hash)
-          SELECT * FROM unnest(
-            ${col('seq')}::bigint[], ${col('id')}::uuid[], ${col('at')}::timestamptz[], ${col('actor_id')}::uuid[],
-            ${col('actor_name')}::text[], ${col('actor_role')}::text[], ${col('scope_id')}::uuid[], ${col('ip')}::text[],
-            ${col('action')}::text[], ${col('outcome')}::text[], ${col('target_type')}::text[], ${col('target_id')}::text[],
-            ${col('summary')}::jsonb[], ${col('prev_hash')}::text[], ${col('hash')}::text[]
-          )
-        )
-        UPDATE audit_chain SET head_seq = ${seq}, head_hash = ${prev} WHERE id = 1
+        WITH appended AS (INSERT INTO audit_log ${AUDIT_COLUMNS} SELECT * FROM ${unnestRows(rows)})
+        UPDATE audit_chain SET head_seq = ${head.seq}, head_hash = ${head.hash} WHERE id = 1
       `,
       tx,
     ).execute(tx);
   } else {
     await tx.insertInto('audit_log').values(rows).execute();
-    await tx.insertInto('audit_chain').values({ id: 1, head_seq: seq, head_hash: prev, anchor_seq: 0, anchor_hash: GENESIS }).execute();
+    await tx
+      .insertInto('audit_chain')
+      .values({ id: 1, head_seq: head.seq, head_hash: head.hash, anchor_seq: 0, anchor_hash: GENESIS })
+      .execute();
   }
+  return head;
 }
 
-type QueuedAudit = { ctx: AuditContext; event: AuditEvent };
-const auditQueues = new WeakMap<Db, GroupCommit<QueuedAudit, void>>();
+/** Where this process's last batch of recordAuditNow left the chain head, per database. */
+const lastWrittenHeads = new WeakMap<Db, ChainHead>();
+
+/**
+ * A batch of records in a transaction of its own. Where this process wrote the last records, the
+ * head is where it left it, and the batch goes in one statement that moves the head only if it is
+ * still there (a compare-and-set: a writer that moved it meanwhile makes the statement insert
+ * nothing, as PostgreSQL re-checks the condition on the row that writer committed) — no explicit
+ * transaction, one round trip instead of four. Otherwise (another process or a transaction of a
+ * service appended since) it reads the head and tries again, and after a few tries takes the lock.
+ */
+async function appendAuditBatch(db: Db, entries: AuditEntry[]): Promise<void> {
+  let head = lastWrittenHeads.get(db);
+  for (let attempt = 0; head && attempt < 3; attempt++) {
+    const { rows, head: next } = chainRows(entries, head);
+    const res = await prepared(
+      sql`
+        WITH moved AS (
+          UPDATE audit_chain SET head_seq = ${next.seq}, head_hash = ${next.hash}
+          WHERE id = 1 AND head_seq = ${head.seq} AND head_hash = ${head.hash}
+          RETURNING id
+        )
+        INSERT INTO audit_log ${AUDIT_COLUMNS} SELECT r.* FROM ${unnestRows(rows)} AS r, moved
+      `,
+      db,
+    ).execute(db);
+    if (Number(res.numAffectedRows ?? 0) === rows.length) {
+      lastWrittenHeads.set(db, next);
+      return;
+    }
+    const current = await prepared(
+      db.selectFrom('audit_chain').select(['head_seq', 'head_hash']).where('id', '=', 1),
+      db,
+    ).executeTakeFirst();
+    head = current && { seq: Number(current.head_seq), hash: current.head_hash };
+  }
+  const written = await withTransaction(db, (tx) => appendAuditRecords(tx, entries));
+  if (written) lastWrittenHeads.set(db, written);
+}
+
+const auditQueues = new WeakMap<Db, GroupCommit<AuditEntry, void>>();
 
 /**
  * Records an event that belongs to no transaction of the caller (a token issued, a code refused)
  * in a transaction of its own, shared with the other requests recording at the same moment
- * (group commit): under load one take of the chain lock and one commit serve a whole batch,
- * instead of every request waiting its turn for the lock. Resolves once the record is
- * committed, so a caller that answers after it never acknowledges something the log lacks.
+ * (group commit): under load one statement and one commit serve a whole batch, instead of every
+ * request waiting its turn for the chain. Resolves once the record is committed and flushed to
+ * disk, so a caller that answers after it never acknowledges something the log lacks — nor
+ * anything it wrote before (see flushLater).
  */
 export function recordAuditNow(db: Db, ctx: AuditContext, event: AuditEvent): Promise<void> {
   const queue = groupCommitFor(auditQueues, db, {
-    write: async (tx, jobs) => {
-      await appendAuditRecords(tx, jobs);
+    writeOwn: async (db, jobs) => {
+      await appendAuditBatch(db, jobs);
       return jobs.map(() => ({ ok: true as const, value: undefined }));
     },
     maxBatch: 256,
+    // one batch at a time: batches of one process follow each other on the chain, so each finds
+    // the head where the previous one left it (two at once would both expect the same head)
+    maxInFlight: 1,
   });
   return queue.run({ ctx, event });
 }

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
-import { prepared, type Db } from '../db/database.ts';
+import { flushLater, prepared, type Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 
 /** One limit: at most `limit` hits of `bucket` for `key` in each fixed window of `windowSeconds`. */
@@ -107,6 +107,7 @@ class HitBatcher {
           ${groups.map((g) => g[0].windowSeconds)}::int[], ${groups.map((g) => g.reduce((n, h) => n + h.cost, 0))}::int[]
         ) AS h(bucket, key, secs, cost)
         CROSS JOIN LATERAL (SELECT to_timestamp(floor(extract(epoch FROM now()) / h.secs) * h.secs) AS start) w
+        CROSS JOIN ${flushLater} AS f
         ON CONFLICT (bucket, key, window_start) DO UPDATE SET hits = c.hits + EXCLUDED.hits
         RETURNING c.bucket, c.key, c.hits, c.window_start, c.expires_at, ceil(extract(epoch FROM c.expires_at - now()))::int AS retry_after
       `,
@@ -140,7 +141,8 @@ const batchers = new WeakMap<Db, HitBatcher>();
 /**
  * Counters in `rate_limit_counters`: one atomic upsert per counter and batch of concurrent hits
  * (see HitBatcher), with the window computed from the database's clock so that processes with
- * drifting clocks still share one window.
+ * drifting clocks still share one window. The upserts commit without waiting for the disk
+ * (flushLater): a crash may forget the last fraction of a second of hits, which a limit can spare.
  */
 export function databaseRateLimitStore(db: Db): RateLimitStore {
   let batcher = batchers.get(db);

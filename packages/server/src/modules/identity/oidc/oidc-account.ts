@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Role } from '@qiming/shared';
 import { prepared, type DbOrTx } from '../../../core/db/database.ts';
 import { distinctRoles } from '../../../core/auth/session.ts';
@@ -16,7 +16,7 @@ export type AccountClaims = {
 const REGION_KINDS = ['district', 'city', 'province'];
 const SCHOOL_KINDS = ['school', 'teaching_point'];
 
-type ClaimsRow = {
+export type ClaimsRow = {
   id: string;
   username: string;
   display_name: string;
@@ -27,14 +27,11 @@ type ClaimsRow = {
 };
 
 /**
- * What an application learns about a user: name, roles, school (学校标识码), classes and the
- * GB/T 2260 code of the nearest region above them. Null when the account is missing or disabled.
- * One query (asked on every code exchange and userinfo call): the account, its grants, its class
- * as a pupil, and the units above its anchor — the home unit, else the class, else a granted unit.
+ * The one query behind an account's claims: the account, its grants, its class as a pupil, and the
+ * units above its anchor — the home unit, else the class, else a granted unit. `userId` is an SQL
+ * expression of type uuid (a parameter, or a column of an enclosing query the text is joined into).
  */
-export async function loadAccountClaims(db: DbOrTx, userId: string): Promise<AccountClaims | null> {
-  const { rows } = await prepared(
-    sql<ClaimsRow>`
+export const accountClaimsQuery = (userId: RawBuilder<unknown>) => sql<ClaimsRow>`
     WITH u AS (
       SELECT u.id, u.username, u.display_name, u.is_active, o.path AS home_path
       FROM users u LEFT JOIN org_units o ON o.id = u.home_org_id
@@ -60,10 +57,10 @@ export async function loadAccountClaims(db: DbOrTx, userId: string): Promise<Acc
         WHERE a.id = ANY (string_to_array(trim(BOTH '/' FROM anchor.path), '/')::uuid[])
       ), '[]') AS ancestors
     FROM u
-  `,
-    db,
-  ).execute(db);
-  const user = rows[0];
+  `;
+
+/** The claims of a row of accountClaimsQuery; null when the account is missing or disabled. */
+export function claimsFromRow(user: ClaimsRow | null | undefined): AccountClaims | null {
   if (!user || !user.is_active) return null;
   const { grants, student, ancestors } = user;
 
@@ -84,6 +81,17 @@ export async function loadAccountClaims(db: DbOrTx, userId: string): Promise<Acc
     classes: [...classes].map(([id, name]) => ({ id, name })),
     region_code: region?.code ?? null,
   };
+}
+
+/**
+ * What an application learns about a user: name, roles, school (学校标识码), classes and the
+ * GB/T 2260 code of the nearest region above them. Null when the account is missing or disabled.
+ * One query, asked on userinfo calls; a code exchange or refresh gets it with the code's read
+ * (oidc-adapter.ts).
+ */
+export async function loadAccountClaims(db: DbOrTx, userId: string): Promise<AccountClaims | null> {
+  const { rows } = await prepared(accountClaimsQuery(sql`${userId}::uuid`), db).execute(db);
+  return claimsFromRow(rows[0]);
 }
 
 /** The organisation paths a user belongs to (home unit and every granted unit): what enables an application for them. */

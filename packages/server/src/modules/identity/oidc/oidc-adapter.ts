@@ -1,11 +1,24 @@
 import { sql } from 'kysely';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
-import { prepared, type Db } from '../../../core/db/database.ts';
+import { flushLater, prepared, type Db } from '../../../core/db/database.ts';
+import { accountClaimsQuery, claimsFromRow, type AccountClaims, type ClaimsRow } from './oidc-account.ts';
 
 /** Where oidc-provider's `Client` model comes from: the application registry, not this table. */
 export type ClientSource = (clientId: string) => Promise<AdapterPayload | undefined>;
 
 const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
+/** Account ids are user ids; anything else in the column must not fail the cast. */
+const UUID_TEXT = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/**
+ * Models written only by requests that end with an audit record (an authorization code at the
+ * authorization endpoint, tokens and the consumption of codes and refresh tokens at the token
+ * endpoint), which the provider answers only once that record is committed and flushed. Their own
+ * commits need not wait for the disk: the record's flush makes them durable first (see
+ * flushLater). Sessions, grants and interactions are written by requests without a record and
+ * commit synchronously.
+ */
+const FLUSHED_BY_AUDIT = new Set(['AuthorizationCode', 'AccessToken', 'RefreshToken']);
 
 /**
  * oidc-provider's storage on Kysely: every model (codes, tokens, grants, sessions, interactions…)
@@ -19,18 +32,24 @@ export function kyselyAdapter(
   qimingSession: () => string | null,
   /** An object that lives as long as the request being served (oidc-provider's context), if any. */
   currentRequest: () => object | undefined = () => undefined,
-): new (name: string) => Adapter {
+): {
+  Adapter: new (name: string) => Adapter;
+  /** The claims of an account read along with a code or refresh token in this request (once), if any. */
+  takeAccountClaims: (accountId: string) => AccountClaims | null | undefined;
+} {
   /*
    * A token exchange reads the code (or refresh token), then the provider session it is bound to,
-   * then its grant: three round trips one after the other. The first read brings the other two
-   * along (same snapshot), kept for the rest of that request only and handed out once each.
+   * then its grant, then the account's claims: four round trips one after the other. The first
+   * read brings the other three along (same snapshot), kept for the rest of that request only and
+   * handed out once each.
    */
-  const prefetched = new WeakMap<object, Map<string, AdapterPayload>>();
-  const takePrefetched = (key: string): AdapterPayload | undefined => {
+  const prefetched = new WeakMap<object, Map<string, unknown>>();
+  const takePrefetched = <T = AdapterPayload>(key: string): T | undefined => {
     const request = currentRequest();
     const memo = request && prefetched.get(request);
-    const found = memo?.get(key);
-    if (found) memo!.delete(key);
+    if (!memo?.has(key)) return undefined;
+    const found = memo.get(key) as T;
+    memo.delete(key);
     return found;
   };
   const notExpired = (alias: string, now: Date) =>
@@ -53,13 +72,17 @@ export function kyselyAdapter(
         session_uid: string | null;
         session_payload: unknown;
         session_consumed_at: Date | null;
+        account_id: string | null;
+        claims: ClaimsRow | null;
       }>`
       SELECT t.payload, t.consumed_at, t.grant_id,
         g.payload AS grant_payload, g.consumed_at AS grant_consumed_at,
-        s.uid AS session_uid, s.payload AS session_payload, s.consumed_at AS session_consumed_at
+        s.uid AS session_uid, s.payload AS session_payload, s.consumed_at AS session_consumed_at,
+        t.account_id, to_json(c) AS claims
       FROM oidc_payloads t
       LEFT JOIN oidc_payloads g ON g.model = 'Grant' AND g.id = t.grant_id AND ${notExpired('g', now)}
       LEFT JOIN oidc_payloads s ON s.model = 'Session' AND s.uid = t.payload->>'sessionUid' AND ${notExpired('s', now)}
+      LEFT JOIN LATERAL (${accountClaimsQuery(sql`(CASE WHEN t.account_id ~ ${UUID_TEXT} THEN t.account_id::uuid END)`)}) c ON true
       WHERE t.model = ${model} AND t.id = ${id} AND ${notExpired('t', now)}
     `,
       db,
@@ -68,16 +91,17 @@ export function kyselyAdapter(
     if (!row) return undefined;
     const request = currentRequest();
     if (request) {
-      const memo = prefetched.get(request) ?? new Map<string, AdapterPayload>();
+      const memo = prefetched.get(request) ?? new Map<string, unknown>();
       if (row.grant_payload && row.grant_id) memo.set(`Grant:id:${row.grant_id}`, toPayload(row.grant_payload, row.grant_consumed_at));
       if (row.session_payload && row.session_uid)
         memo.set(`Session:uid:${row.session_uid}`, toPayload(row.session_payload, row.session_consumed_at));
+      if (row.account_id) memo.set(`Account:${row.account_id}`, claimsFromRow(row.claims));
       prefetched.set(request, memo);
     }
     return toPayload(row.payload, row.consumed_at);
   }
 
-  return class KyselyAdapter implements Adapter {
+  const Adapter = class KyselyAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
@@ -93,10 +117,13 @@ export function kyselyAdapter(
         expires_at: expiresIn ? new Date(Date.now() + expiresIn * 1000) : null,
         qiming_session_id: this.model === 'Session' ? qimingSession() : null,
       };
+      const flush = FLUSHED_BY_AUDIT.has(this.model) ? sql`FROM ${flushLater} AS f` : sql``;
       await prepared(
         sql`
           INSERT INTO oidc_payloads (model, id, payload, grant_id, user_code, uid, account_id, expires_at, qiming_session_id)
-          VALUES (${row.model}, ${row.id}, ${row.payload}, ${row.grant_id}, ${row.user_code}, ${row.uid}, ${row.account_id}, ${row.expires_at}, ${row.qiming_session_id})
+          SELECT ${row.model}::text, ${row.id}::text, ${row.payload}::jsonb, ${row.grant_id}::text, ${row.user_code}::text,
+            ${row.uid}::text, ${row.account_id}::text, ${row.expires_at}::timestamptz, ${row.qiming_session_id}::text
+          ${flush} WHERE true
           ON CONFLICT (model, id) DO UPDATE SET
             payload = excluded.payload, grant_id = excluded.grant_id, user_code = excluded.user_code, uid = excluded.uid,
             account_id = excluded.account_id, expires_at = excluded.expires_at,
@@ -138,8 +165,9 @@ export function kyselyAdapter(
      * second exchange of the same code racing the first gets the protocol's invalid_grant.
      */
     async consume(id: string): Promise<void> {
+      const flush = FLUSHED_BY_AUDIT.has(this.model) ? sql`FROM ${flushLater} AS f` : sql``;
       const res = await prepared(
-        sql`UPDATE oidc_payloads SET consumed_at = ${new Date()} WHERE model = ${this.model} AND id = ${id} AND consumed_at IS NULL`,
+        sql`UPDATE oidc_payloads SET consumed_at = ${new Date()} ${flush} WHERE model = ${this.model} AND id = ${id} AND consumed_at IS NULL`,
         db,
       ).execute(db);
       if (Number(res.numAffectedRows ?? 0) === 0) throw new errors.InvalidGrant('grant request is invalid');
@@ -153,6 +181,7 @@ export function kyselyAdapter(
       await db.deleteFrom('oidc_payloads').where('grant_id', '=', grantId).execute();
     }
   };
+  return { Adapter, takeAccountClaims: (accountId) => takePrefetched<AccountClaims | null>(`Account:${accountId}`) };
 }
 
 /** Removes artefacts past their expiry (run periodically; reads ignore them already). */

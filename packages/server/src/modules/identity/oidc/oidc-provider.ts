@@ -72,16 +72,18 @@ function configuration(app: AppContext, keys: Awaited<ReturnType<typeof loadSign
     }),
   );
 
+  const storage = kyselyAdapter(
+    app.db,
+    async (id) => (await findOidcClient(app, id)) as AdapterPayload | undefined,
+    () => {
+      const token = Provider.ctx?.cookies.get(SESSION_COOKIE, { signed: false });
+      return token ? app.cipher.mac(token) : null;
+    },
+    () => Provider.ctx,
+  );
+
   return {
-    adapter: kyselyAdapter(
-      app.db,
-      async (id) => (await findOidcClient(app, id)) as AdapterPayload | undefined,
-      () => {
-        const token = Provider.ctx?.cookies.get(SESSION_COOKIE, { signed: false });
-        return token ? app.cipher.mac(token) : null;
-      },
-      () => Provider.ctx,
-    ),
+    adapter: storage.Adapter,
     jwks: { keys },
     cookies: {
       keys: [cookieKey],
@@ -90,7 +92,9 @@ function configuration(app: AppContext, keys: Awaited<ReturnType<typeof loadSign
       short: { httpOnly: true, sameSite: 'lax', secure },
     },
     async findAccount(_ctx, sub) {
-      const claims = await loadAccountClaims(app.db, sub);
+      // a code exchange or refresh read the claims with the code (the same request, moments ago)
+      const prefetched = storage.takeAccountClaims(sub);
+      const claims = prefetched !== undefined ? prefetched : await loadAccountClaims(app.db, sub);
       if (!claims) return undefined;
       return { accountId: sub, claims: async () => claims };
     },
