@@ -157,7 +157,8 @@ export const ZAddGuardianRequest = z.object({
 export const ZTeacher = z.object({
   id: z.string(),
   name: z.string(),
-  gender: z.enum(GENDERS),
+  /** null for an account made from an upstream sign-in, whose gender nobody entered */
+  gender: z.enum(GENDERS).nullable(),
   username: z.string(),
   staffNo: z.string(),
   subjects: z.array(z.string()),

@@ -85,7 +85,7 @@ export const presentStudent = (cipher: FieldCipher, r: StudentRow, canReadPii: b
 export const presentTeacher = (cipher: FieldCipher, r: TeacherRow, canReadPii: boolean): TTeacher => ({
   id: r.id,
   name: r.display_name,
-  gender: (r.gender ?? 'male') as TTeacher['gender'],
+  gender: r.gender as TTeacher['gender'],
   username: r.username,
   staffNo: r.staff_no,
   subjects: r.subjects,

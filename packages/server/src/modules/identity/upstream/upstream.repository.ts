@@ -75,12 +75,15 @@ export async function freeUsername(db: DbOrTx, preferred: string, id: string): P
 /**
  * An account made for an upstream user: no usable password (the hash of a random secret nobody
  * keeps, so it signs in through the upstream only), a home at the school and school-level grants
- * that reach nothing until the school assigns classes or children.
+ * that reach nothing until the school assigns classes or children. A teacher also gets the school's
+ * teacher record, as one an administrator adds does (the school's teacher list, its counts,
+ * assessments for its teachers), with a staff number the school can recognise and no subjects yet.
+ * Returns the staff number given, if any.
  */
 export async function insertProvisionedAccount(
   db: DbOrTx,
   a: { id: string; username: string; displayName: string; homeOrgId: string; passwordHash: string; roles: string[] },
-) {
+): Promise<{ staffNo: string | null }> {
   await db
     .insertInto('users')
     .values({
@@ -105,6 +108,26 @@ export async function insertProvisionedAccount(
       .insertInto('role_grants')
       .values({ id: randomUUID(), user_id: a.id, role, scope_id: a.homeOrgId, scope_path: null, subject: null, created_at: new Date() })
       .execute();
+  if (!a.roles.includes('teacher')) return { staffNo: null };
+  const staffNo = await freeStaffNo(db, a.homeOrgId, a.id);
+  await db.insertInto('teachers').values({ user_id: a.id, school_id: a.homeOrgId, staff_no: staffNo, subjects: [] }).execute();
+  return { staffNo };
+}
+
+/** `UP` and the start of the account id (3–20 letters and digits, as every staff number): free at the school. */
+async function freeStaffNo(db: DbOrTx, schoolId: string, id: string): Promise<string> {
+  const hex = id.replace(/-/g, '').toUpperCase();
+  for (let n = 8; n <= 18; n += 2) {
+    const candidate = `UP${hex.slice(0, n)}`;
+    const taken = await db
+      .selectFrom('teachers')
+      .select('user_id')
+      .where('school_id', '=', schoolId)
+      .where('staff_no', '=', candidate)
+      .executeTakeFirst();
+    if (!taken) return candidate;
+  }
+  throw new Error(`no free staff number for ${id}`);
 }
 
 /** Links whose account lies in the administrator's scope, newest first, with a search on username and name. */

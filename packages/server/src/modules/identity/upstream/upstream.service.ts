@@ -180,7 +180,7 @@ async function provisionAccount(tx: Tx, ctx: RequestContext, up: UpstreamConfig,
   const preferred = (text(claims.preferred_username) ?? `up_${claims.sub}`).slice(0, 40).replace(/[^\w.@-]/g, '_');
   const username = await repo.freeUsername(tx, preferred, id);
   const displayName = (text(claims.name) ?? username).slice(0, 50);
-  await repo.insertProvisionedAccount(tx, {
+  const { staffNo } = await repo.insertProvisionedAccount(tx, {
     id,
     username,
     displayName,
@@ -195,7 +195,7 @@ async function provisionAccount(tx: Tx, ctx: RequestContext, up: UpstreamConfig,
     targetId: id,
     scopeId: unit.id,
     actor: { id: null, name: `upstream:${up.issuer}`, role: null },
-    summary: { via: 'upstream_provisioning', provider: up.issuer, subject: claims.sub, username, roles, school: unit.name },
+    summary: { via: 'upstream_provisioning', provider: up.issuer, subject: claims.sub, username, roles, school: unit.name, staffNo },
   });
   return id;
 }

@@ -251,6 +251,13 @@ describe('upstream sign-in between two Qiming instances', () => {
       .where('target_id', '=', link.user_id)
       .executeTakeFirstOrThrow();
     expect(created.summary).toMatchObject({ via: 'upstream_provisioning', roles: ['teacher'], school: '市南区实验小学' });
+    // a teacher of the school as one its administrator adds: on the school's teacher list, with a staff number
+    const list = await (await district.as('a_admin')).get(`/api/schools/${district.world.units.schoolA}/teachers?pageSize=500`);
+    expect(list.status).toBe(200);
+    const listed = list.body.items.find((x: { id: string }) => x.id === link.user_id);
+    expect(listed).toMatchObject({ username: 'only_at_city', gender: null, subjects: [], schoolId: district.world.units.schoolA });
+    expect(listed.staffNo).toMatch(/^UP[0-9A-F]{8}$/);
+    expect(created.summary).toMatchObject({ staffNo: listed.staffNo });
     // the provisioned account has no password anyone knows
     expect((await district.anon().post('/api/auth/login', { username: 'only_at_city', password: WORLD_PASSWORD })).status).toBe(401);
   });

@@ -51,7 +51,7 @@ export function SchoolTeachersTab({ schoolId }: { schoolId: string }) {
           onRow={() => ({ 'data-testid': 'teacher-row' }) as object}
           columns={[
             { title: t('person_name'), dataIndex: 'name', fixed: 'left', width: 100 },
-            { title: t('person_gender'), dataIndex: 'gender', width: 64, render: (g: TTeacher['gender']) => genderName(t, g) },
+            { title: t('person_gender'), dataIndex: 'gender', width: 64, render: (g: TTeacher['gender']) => (g ? genderName(t, g) : '—') },
             { title: t('teacher_staff_no'), dataIndex: 'staffNo', width: 110 },
             { title: t('username'), dataIndex: 'username', width: 130 },
             {
