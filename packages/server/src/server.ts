@@ -4,7 +4,7 @@ import { createFieldCipher } from './core/crypto/crypto.ts';
 import type { Database } from './core/db/database.ts';
 import { buildApp, type ZApp } from './core/http/app.ts';
 import { appsRoutes } from './modules/apps/index.ts';
-import { redisRateLimitStore } from './core/rate-limit/index.ts';
+import { databaseRateLimitStore, redisRateLimitStore } from './core/rate-limit/index.ts';
 import { storageFor } from './core/storage/local-storage.ts';
 import { auditRoutes } from './modules/audit/index.ts';
 import { homeworkRoutes } from './modules/homework/index.ts';
@@ -38,7 +38,8 @@ export function createAppContext(database: Database, config: Config & { secretKe
     cipher: createFieldCipher(config.secretKey),
     storage: storageFor(config.dataDir),
     startedAt: Date.now(),
-    ...(config.redisUrl ? { rateLimitStore: redisRateLimitStore(config.redisUrl) } : {}),
+    // while Redis does not answer, the limits are counted in the database (redis-store.ts)
+    ...(config.redisUrl ? { rateLimitStore: redisRateLimitStore(config.redisUrl, { fallback: databaseRateLimitStore(database.db) }) } : {}),
   };
 }
 

@@ -5,4 +5,6 @@ export const ZHealth = z.object({
   migration: z.string().nullable(),
   uptimeSeconds: z.number(),
   version: z.string(),
+  /** where rate limits are counted: the database, Redis (QIMING_REDIS_URL), or the database while Redis does not answer */
+  rateLimits: z.enum(['database', 'redis', 'redis_down']),
 });

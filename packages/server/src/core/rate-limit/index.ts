@@ -6,7 +6,9 @@
  * `{ error: { code: 'RATE_LIMITED', message: '操作过于频繁，请 N 分钟后再试', details: { retryAfterSeconds } } }`
  * with a `Retry-After` header, and nothing else happens. A Redis store can replace the database
  * one through `AppContext.rateLimitStore` (the `RateLimitStore` interface): with QIMING_REDIS_URL set,
- * `redisRateLimitStore` keeps them in Redis (one script call per hit, windows on the Redis clock).
+ * `redisRateLimitStore` keeps them in Redis (one script call per hit, windows on the Redis clock);
+ * while Redis does not answer, the database counts instead (logged once each way), so a Redis outage
+ * neither opens the limits nor refuses sign-ins. `rateLimitState(ctx)` says which (/api/health).
  *
  * Count every request — as a route hook:
  *
@@ -34,10 +36,12 @@ export {
   rateLimit,
   rateLimitAll,
   rateLimitHook,
+  rateLimitState,
   type RateLimitContext,
   type RateLimitHit,
   type RateLimitHookRule,
   type RateLimitRule,
   type RateLimitStore,
+  type RateLimitStoreState,
 } from './rate-limit.ts';
 export { redisRateLimitStore } from './redis-store.ts';

@@ -27,20 +27,28 @@ export type RateLimitHit = {
 
 /** Where counters live. The database store is shared by every process on the database; a Redis one can replace it. */
 export type RateLimitStore = {
-  /** Adds `cost` to the counter of the current window atomically and returns the new count. */
+  /**
+   * Adds `cost` to the counter of the current window atomically and returns the new count. A store
+   * that may count a hit elsewhere (a fallback) returns how to take back this very hit.
+   */
   hit(
     bucket: string,
     key: string,
     windowSeconds: number,
     cost: number,
-  ): Promise<{ count: number; windowStart: Date; resetAt: Date; retryAfterSeconds: number }>;
+  ): Promise<{ count: number; windowStart: Date; resetAt: Date; retryAfterSeconds: number; refund?: () => Promise<void> }>;
   /** Takes `cost` back from the counter of the window that `hit` reported. */
   refund(bucket: string, key: string, windowStart: Date, cost: number): Promise<void>;
   /** Deletes counters whose window has passed; returns how many. */
   purgeExpired(): Promise<number>;
   /** Ends the store's own connection, if it has one (at shutdown). */
   close?(): Promise<void>;
+  /** Where hits are counted now, for /api/health (the database store when absent). */
+  where?(): RateLimitStoreState;
 };
+
+/** `redis_down`: Redis is configured but does not answer, and the database counts meanwhile. */
+export type RateLimitStoreState = 'database' | 'redis' | 'redis_down';
 
 export type RateLimitContext = { db: Db; rateLimitStore?: RateLimitStore };
 
@@ -198,7 +206,7 @@ export async function rateLimit(ctx: RateLimitContext, rule: RateLimitRule): Pro
     refund: async () => {
       if (refunded) return;
       refunded = true;
-      await store.refund(rule.bucket, rule.key, r.windowStart, cost);
+      await (r.refund ? r.refund() : store.refund(rule.bucket, rule.key, r.windowStart, cost));
     },
   };
 }
@@ -233,5 +241,11 @@ export function rateLimitHook(rule: RateLimitHookRule): (req: FastifyRequest) =>
   };
 }
 
-/** Deletes passed windows' counters (housekeeping, every minute). */
-export const purgeExpiredRateLimits = (ctx: RateLimitContext): Promise<number> => storeFor(ctx).purgeExpired();
+/** Deletes passed windows' counters (housekeeping, every minute), also the database's while Redis counts. */
+export const purgeExpiredRateLimits = async (ctx: RateLimitContext): Promise<number> => {
+  const inDatabase = await databaseRateLimitStore(ctx.db).purgeExpired();
+  return inDatabase + (ctx.rateLimitStore ? await ctx.rateLimitStore.purgeExpired() : 0);
+};
+
+/** Where the rate limiter counts now. */
+export const rateLimitState = (ctx: RateLimitContext): RateLimitStoreState => ctx.rateLimitStore?.where?.() ?? 'database';

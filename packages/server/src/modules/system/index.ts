@@ -2,6 +2,7 @@ import { ZHealth } from '@qiming/shared';
 import { sql } from 'kysely';
 import type { ZApp } from '../../core/http/app.ts';
 import { currentMigration } from '../../core/db/migrate.ts';
+import { rateLimitState } from '../../core/rate-limit/index.ts';
 
 export async function systemRoutes(app: ZApp): Promise<void> {
   app.get(
@@ -18,6 +19,7 @@ export async function systemRoutes(app: ZApp): Promise<void> {
         migration: await currentMigration(req.ctx.db),
         uptimeSeconds: Math.round((Date.now() - req.ctx.startedAt) / 1000),
         version: '0.1.0',
+        rateLimits: rateLimitState(req.ctx),
       };
     },
   );

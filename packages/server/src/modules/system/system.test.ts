@@ -15,6 +15,7 @@ describe('system', () => {
     expect(res.status).toBe(200);
     expect(res.body.database).toBe(process.env.DATABASE_URL ? 'postgres' : 'pglite');
     expect(res.body.migration).toMatch(/^\d{14}-/);
+    expect(res.body.rateLimits).toBe('database');
   });
 
   it('serves the OpenAPI document generated from the zod schemas, with the session cookie scheme', async () => {
