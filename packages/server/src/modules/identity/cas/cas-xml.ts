@@ -23,8 +23,30 @@ export function casFailure(code: CasFailureCode, message: string): string {
 `;
 }
 
+export type CasAttributes = Record<string, string | boolean | (string | boolean)[]>;
+
+/** The outcome of a ticket validation, before it is written in the format the service asked for. */
+export type CasOutcome = { ok: true; user: string; attributes?: CasAttributes } | { ok: false; code: CasFailureCode; message: string };
+
+/** The formats of a validation response (CAS 3.0 §2.5.1 `format`): XML unless the service asks for JSON. */
+export type CasFormat = 'XML' | 'JSON';
+
+/** A validation response in the format asked for: the XML of §2.5.2, or its JSON form. */
+export function casResponse(outcome: CasOutcome, format: CasFormat): { body: string; contentType: string } {
+  if (format === 'JSON') {
+    const serviceResponse = outcome.ok
+      ? { authenticationSuccess: { user: outcome.user, ...(outcome.attributes ? { attributes: outcome.attributes } : {}) } }
+      : { authenticationFailure: { code: outcome.code, description: outcome.message } };
+    return { body: JSON.stringify({ serviceResponse }), contentType: 'application/json; charset=utf-8' };
+  }
+  return {
+    body: outcome.ok ? casSuccess(outcome.user, outcome.attributes) : casFailure(outcome.code, outcome.message),
+    contentType: 'application/xml; charset=utf-8',
+  };
+}
+
 /** Success; attributes (CAS 3.0, /p3/serviceValidate) repeat an element for each value of a list. */
-export function casSuccess(user: string, attributes?: Record<string, string | boolean | (string | boolean)[]>): string {
+export function casSuccess(user: string, attributes?: CasAttributes): string {
   const attrs = attributes
     ? `
     <cas:attributes>

@@ -11,7 +11,7 @@ import { findCasService } from '../../apps/index.ts';
 import { page } from '../oidc/oidc-pages.ts';
 import { endSingleSignOn } from '../sign-out.ts';
 import { casLogin, casValidate } from './cas.service.ts';
-import { casFailure } from './cas-xml.ts';
+import { casResponse, type CasOutcome } from './cas-xml.ts';
 
 const ZLoginQuery = z.object({ service: z.string().max(2000).optional(), renew: z.string().optional(), gateway: z.string().optional() });
 const ZValidateQuery = z.object({
@@ -19,6 +19,7 @@ const ZValidateQuery = z.object({
   ticket: z.string().max(256).optional(),
   renew: z.string().optional(),
   pgtUrl: z.string().optional(),
+  format: z.string().optional(),
 });
 const ZLogoutQuery = z.object({ service: z.string().max(2000).optional() });
 const tags = ['cas'];
@@ -65,21 +66,30 @@ export async function casRoutes(app: ZApp): Promise<void> {
         schema: { tags, summary: attributes ? 'CAS 3.0 票据校验（含属性）' : 'CAS 票据校验', querystring: ZValidateQuery },
       },
       async (req, reply) => {
+        const answer = (status: number, outcome: CasOutcome, format: 'XML' | 'JSON' = 'XML') => {
+          const { body, contentType } = casResponse(outcome, format);
+          return reply.code(status).type(contentType).header('cache-control', 'no-store').send(body);
+        };
+        // XML or JSON (§2.5.1); any other value is refused before the ticket is touched
+        const format = req.query.format ?? 'XML';
+        if (format !== 'XML' && format !== 'JSON')
+          return answer(200, {
+            ok: false,
+            code: 'INVALID_REQUEST',
+            message: `不支持的响应格式 ${format.slice(0, 16)}（应为 XML 或 JSON）`,
+          });
         const limited = await rateLimit(req.ctx, {
           bucket: 'cas:validate:ip',
           key: req.ip,
           limit: req.ctx.config.ssoRateLimit,
           windowSeconds: 60,
         }).catch((err: unknown) => err);
-        if (limited instanceof AppError)
-          return reply
-            .code(429)
-            .headers(limited.headers ?? {})
-            .type('application/xml; charset=utf-8')
-            .send(casFailure('INTERNAL_ERROR', limited.message));
+        if (limited instanceof AppError) {
+          reply.headers(limited.headers ?? {});
+          return answer(429, { ok: false, code: 'INTERNAL_ERROR', message: limited.message }, format);
+        }
         if (limited instanceof Error) throw limited;
-        const { xml } = await casValidate(req.ctx, req.query, { attributes });
-        return reply.type('application/xml; charset=utf-8').header('cache-control', 'no-store').send(xml);
+        return answer(200, await casValidate(req.ctx, req.query, { attributes }), format);
       },
     );
   }

@@ -4,7 +4,7 @@ import type { Actor, AppContext, RequestContext } from '../../../core/context.ts
 import { withTransaction } from '../../../core/db/database.ts';
 import { findCasService, isAppEnabledFor } from '../../apps/index.ts';
 import { loadAccountClaims } from '../oidc/oidc-account.ts';
-import { casFailure, casLogoutRequest, casSuccess, type CasFailureCode } from './cas-xml.ts';
+import { casLogoutRequest, type CasFailureCode, type CasOutcome } from './cas-xml.ts';
 
 /** CAS recommends at most five minutes; a browser redirect and one back-end call take seconds. */
 export const TICKET_TTL_MS = 60_000;
@@ -26,7 +26,8 @@ const withTicket = (service: string, ticket: string) =>
  */
 export async function casLogin(ctx: RequestContext, q: { service?: string; renew?: string; gateway?: string }): Promise<LoginOutcome> {
   const renew = q.renew === 'true' || q.renew === '1';
-  const gateway = q.gateway === 'true' || q.gateway === '1';
+  // with renew set, gateway is ignored (CAS 3.0 §2.1.1: renew takes precedence)
+  const gateway = !renew && (q.gateway === 'true' || q.gateway === '1');
   if (!q.service) return ctx.actor ? { kind: 'redirect', to: '/' } : { kind: 'login', renew: false };
   const app = await findCasService(ctx.db, q.service);
   if (!app)
@@ -68,8 +69,8 @@ export async function casValidate(
   ctx: RequestContext,
   q: { service?: string; ticket?: string; renew?: string },
   { attributes }: { attributes: boolean },
-): Promise<{ xml: string; ok: boolean }> {
-  const fail = async (code: CasFailureCode, message: string, appId: string | null = null) => {
+): Promise<CasOutcome> {
+  const fail = async (code: CasFailureCode, message: string, appId: string | null = null): Promise<CasOutcome> => {
     await withTransaction(ctx.db, (tx) =>
       recordAudit(tx, ctx, {
         action: 'cas.validate',
@@ -79,7 +80,7 @@ export async function casValidate(
         summary: { service: q.service ?? null, code },
       }),
     );
-    return { xml: casFailure(code, message), ok: false };
+    return { ok: false, code, message };
   };
   if (!q.service || !q.ticket) return fail('INVALID_REQUEST', 'service 与 ticket 参数都必须提供');
   if (!q.ticket.startsWith('ST-')) return fail('INVALID_TICKET_SPEC', `票据 ${q.ticket.slice(0, 64)} 不是服务票据`);
@@ -108,9 +109,10 @@ export async function casValidate(
       summary: { service: row.service, attributes },
     });
   });
-  const xml = casSuccess(
-    claims.preferred_username,
-    attributes
+  return {
+    ok: true,
+    user: claims.preferred_username,
+    attributes: attributes
       ? {
           authenticationDate: new Date(row.authenticated_at).toISOString(),
           isFromNewLogin: row.is_new_login,
@@ -123,8 +125,7 @@ export async function casValidate(
           ...(claims.region_code ? { regionCode: claims.region_code } : {}),
         }
       : undefined,
-  );
-  return { xml, ok: true };
+  };
 }
 
 /**

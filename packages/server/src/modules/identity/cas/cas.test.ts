@@ -132,6 +132,37 @@ describe('CAS 3.0 login and validation', () => {
     expect(failures.length).toBeGreaterThanOrEqual(6);
   });
 
+  it('format=JSON answers in the JSON form of the protocol; an unknown format is INVALID_REQUEST and leaves the ticket usable', async () => {
+    const json = async (ticket: string | null, format = 'JSON', service = SERVICE) => {
+      const res = await fetch(
+        `${t.baseUrl}/cas/p3/serviceValidate?${new URLSearchParams({ service, format, ...(ticket ? { ticket } : {}) })}`,
+      );
+      return { res, body: res.headers.get('content-type')?.includes('json') ? ((await res.json()) as any) : await res.text() };
+    };
+    const { ticket } = await ticketFor('teacher_a1');
+    const odd = await json(ticket, 'YAML');
+    expect(odd.res.status).toBe(200);
+    const oddFailure = parse(odd.body as string).getElementsByTagNameNS(CAS_NS, 'authenticationFailure')[0];
+    expect(oddFailure.getAttribute('code')).toBe('INVALID_REQUEST');
+
+    const ok = await json(ticket);
+    expect(ok.res.headers.get('content-type')).toContain('application/json');
+    const success = ok.body.serviceResponse.authenticationSuccess;
+    expect(success.user).toBe('teacher_a1');
+    expect(success.attributes).toMatchObject({
+      displayName: '王老师',
+      schoolCode: '2137020201',
+      regionCode: '370202',
+      longTermAuthenticationRequestTokenUsed: false,
+    });
+    expect(success.attributes.roles.sort()).toEqual(['head_teacher', 'teacher']);
+    expect(Object.keys(ok.body.serviceResponse)).toEqual(['authenticationSuccess']);
+
+    const replay = await json(ticket);
+    expect(replay.body.serviceResponse.authenticationFailure).toMatchObject({ code: 'INVALID_TICKET', description: expect.any(String) });
+    expect((await json(null)).body.serviceResponse.authenticationFailure.code).toBe('INVALID_REQUEST');
+  });
+
   it('sends a browser without a session to the Qiming sign-in page and back; gateway does not', async () => {
     const b = createBrowser();
     const res = await b.fetch(`${t.baseUrl}/cas/login?service=${encodeURIComponent(SERVICE)}`);
@@ -166,6 +197,9 @@ describe('CAS 3.0 login and validation', () => {
     const b = createBrowser(c.cookie);
     const renew = await b.fetch(`${t.baseUrl}/cas/login?service=${encodeURIComponent(SERVICE)}&renew=true`);
     expect(new URL(renew.headers.get('location')!, t.baseUrl).pathname).toBe('/login');
+    // with both, renew takes precedence: still the sign-in page, not back to the service without a ticket
+    const both = await b.fetch(`${t.baseUrl}/cas/login?service=${encodeURIComponent(SERVICE)}&renew=true&gateway=true`);
+    expect(new URL(both.headers.get('location')!, t.baseUrl).pathname).toBe('/login');
     const old = await b.fetch(`${t.baseUrl}/cas/login?service=${encodeURIComponent(SERVICE)}`);
     const oldTicket = new URL(old.headers.get('location')!).searchParams.get('ticket');
     const res = await fetch(
