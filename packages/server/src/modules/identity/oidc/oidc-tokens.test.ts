@@ -17,6 +17,7 @@ let t: TestApp;
 let issuer: string;
 let config: client.Configuration;
 let clientId: string;
+let clientSecret: string;
 let rp: Server;
 const logoutTokens: string[] = [];
 
@@ -49,6 +50,7 @@ beforeAll(async () => {
   });
   expect(res.status).toBe(201);
   clientId = res.body.app.oidc.clientId;
+  clientSecret = res.body.clientSecret;
   expect((await admin.put(`/api/apps/${res.body.app.id}/enablements/${t.world.units.city}`)).status).toBe(200);
   config = await client.discovery(new URL(issuer), clientId, undefined, client.ClientSecretBasic(res.body.clientSecret), {
     execute: [client.allowInsecureRequests],
@@ -202,6 +204,120 @@ describe('logout', () => {
     });
     expect(forged.status).toBe(400);
     expect((await client.refreshTokenGrant(config, tokens2.refresh_token!)).access_token).toBeTruthy();
+  });
+});
+
+describe('bad input at the token and userinfo endpoints', () => {
+  /** A code from the real authorization endpoint, with the verifier it was asked with. */
+  async function freshCode(b: Browser) {
+    const verifier = client.randomPKCECodeVerifier();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT,
+      scope: 'openid profile',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    const { url: back } = await b.follow(url.toString(), (u) => u.toString().startsWith(REDIRECT));
+    return { verifier, code: new URL(back).searchParams.get('code')! };
+  }
+  /** The token endpoint as the application calls it; the protocol's error is in the JSON body. */
+  async function exchange(params: Record<string, string>) {
+    const res = await fetch(`${issuer}/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ grant_type: 'authorization_code', redirect_uri: REDIRECT, ...params }),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, string> };
+  }
+  const issued = async () =>
+    Number(
+      (
+        await t.ctx.db
+          .selectFrom('oidc_payloads')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('model', 'in', ['AccessToken', 'RefreshToken'])
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const refusals = async () =>
+    Number(
+      (
+        await t.ctx.db
+          .selectFrom('audit_log')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('action', '=', 'oidc.token')
+          .where('outcome', '=', 'failure')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it('malformed, unknown, expired, wrong-PKCE and wrong-redirect codes get invalid_grant, are audited and change nothing', async () => {
+    const b = createBrowser((await t.as('teacher_a1')).cookie);
+    const { verifier, code } = await freshCode(b);
+    const tokensBefore = await issued();
+    const refusedBefore = await refusals();
+
+    for (const bad of ['x', '%00%ff', 'A'.repeat(2000), `${code}x`]) {
+      const r = await exchange({ code: bad, code_verifier: verifier });
+      expect(r.status).toBe(400);
+      expect(['invalid_grant', 'invalid_request']).toContain(r.body.error);
+    }
+    expect((await exchange({ code, code_verifier: client.randomPKCECodeVerifier() })).body.error).toBe('invalid_grant');
+    expect((await exchange({ code, code_verifier: verifier, redirect_uri: `${RP}/elsewhere` })).body.error).toBe('invalid_grant');
+    expect((await exchange({ code })).body.error).toBe('invalid_grant'); // PKCE is required
+    // nothing was issued, every refusal is in the audit log, and the code is still good
+    expect(await issued()).toBe(tokensBefore);
+    expect((await refusals()) - refusedBefore).toBe(7);
+    const ok = await exchange({ code, code_verifier: verifier });
+    expect(ok.status).toBe(200);
+    expect(ok.body.access_token).toBeTruthy();
+
+    const late = await freshCode(b);
+    await t.ctx.db
+      .updateTable('oidc_payloads')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('model', '=', 'AuthorizationCode')
+      .where('id', '=', late.code)
+      .execute();
+    expect(await exchange({ code: late.code, code_verifier: late.verifier })).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_grant' },
+    });
+  });
+
+  it('a replayed code gets invalid_grant and revokes what the first exchange issued', async () => {
+    const b = createBrowser((await t.as('teacher_a1')).cookie);
+    const { verifier, code } = await freshCode(b);
+    const first = await exchange({ code, code_verifier: verifier });
+    expect(first.status).toBe(200);
+    expect((await client.tokenIntrospection(config, first.body.access_token)).active).toBe(true);
+    const again = await exchange({ code, code_verifier: verifier });
+    expect(again).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    expect(again.body.access_token).toBeUndefined();
+    // whoever replayed it may hold the first answer: its tokens stop working
+    expect((await client.tokenIntrospection(config, first.body.access_token)).active).toBe(false);
+    await expect(client.refreshTokenGrant(config, first.body.refresh_token)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('tampered tokens: userinfo answers 401 invalid_token, a tampered ID token does not verify', async () => {
+    const b = createBrowser((await t.as('teacher_a1')).cookie);
+    const tokens = await signIn(b);
+    const userinfo = (token: string) => fetch(`${issuer}/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await userinfo(tokens.access_token)).status).toBe(200);
+    const forged = await userinfo(`${tokens.access_token.slice(0, -2)}xx`);
+    expect(forged.status).toBe(401);
+    expect(forged.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+    expect(((await forged.json()) as { error: string }).error).toBe('invalid_token');
+
+    const [h, p, sig] = tokens.id_token!.split('.');
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
+    const tampered = [h, Buffer.from(JSON.stringify({ ...claims, sub: t.world.users.teacherA2 })).toString('base64url'), sig].join('.');
+    await expect(jwtVerify(tampered, jwks(), { issuer, audience: clientId })).rejects.toThrow();
+    // and the genuine one still verifies
+    await expect(jwtVerify(tokens.id_token!, jwks(), { issuer, audience: clientId })).resolves.toBeTruthy();
   });
 });
 
