@@ -200,6 +200,22 @@ function auditMiddleware(app: AppContext) {
           outcome: 'failure',
           summary: { clientId: ctx.oidc.client?.clientId ?? ctx.oidc.params?.client_id, grantType, error: body.error },
         });
+    } else if (route === 'revocation') {
+      // which kind of token (never its value); an unknown or another client's token answers 200 too and
+      // revokes nothing. Revoking a token revokes its grant: every token issued with it.
+      const { AccessToken, RefreshToken } = ctx.oidc.entities;
+      const token = AccessToken ?? RefreshToken;
+      const revoked = ctx.status === 200 && token && token.clientId === ctx.oidc.client?.clientId;
+      await audit(app, ctx, {
+        action: 'oidc.revoke',
+        outcome: ctx.status === 200 ? 'success' : 'failure',
+        accountId: revoked ? (token.accountId ?? null) : null,
+        summary: {
+          clientId: ctx.oidc.client?.clientId ?? ctx.oidc.params?.client_id,
+          revoked: revoked ? (AccessToken ? 'access_token' : 'refresh_token') : null,
+          ...(ctx.status === 200 ? {} : { error: (ctx.body as Record<string, unknown> | undefined)?.error }),
+        },
+      });
     } else if (route === 'end_session_confirm' && ctx.status < 400) {
       // "全部退出" on the provider's sign-out page signs the browser out of Qiming as well
       const everything = Boolean(ctx.oidc.params?.logout);

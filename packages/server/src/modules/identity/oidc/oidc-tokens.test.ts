@@ -86,6 +86,19 @@ describe('introspection', () => {
     expect((await client.tokenIntrospection(config, `${tokens.access_token}x`)).active).toBe(false);
     await client.tokenRevocation(config, tokens.access_token);
     expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
+    // the revocation is audited: which client, which kind of token, whose (never the token itself)
+    const revoked = await t.ctx.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'outcome', 'summary'])
+      .where('action', '=', 'oidc.revoke')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(revoked).toMatchObject({
+      actor_id: t.world.users.teacherA1,
+      outcome: 'success',
+      summary: { clientId, revoked: 'access_token' },
+    });
+    expect(JSON.stringify(revoked.summary)).not.toContain(tokens.access_token);
   });
 });
 
