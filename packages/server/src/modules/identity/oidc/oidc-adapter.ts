@@ -36,6 +36,12 @@ export function kyselyAdapter(
   Adapter: new (name: string) => Adapter;
   /** The claims of an account read along with a code or refresh token in this request (once), if any. */
   takeAccountClaims: (accountId: string) => AccountClaims | null | undefined;
+  /**
+   * Consumes the code or refresh token this request consumed but wrote nothing after (see
+   * `consume`); throws the protocol's InvalidGrant if another request consumed it first. Called
+   * before a token answer leaves; a request that fails instead simply drops it.
+   */
+  settleConsumption: (request: object) => Promise<void>;
 } {
   /*
    * A token exchange reads the code (or refresh token), then the provider session it is bound to,
@@ -101,6 +107,22 @@ export function kyselyAdapter(
     return toPayload(row.payload, row.consumed_at);
   }
 
+  /*
+   * A code (or refresh token) is consumed just before the tokens it pays for are saved: two
+   * statements one after the other. The consumption waits for the request's next write of a token
+   * and goes in the same statement, which saves the token only if the consumption took; a request
+   * that fails in between writes nothing and leaves the code as it was. A request that saves no
+   * token after it (a JWT access token is not stored) settles it before answering.
+   */
+  const pendingConsumption = new WeakMap<object, { model: string; id: string }>();
+  const consumeNow = async (model: string, id: string) => {
+    const res = await prepared(
+      sql`UPDATE oidc_payloads SET consumed_at = ${new Date()} FROM ${flushLater} AS f WHERE model = ${model} AND id = ${id} AND consumed_at IS NULL`,
+      db,
+    ).execute(db);
+    if (Number(res.numAffectedRows ?? 0) === 0) throw new errors.InvalidGrant('grant request is invalid');
+  };
+
   const Adapter = class KyselyAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
@@ -117,17 +139,39 @@ export function kyselyAdapter(
         expires_at: expiresIn ? new Date(Date.now() + expiresIn * 1000) : null,
         qiming_session_id: this.model === 'Session' ? qimingSession() : null,
       };
+      const values = sql`${row.model}::text, ${row.id}::text, ${row.payload}::jsonb, ${row.grant_id}::text, ${row.user_code}::text,
+            ${row.uid}::text, ${row.account_id}::text, ${row.expires_at}::timestamptz, ${row.qiming_session_id}::text`;
+      const onConflict = sql`ON CONFLICT (model, id) DO UPDATE SET
+            payload = excluded.payload, grant_id = excluded.grant_id, user_code = excluded.user_code, uid = excluded.uid,
+            account_id = excluded.account_id, expires_at = excluded.expires_at,
+            qiming_session_id = coalesce(excluded.qiming_session_id, oidc_payloads.qiming_session_id)`;
+      const request = FLUSHED_BY_AUDIT.has(this.model) ? currentRequest() : undefined;
+      const pending = request && pendingConsumption.get(request);
+      if (request && pending) {
+        pendingConsumption.delete(request);
+        // the consumption and the token in one statement: no consumption, no token
+        const res = await prepared(
+          sql`
+            WITH consumed AS (
+              UPDATE oidc_payloads SET consumed_at = ${new Date()}
+              WHERE model = ${pending.model} AND id = ${pending.id} AND consumed_at IS NULL
+              RETURNING 1
+            )
+            INSERT INTO oidc_payloads (model, id, payload, grant_id, user_code, uid, account_id, expires_at, qiming_session_id)
+            SELECT ${values} FROM consumed, ${flushLater} AS f
+            ${onConflict}
+          `,
+          db,
+        ).execute(db);
+        if (Number(res.numAffectedRows ?? 0) === 0) throw new errors.InvalidGrant('grant request is invalid');
+        return;
+      }
       const flush = FLUSHED_BY_AUDIT.has(this.model) ? sql`FROM ${flushLater} AS f` : sql``;
       await prepared(
         sql`
           INSERT INTO oidc_payloads (model, id, payload, grant_id, user_code, uid, account_id, expires_at, qiming_session_id)
-          SELECT ${row.model}::text, ${row.id}::text, ${row.payload}::jsonb, ${row.grant_id}::text, ${row.user_code}::text,
-            ${row.uid}::text, ${row.account_id}::text, ${row.expires_at}::timestamptz, ${row.qiming_session_id}::text
-          ${flush} WHERE true
-          ON CONFLICT (model, id) DO UPDATE SET
-            payload = excluded.payload, grant_id = excluded.grant_id, user_code = excluded.user_code, uid = excluded.uid,
-            account_id = excluded.account_id, expires_at = excluded.expires_at,
-            qiming_session_id = coalesce(excluded.qiming_session_id, oidc_payloads.qiming_session_id)
+          SELECT ${values} ${flush} WHERE true
+          ${onConflict}
         `,
         db,
       ).execute(db);
@@ -162,15 +206,16 @@ export function kyselyAdapter(
 
     /**
      * Single use holds across processes: only one caller moves consumed_at from null, and a
-     * second exchange of the same code racing the first gets the protocol's invalid_grant.
+     * second exchange of the same code racing the first gets the protocol's invalid_grant. Inside
+     * a request, a code's or refresh token's consumption waits for the token it pays for (above).
      */
     async consume(id: string): Promise<void> {
-      const flush = FLUSHED_BY_AUDIT.has(this.model) ? sql`FROM ${flushLater} AS f` : sql``;
-      const res = await prepared(
-        sql`UPDATE oidc_payloads SET consumed_at = ${new Date()} ${flush} WHERE model = ${this.model} AND id = ${id} AND consumed_at IS NULL`,
-        db,
-      ).execute(db);
-      if (Number(res.numAffectedRows ?? 0) === 0) throw new errors.InvalidGrant('grant request is invalid');
+      const request = FLUSHED_BY_AUDIT.has(this.model) ? currentRequest() : undefined;
+      if (request && !pendingConsumption.has(request)) {
+        pendingConsumption.set(request, { model: this.model, id });
+        return;
+      }
+      await consumeNow(this.model, id);
     }
 
     async destroy(id: string): Promise<void> {
@@ -181,7 +226,16 @@ export function kyselyAdapter(
       await db.deleteFrom('oidc_payloads').where('grant_id', '=', grantId).execute();
     }
   };
-  return { Adapter, takeAccountClaims: (accountId) => takePrefetched<AccountClaims | null>(`Account:${accountId}`) };
+  return {
+    Adapter,
+    takeAccountClaims: (accountId) => takePrefetched<AccountClaims | null>(`Account:${accountId}`),
+    async settleConsumption(request) {
+      const pending = pendingConsumption.get(request);
+      if (!pending) return;
+      pendingConsumption.delete(request);
+      await consumeNow(pending.model, pending.id);
+    },
+  };
 }
 
 /** Removes artefacts past their expiry (run periodically; reads ignore them already). */

@@ -51,7 +51,21 @@ async function audit(
   );
 }
 
-function configuration(app: AppContext, keys: Awaited<ReturnType<typeof loadSigningKeys>>): Configuration {
+type Storage = ReturnType<typeof kyselyAdapter>;
+
+/** The provider's storage on the database: clients from the registry, the Qiming session and request of the moment. */
+const oidcStorage = (app: AppContext): Storage =>
+  kyselyAdapter(
+    app.db,
+    async (id) => (await findOidcClient(app, id)) as AdapterPayload | undefined,
+    () => {
+      const token = Provider.ctx?.cookies.get(SESSION_COOKIE, { signed: false });
+      return token ? app.cipher.mac(token) : null;
+    },
+    () => Provider.ctx,
+  );
+
+function configuration(app: AppContext, keys: Awaited<ReturnType<typeof loadSigningKeys>>, storage: Storage): Configuration {
   const issuer = oidcIssuer(app.config);
   const secure = issuer.startsWith('https:');
   const cookieKey = Buffer.from(hkdfSync('sha256', app.config.secretKey!, 'qiming', 'oidc-cookies', 32)).toString('base64url');
@@ -70,16 +84,6 @@ function configuration(app: AppContext, keys: Awaited<ReturnType<typeof loadSign
       const accountId = ctx.oidc.session?.accountId;
       return !appId || !accountId || !(await isAppEnabledFor(app.db, appId, accountId));
     }),
-  );
-
-  const storage = kyselyAdapter(
-    app.db,
-    async (id) => (await findOidcClient(app, id)) as AdapterPayload | undefined,
-    () => {
-      const token = Provider.ctx?.cookies.get(SESSION_COOKIE, { signed: false });
-      return token ? app.cipher.mac(token) : null;
-    },
-    () => Provider.ctx,
   );
 
   return {
@@ -174,11 +178,18 @@ function configuration(app: AppContext, keys: Awaited<ReturnType<typeof loadSign
  * Audits what the provider issued and refused: authorization codes, tokens (never their values),
  * and failed exchanges such as a replayed code. Runs around every provider request.
  */
-function auditMiddleware(app: AppContext) {
+function auditMiddleware(app: AppContext, storage: Storage) {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
     await next();
     const route = ctx.oidc?.route;
     if (route === 'token') {
+      // no token leaves before the code or refresh token it was paid with is consumed
+      if (ctx.status === 200)
+        await storage.settleConsumption(ctx).catch((err: unknown) => {
+          if (!(err instanceof errors.InvalidGrant)) throw err;
+          ctx.status = err.statusCode;
+          ctx.body = { error: err.error, error_description: err.error_description };
+        });
       const body = (ctx.body ?? {}) as Record<string, unknown>;
       const grantType = ctx.oidc.params?.grant_type as string | undefined;
       const accountId = ctx.oidc.entities.AccessToken?.accountId ?? ctx.oidc.entities.Account?.accountId ?? null;
@@ -263,9 +274,10 @@ const holdersOf = (app: AppContext) => {
 
 async function build(app: AppContext): Promise<Holder> {
   const keys = await loadSigningKeys(app);
-  const provider = new Provider(oidcIssuer(app.config), configuration(app, keys));
+  const storage = oidcStorage(app);
+  const provider = new Provider(oidcIssuer(app.config), configuration(app, keys, storage));
   provider.proxy = app.config.trustProxy;
-  provider.use(auditMiddleware(app));
+  provider.use(auditMiddleware(app, storage));
   provider.on('server_error', (_ctx, err) => console.error('oidc-provider server error', err));
   provider.on('backchannel.error', (_client, err) => console.warn(`back-channel logout failed: ${err.message}`));
   return { provider, callback: provider.callback(), version: await signingKeysVersion(app.db), checkedAt: Date.now() };

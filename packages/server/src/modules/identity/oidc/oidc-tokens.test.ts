@@ -234,8 +234,8 @@ describe('bad input at the token and userinfo endpoints', () => {
     return { verifier, code: new URL(back).searchParams.get('code')! };
   }
   /** The token endpoint as the application calls it; the protocol's error is in the JSON body. */
-  async function exchange(params: Record<string, string>) {
-    const res = await fetch(`${issuer}/token`, {
+  async function exchange(params: Record<string, string>, at = issuer) {
+    const res = await fetch(`${at}/token`, {
       method: 'POST',
       headers: {
         authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`,
@@ -313,6 +313,24 @@ describe('bad input at the token and userinfo endpoints', () => {
     // whoever replayed it may hold the first answer: its tokens stop working
     expect((await client.tokenIntrospection(config, first.body.access_token)).active).toBe(false);
     await expect(client.refreshTokenGrant(config, first.body.refresh_token)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('one code sent to two servers at the same moment buys tokens once', async () => {
+    const other = await t.secondInstance();
+    try {
+      const b = createBrowser((await t.as('teacher_a1')).cookie);
+      for (let round = 0; round < 5; round++) {
+        const { verifier, code } = await freshCode(b);
+        const answers = await Promise.all([
+          exchange({ code, code_verifier: verifier }),
+          exchange({ code, code_verifier: verifier }, `${other.baseUrl}/oidc`),
+        ]);
+        expect(answers.map((a) => a.status).sort()).toEqual([200, 400]);
+        expect(answers.find((a) => a.status === 400)!.body.error).toBe('invalid_grant');
+      }
+    } finally {
+      await other.close();
+    }
   });
 
   it('tampered tokens: userinfo answers 401 invalid_token, a tampered ID token does not verify', async () => {
