@@ -6,7 +6,7 @@ import { runBench } from './lib/cleanup.ts';
 import { measureCpu } from './lib/cpu.ts';
 import { DEMO_PASSWORD } from './lib/demo.ts';
 import { formatLoad, runLoad, signIn, type LoadResult } from './lib/load.ts';
-import { postgresVersion } from './lib/postgres.ts';
+import { postgresVersion, withDatabase } from './lib/postgres.ts';
 import { envNumber, envNumbers, mib, seconds, warnIfBusy, writeResult } from './lib/report.ts';
 import { startDemoStack } from './lib/stack.ts';
 
@@ -21,12 +21,12 @@ import { startDemoStack } from './lib/stack.ts';
  * backends (from /proc): on a shared machine that is the figure that does not depend on the load.
  *
  *   npm run bench -- oidc-token      or   node --import tsx bench/oidc-token.ts
- *   BENCH_OIDC_CONNECTIONS=8,16  BENCH_OIDC_SECONDS=8  BENCH_OIDC_CODES=5000  BENCH_OIDC_ID_TOKEN_ALGS=RS256,ES256
+ *   BENCH_OIDC_CONNECTIONS=8,16  BENCH_OIDC_SECONDS=8  BENCH_OIDC_CODES=10000  BENCH_OIDC_ID_TOKEN_ALGS=RS256,ES256
  */
 
 const CONNECTIONS = envNumbers('BENCH_OIDC_CONNECTIONS', [8, 16]);
 const DURATION_MS = envNumber('BENCH_OIDC_SECONDS', 8) * 1000;
-const CODES = envNumber('BENCH_OIDC_CODES', 5000);
+const CODES = envNumber('BENCH_OIDC_CODES', 10000);
 type IdTokenAlg = 'RS256' | 'ES256';
 /** ID-token signatures to measure exchanges with, one registered application each (RS256 is the default). */
 const ALGS = (process.env.BENCH_OIDC_ID_TOKEN_ALGS ?? 'RS256,ES256').split(',').map((a) => a.trim() as IdTokenAlg);
@@ -116,6 +116,20 @@ await runBench('oidc-token', async () => {
     if (!new URL(first.url).searchParams.get('code')) throw new Error(`no code from the first authorization: ${first.url}`);
   }
 
+  /*
+   * This machine's PostgreSQL runs with autovacuum off (a production server must not). Minting
+   * codes re-saves the teacher's one provider session thousands of times a minute, and without
+   * vacuum every later lookup of it wades through the dead versions: a step measured after another
+   * was up to 40 % slower for that alone. Each step starts from a vacuumed database, as under
+   * autovacuum; set BENCH_OIDC_VACUUM=0 to see the difference.
+   */
+  async function vacuum() {
+    if (process.env.BENCH_OIDC_VACUUM === '0') return;
+    await withDatabase(stack.databaseUrl, (c) =>
+      c.query('VACUUM (ANALYZE) oidc_payloads, audit_log, audit_chain, rate_limit_counters, sessions'),
+    );
+  }
+
   /** Codes through the real authorization endpoint: one request each for a signed-in user. */
   async function mintCodes(app: BenchApp, n: number): Promise<string[]> {
     const codes: string[] = [];
@@ -139,6 +153,7 @@ await runBench('oidc-token', async () => {
   console.log(`\nauthorization-code exchanges (${DURATION_MS / 1000} s per step):`);
   for (const app of apps) {
     for (const connections of CONNECTIONS) {
+      await vacuum();
       const codes = await mintCodes(app, CODES);
       let next = 0;
       let answers = 0;
@@ -183,6 +198,7 @@ await runBench('oidc-token', async () => {
   console.log(`\nclient-credentials tokens (${DURATION_MS / 1000} s per step):`);
   const credentials: Step[] = [];
   for (const connections of CONNECTIONS) {
+    await vacuum();
     let answers = 0;
     const { result: r, ...cpu } = await measureCpu(server.pid, stack.databaseUrl, () =>
       runLoad({
