@@ -239,7 +239,7 @@ export function AssemblyPanel({
               type="warning"
               showIcon
               data-testid="auto-shortfalls"
-              message={t('paper_auto_unmet', { n: result.shortfalls.length })}
+              title={t('paper_auto_unmet', { n: result.shortfalls.length })}
               description={
                 <ul style={{ margin: 0, paddingInlineStart: 18 }}>
                   {result.shortfalls.map((s, i) => (
@@ -251,7 +251,7 @@ export function AssemblyPanel({
               }
             />
           ) : (
-            <Alert type="success" showIcon message={t('paper_auto_all_met')} />
+            <Alert type="success" showIcon title={t('paper_auto_all_met')} />
           )}
           <Space style={{ marginTop: 12 }}>
             <Button type="primary" onClick={() => void use()} loading={using} data-testid="auto-use">

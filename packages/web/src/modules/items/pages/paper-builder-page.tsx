@@ -179,8 +179,8 @@ function Builder({
           </Space>
         }
       />
-      {!canEdit && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('paper_read_only')} />}
-      {paperId && dirty && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('paper_unsaved')} />}
+      {!canEdit && <Alert type="info" showIcon style={{ marginBottom: 12 }} title={t('paper_read_only')} />}
+      {paperId && dirty && <Alert type="info" showIcon style={{ marginBottom: 12 }} title={t('paper_unsaved')} />}
       <Card size="small" style={{ marginBottom: 16 }}>
         <Form layout="vertical" component="div">
           <Row gutter={12}>
@@ -230,9 +230,9 @@ function Builder({
             </Col>
             <Col xs={24} md={3}>
               <Space size={24}>
-                <Statistic title={t('paper_count')} value={countOf(sections)} valueStyle={{ fontSize: 20 }} />
+                <Statistic title={t('paper_count')} value={countOf(sections)} styles={{ content: { fontSize: 20 } }} />
                 <span data-testid="paper-total" data-total={total}>
-                  <Statistic title={t('paper_total')} value={total} valueStyle={{ fontSize: 20 }} />
+                  <Statistic title={t('paper_total')} value={total} styles={{ content: { fontSize: 20 } }} />
                 </span>
               </Space>
             </Col>
@@ -250,7 +250,7 @@ function Builder({
               </Button>
             }
           >
-            {errors.sections && <Alert type="error" showIcon style={{ marginBottom: 8 }} message={errors.sections.join('；')} />}
+            {errors.sections && <Alert type="error" showIcon style={{ marginBottom: 8 }} title={errors.sections.join('；')} />}
             {sections.map((s, si) => (
               <SectionCard
                 key={s.key}
