@@ -121,6 +121,18 @@ export const zhCN = {
 
   // home
   home_greeting: '{name}，您好',
+  home_hw_todo_title: '待完成的作业',
+  home_hw_todo_empty: '现在没有待完成的作业。可以去错题本再练一练。',
+  home_hw_due: '截止 {time}',
+  home_hw_all: '全部作业',
+  home_hw_teacher_title: '进行中的作业',
+  home_hw_teacher_empty: '没有进行中的作业。从题库组卷后布置给班级，学生的提交情况会显示在这里。',
+  home_hw_assign: '布置作业',
+  home_hw_submitted: '已交 {n}/{total}',
+  home_hw_pending_grading: '待批改 {n}',
+  home_hw_analysis: '查看分析',
+  home_hw_child_todo: '作业：{n} 项待完成',
+  home_hw_child_none: '作业：暂无待完成',
   home_no_role: '您还没有任何角色，请联系学校管理员为您授权。',
   home_no_classes: '还没有为您安排任教班级，请联系学校管理员。',
   home_no_subject: '未安排学科',

@@ -7,6 +7,7 @@ import { EmptyHint, LoadError, PageTitle } from '../../../app/ui.tsx';
 import { useT, type MessageKey, type Translate } from '../../../lib/i18n.ts';
 import { roleName } from '../../../lib/labels.ts';
 import { AppLauncher } from '../../apps/components/app-launcher.tsx';
+import { ChildHomeworkLine, PupilHomeworkCard, TeacherHomeworkCard } from '../../homework/components/homework-todo.tsx';
 import { useCurrentUser } from '../../identity/identity.api.ts';
 import { useHome } from '../home.api.ts';
 
@@ -110,6 +111,8 @@ function ParentChildren({ home }: { home: THome }) {
                     {child.schoolName}
                     <br />
                     {child.className ?? t('home_no_class_yet')}
+                    <br />
+                    <ChildHomeworkLine childId={child.id} />
                   </>
                 }
               />
@@ -237,7 +240,9 @@ export function HomePage() {
       {role && home.isError && <LoadError error={home.error} onRetry={() => void home.refetch()} />}
       {role && home.data && (
         <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+          {role === 'student' && <PupilHomeworkCard />}
           {(role === 'teacher' || role === 'head_teacher') && <TeacherClasses home={home.data} />}
+          {(role === 'teacher' || role === 'head_teacher') && <TeacherHomeworkCard />}
           {role === 'parent' && <ParentChildren home={home.data} />}
           {role === 'student' && <StudentClass home={home.data} studentId={me.id} />}
           <AppLauncher />
