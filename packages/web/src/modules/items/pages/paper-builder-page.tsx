@@ -6,10 +6,8 @@ import {
   ITEM_TYPE_NAMES,
   SUBJECTS,
   ZSavePaperRequest,
-  type THome,
   type TItemSummary,
 } from '@qiming/shared';
-import { useQuery } from '@tanstack/react-query';
 import {
   Alert,
   App,
@@ -33,8 +31,9 @@ import {
 import { useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { LoadError, PageTitle } from '../../../app/ui.tsx';
-import { api, errorMessage, isAppError } from '../../../lib/api.ts';
+import { errorMessage, isAppError } from '../../../lib/api.ts';
 import { useT } from '../../../lib/i18n.ts';
+import { useHome } from '../../home/home.api.ts';
 import { AssignModal } from '../../homework/pages/assignments-page.tsx';
 import { AssemblyPanel } from '../components/assembly-panel.tsx';
 import { fieldStatus } from '../components/interaction-editor.tsx';
@@ -59,7 +58,7 @@ type Meta = { title: string; subject: string; grade: number; durationMinutes: nu
 export function PaperBuilderPage() {
   const { id } = useParams();
   const paper = usePaper(id);
-  const home = useQuery({ queryKey: ['me', 'home'], queryFn: () => api.get<THome>('/api/me/home') });
+  const home = useHome();
   if (id && paper.isError) return <LoadError error={paper.error} onRetry={() => void paper.refetch()} />;
   if ((id && !paper.data) || home.isLoading) return <Skeleton active />;
   const p = paper.data;
