@@ -99,7 +99,7 @@ export const enUS: Record<MessageKey, string> = {
 
   home_greeting: 'Hello, {name}',
   home_hw_todo_title: 'Homework to do',
-  home_hw_todo_empty: 'Nothing to do right now. Practise the questions in your wrong-answer book?',
+  home_hw_todo_empty: 'Nothing to do right now. Practise the items in your wrong-item book?',
   home_hw_due: 'due {time}',
   home_hw_all: 'All homework',
   home_hw_teacher_title: 'Open assignments',
