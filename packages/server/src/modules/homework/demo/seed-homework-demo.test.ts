@@ -57,6 +57,9 @@ describe('homework demo', () => {
     const todo = await listMyAssignments(pupil, { filter: 'todo' });
     expect(todo.map((a) => a.title)).toContain('今日作业：词语与阅读');
     expect(todo.find((a) => a.title === '今日作业：词语与阅读')?.canStart).toBe(true);
+    // the demo pupil got some wrong: their 错题本 has items to practise
+    const wrong = await database.db.selectFrom('hw_wrong_items').select('item_id').where('user_id', '=', pupil.actor.userId).execute();
+    expect(wrong.length).toBeGreaterThanOrEqual(2);
 
     const teacher = await as('t11005', 'head_teacher');
     const done = await database.db

@@ -239,7 +239,8 @@ export async function seedHomeworkDemo(app: AppContext): Promise<{ assignments: 
       // the demo pupil leaves today's homework open for whoever signs in as them
       const isDemoPupil = p.username === 's112024001';
       if (rand() >= plan.done || (isDemoPupil && plan.closes > now)) return;
-      const ability = 0.45 + 0.5 * ((hashSeed(p.user_id) % 1000) / 1000);
+      // the demo pupil is a middling one, so that their 错题本 and practice have something to show
+      const ability = isDemoPupil ? 0.5 : 0.45 + 0.5 * ((hashSeed(p.user_id) % 1000) / 1000);
       const started = plan.opens + rand() * (plan.closes - plan.opens) * 0.6;
       const submitted = started + (8 + rand() * 20) * 60_000;
       if (submitted > now) return;
