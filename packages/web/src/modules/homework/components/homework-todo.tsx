@@ -37,26 +37,58 @@ function TodoRow({ title, meta, action, isLast }: { title: string; meta: ReactNo
   );
 }
 
-/** A pupil's home: the homework to do now, soonest due first, each a tap away. */
-export function PupilHomeworkCard() {
+/** The frame of a homework list on the home page: title, a link to the whole list, and its load, error and empty states. */
+function HomeList<T extends { id: string }>({
+  title,
+  allTo,
+  query,
+  rows,
+  empty,
+  row,
+}: {
+  title: string;
+  allTo: string;
+  query: { isPending: boolean; isError: boolean; error: unknown; refetch: () => unknown };
+  rows: T[];
+  empty: ReactNode;
+  row: (item: T) => { title: string; meta: ReactNode; action: ReactNode };
+}) {
   const t = useT();
-  const q = useMyAssignments('todo');
-  const todo = (q.data ?? []).filter(isToDo).sort((a, b) => a.closesAt.localeCompare(b.closesAt));
+  const shown = rows.slice(0, HOME_ROWS);
   return (
     <Card
-      title={t('home_hw_todo_title')}
+      title={title}
       data-testid="home-homework"
       extra={
-        <Link to="/my/homework">
+        <Link to={allTo}>
           {t('home_hw_all')} <RightOutlined />
         </Link>
       }
     >
-      {q.isPending ? (
+      {query.isPending ? (
         <Skeleton active paragraph={{ rows: 2 }} />
-      ) : q.isError ? (
-        <LoadError error={q.error} onRetry={() => void q.refetch()} />
-      ) : todo.length === 0 ? (
+      ) : query.isError ? (
+        <LoadError error={query.error} onRetry={() => void query.refetch()} />
+      ) : shown.length === 0 ? (
+        empty
+      ) : (
+        shown.map((item, i) => <TodoRow key={item.id} isLast={i === shown.length - 1} {...row(item)} />)
+      )}
+    </Card>
+  );
+}
+
+/** A pupil's home: the homework to do now, soonest due first, each a tap away. */
+export function PupilHomeworkCard() {
+  const t = useT();
+  const q = useMyAssignments('todo');
+  return (
+    <HomeList
+      title={t('home_hw_todo_title')}
+      allTo="/my/homework"
+      query={q}
+      rows={(q.data ?? []).filter(isToDo).sort((a, b) => a.closesAt.localeCompare(b.closesAt))}
+      empty={
         <EmptyHint
           text={t('home_hw_todo_empty')}
           action={
@@ -65,24 +97,19 @@ export function PupilHomeworkCard() {
             </Link>
           }
         />
-      ) : (
-        todo.slice(0, HOME_ROWS).map((a, i, shown) => (
-          <TodoRow
-            key={a.id}
-            isLast={i === shown.length - 1}
-            title={a.title}
-            meta={[a.subject, t('hw_items_n', { n: a.itemCount }), t('home_hw_due', { time: due(a.closesAt) })].filter(Boolean).join(' · ')}
-            action={
-              <Link to={`/my/homework/${a.id}`}>
-                <Button type="primary" icon={<EditOutlined />} data-testid="home-start-assignment">
-                  {a.openAttemptId ? t('hw_continue') : t('hw_start')}
-                </Button>
-              </Link>
-            }
-          />
-        ))
-      )}
-    </Card>
+      }
+      row={(a) => ({
+        title: a.title,
+        meta: [a.subject, t('hw_items_n', { n: a.itemCount }), t('home_hw_due', { time: due(a.closesAt) })].filter(Boolean).join(' · '),
+        action: (
+          <Link to={`/my/homework/${a.id}`}>
+            <Button type="primary" icon={<EditOutlined />} data-testid="home-start-assignment">
+              {a.openAttemptId ? t('hw_continue') : t('hw_start')}
+            </Button>
+          </Link>
+        ),
+      })}
+    />
   );
 }
 
@@ -90,22 +117,13 @@ export function PupilHomeworkCard() {
 export function TeacherHomeworkCard() {
   const t = useT();
   const q = useAssignments({ state: 'open', page: 1, pageSize: HOME_ROWS });
-  const rows = q.data?.items ?? [];
   return (
-    <Card
+    <HomeList
       title={t('home_hw_teacher_title')}
-      data-testid="home-homework"
-      extra={
-        <Link to="/homework">
-          {t('home_hw_all')} <RightOutlined />
-        </Link>
-      }
-    >
-      {q.isPending ? (
-        <Skeleton active paragraph={{ rows: 2 }} />
-      ) : q.isError ? (
-        <LoadError error={q.error} onRetry={() => void q.refetch()} />
-      ) : rows.length === 0 ? (
+      allTo="/homework"
+      query={q}
+      rows={q.data?.items ?? []}
+      empty={
         <EmptyHint
           text={t('home_hw_teacher_empty')}
           action={
@@ -114,36 +132,31 @@ export function TeacherHomeworkCard() {
             </Link>
           }
         />
-      ) : (
-        rows.map((a, i) => (
-          <TodoRow
-            key={a.id}
-            isLast={i === rows.length - 1}
-            title={a.title}
-            meta={
-              <>
-                {a.classes.map((c) => c.name).join('、')} · {t('home_hw_due', { time: due(a.closesAt) })} ·{' '}
-                {t('home_hw_submitted', { n: a.submitted, total: a.recipients })}
-              </>
-            }
-            action={
-              <Flex gap={8} align="center">
-                {a.pendingManual > 0 && a.policies.canGrade && (
-                  <Link to={`/homework/${a.id}/grading`}>
-                    <Tag color="gold" style={{ marginInlineEnd: 0, cursor: 'pointer' }}>
-                      {t('home_hw_pending_grading', { n: a.pendingManual })}
-                    </Tag>
-                  </Link>
-                )}
-                <Link to={`/homework/${a.id}`}>
-                  <Button size="small">{t('home_hw_analysis')}</Button>
-                </Link>
-              </Flex>
-            }
-          />
-        ))
-      )}
-    </Card>
+      }
+      row={(a) => ({
+        title: a.title,
+        meta: (
+          <>
+            {a.classes.map((c) => c.name).join('、')} · {t('home_hw_due', { time: due(a.closesAt) })} ·{' '}
+            {t('home_hw_submitted', { n: a.submitted, total: a.recipients })}
+          </>
+        ),
+        action: (
+          <Flex gap={8} align="center">
+            {a.pendingManual > 0 && a.policies.canGrade && (
+              <Link to={`/homework/${a.id}/grading`}>
+                <Tag color="gold" style={{ marginInlineEnd: 0, cursor: 'pointer' }}>
+                  {t('home_hw_pending_grading', { n: a.pendingManual })}
+                </Tag>
+              </Link>
+            )}
+            <Link to={`/homework/${a.id}`}>
+              <Button size="small">{t('home_hw_analysis')}</Button>
+            </Link>
+          </Flex>
+        ),
+      })}
+    />
   );
 }
 
