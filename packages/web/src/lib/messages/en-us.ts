@@ -98,6 +98,9 @@ export const enUS: Record<MessageKey, string> = {
   password_violation_same_as_current: 'The new password is the same as the current one',
 
   home_greeting: 'Hello, {name}',
+  home_review_waiting: '{n} resources wait for your review',
+  home_review_flagged: '{n} of them were flagged by screening (sensitive words or a near-copy): look at those first.',
+  home_review_open: 'Review',
   home_hw_todo_title: 'Homework to do',
   home_hw_todo_empty: 'Nothing to do right now. Practise the items in your wrong-item book?',
   home_hw_due: 'due {time}',
@@ -582,6 +585,8 @@ export const enUS: Record<MessageKey, string> = {
   apps_not_enabled_yet: 'Not enabled',
   launcher_title: 'My applications',
   launcher_empty: 'No applications have been enabled for your school or region yet. Ask your school administrator if you need one.',
+  launcher_empty_admin:
+    'No applications are enabled for the schools or region you manage yet. Enable them under Applications; teachers and pupils then open them here in one click.',
   login_upstream: 'Sign in with the upper-level platform',
   login_or: 'or',
   upstream_failed: 'Sign-in through the upper-level platform failed',

@@ -121,6 +121,9 @@ export const zhCN = {
 
   // home
   home_greeting: '{name}，您好',
+  home_review_waiting: '有 {n} 份资源等待您审核',
+  home_review_flagged: '其中 {n} 份在筛查中发现敏感词或疑似重复，请重点查看。',
+  home_review_open: '去审核',
   home_hw_todo_title: '待完成的作业',
   home_hw_todo_empty: '现在没有待完成的作业。可以去错题本再练一练。',
   home_hw_due: '截止 {time}',
@@ -607,6 +610,7 @@ export const zhCN = {
   apps_not_enabled_yet: '尚未开通',
   launcher_title: '我的应用',
   launcher_empty: '您所在的学校或区域还没有开通应用。需要时请联系学校管理员。',
+  launcher_empty_admin: '还没有为您管理的学校或区域开通应用。在“应用接入”中开通后，师生会在这里一键进入。',
   login_upstream: '使用上级平台账号登录',
   login_or: '或',
   upstream_failed: '上级平台登录未成功',

@@ -8,7 +8,8 @@ import { useT, type MessageKey, type Translate } from '../../../lib/i18n.ts';
 import { roleName } from '../../../lib/labels.ts';
 import { AppLauncher } from '../../apps/components/app-launcher.tsx';
 import { ChildHomeworkLine, PupilHomeworkCard, TeacherHomeworkCard } from '../../homework/components/homework-todo.tsx';
-import { useCurrentUser } from '../../identity/identity.api.ts';
+import { useCan, useCurrentUser } from '../../identity/identity.api.ts';
+import { ReviewTodo } from '../../resources/components/review-todo.tsx';
 import { useHome } from '../home.api.ts';
 
 const StatsChart = lazy(async () => ({ default: (await import('../components/stats-chart.tsx')).StatsChart }));
@@ -218,6 +219,7 @@ export function HomePage() {
   const t = useT();
   const me = useCurrentUser();
   const home = useHome();
+  const can = useCan();
   const role = me.activeRole;
   const place = home.data?.school?.name ?? home.data?.region?.name;
 
@@ -240,6 +242,7 @@ export function HomePage() {
       {role && home.isError && <LoadError error={home.error} onRetry={() => void home.refetch()} />}
       {role && home.data && (
         <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+          {can('resource.review') && <ReviewTodo />}
           {role === 'student' && <PupilHomeworkCard />}
           {(role === 'teacher' || role === 'head_teacher') && <TeacherClasses home={home.data} />}
           {(role === 'teacher' || role === 'head_teacher') && <TeacherHomeworkCard />}
