@@ -1,4 +1,4 @@
-export { insertStatements, listStatements, type StatementQuery } from './lrs.repository.ts';
+export { insertStatements, listStatements, statementsInsert, type StatementQuery } from './lrs.repository.ts';
 export {
   ACTIVITY_TYPES,
   activityId,
