@@ -176,7 +176,12 @@ export async function startAttempt(ctx: AuthedContext, assignmentId: string, ret
   const a = await cachedAssignment(ctx.db, assignmentId);
   const takes = a && (a.kind === 'assessment' ? ctx.actor.permissions.has('assessment.take') : ctx.actor.permissions.has('homework.take'));
   if (!a || !takes) throw notFound();
-  const queue = groupCommitFor(starts, ctx.db, { transaction: false, write: startBatch, keysOf: (j) => [j.ctx.actor.userId] });
+  const queue = groupCommitFor(starts, ctx.db, {
+    transaction: false,
+    maxInFlight: 1,
+    write: startBatch,
+    keysOf: (j) => [j.ctx.actor.userId],
+  });
   const started = await queue.run({ ctx, a, now: new Date() });
   const self = { id: ctx.actor.userId, name: ctx.actor.displayName };
   switch (started.kind) {

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { escapeLike } from '../../core/access/access.ts';
 import type { Actor } from '../../core/context.ts';
-import type { DbOrTx } from '../../core/db/database.ts';
-import { statementsInsert, type XapiStatement } from '../lrs/index.ts';
+import { prepared, type DbOrTx } from '../../core/db/database.ts';
+import { statementsInsert, type SerializedStatement, type XapiStatement } from '../lrs/index.ts';
 import type { PaperSnapshot } from './paper-snapshot.ts';
 
 /** Every SQL query of the homework module. */
@@ -250,18 +250,21 @@ export async function listRecipientsWithAttempts(
 ): Promise<Map<string, { recipient: { class_id: string | null; school_id: string | null }; attempts: AttemptRow[] }>> {
   if (!pairs.length) return new Map();
   const keys = JSON.stringify(pairs.map((p) => ({ assignment_id: p.assignmentId, user_id: p.userId })));
-  const { rows } = await sql<{
-    assignment_id: string;
-    user_id: string;
-    class_id: string | null;
-    school_id: string | null;
-    attempts: AttemptRow[];
-  }>`
+  const { rows } = await prepared(
+    sql<{
+      assignment_id: string;
+      user_id: string;
+      class_id: string | null;
+      school_id: string | null;
+      attempts: AttemptRow[];
+    }>`
     SELECT r.assignment_id, r.user_id, r.class_id, r.school_id,
       (SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.attempt_no), '[]'::jsonb)
         FROM hw_attempts t WHERE t.assignment_id = r.assignment_id AND t.user_id = r.user_id) AS attempts
     FROM jsonb_to_recordset(${keys}::jsonb) AS k(assignment_id uuid, user_id uuid)
-    JOIN hw_recipients r ON r.assignment_id = k.assignment_id AND r.user_id = k.user_id`.execute(db);
+    JOIN hw_recipients r ON r.assignment_id = k.assignment_id AND r.user_id = k.user_id`,
+    db,
+  ).execute(db);
   return new Map(
     rows.map((r) => [
       `${r.assignment_id}:${r.user_id}`,
@@ -304,7 +307,8 @@ export async function insertAttemptsIfNoneWithStatements(
   statements: readonly XapiStatement[],
 ): Promise<Set<string>> {
   if (!rows.length) return new Set();
-  const { rows: inserted } = await sql<{ id: string }>`
+  const { rows: inserted } = await prepared(
+    sql<{ id: string }>`
     WITH ins AS (
       INSERT INTO hw_attempts (id, assignment_id, user_id, attempt_no, status, seed, item_order, drawn_items, started_at,
         deadline_at, submitted_at, graded_at, submit_key, auto_score, score, max_score, pending_manual, revision)
@@ -318,7 +322,9 @@ export async function insertAttemptsIfNoneWithStatements(
       ON CONFLICT DO NOTHING
       RETURNING id),
     records AS (${statementsInsert(statements, sql`SELECT id FROM ins`)})
-    SELECT id FROM ins`.execute(db);
+    SELECT id FROM ins`,
+    db,
+  ).execute(db);
   return new Set(inserted.map((r) => r.id));
 }
 
@@ -445,7 +451,7 @@ export async function finishAttempts(db: DbOrTx, rows: readonly AttemptFinish[])
 export type CloseWrites = {
   finishes: readonly (AttemptFinish & { revision: number })[];
   responses: readonly Omit<ResponseRow, 'comment' | 'rubric_scores' | 'graded_by' | 'graded_at'>[];
-  statements: readonly XapiStatement[];
+  statements: readonly (XapiStatement | SerializedStatement)[];
   mastery: readonly {
     attempt_id: string;
     user_id: string;
@@ -480,7 +486,8 @@ export async function closeAttemptsIfUnchanged(db: DbOrTx, w: CloseWrites): Prom
       at: r.at,
     })),
   );
-  const { rows } = await sql<{ id: string }>`
+  const { rows } = await prepared(
+    sql<{ id: string }>`
     WITH done AS (
       UPDATE hw_attempts AS t
       SET status = v.status, submitted_at = v.submitted_at, graded_at = v.graded_at, submit_key = v.submit_key,
@@ -521,7 +528,9 @@ export async function closeAttemptsIfUnchanged(db: DbOrTx, w: CloseWrites): Prom
         wrong_count = hw_wrong_items.wrong_count + 1, practice_correct = 0, last_response = excluded.last_response,
         last_wrong_at = excluded.last_wrong_at, assignment_id = coalesce(excluded.assignment_id, hw_wrong_items.assignment_id),
         mastered_at = NULL)
-    SELECT id FROM done`.execute(db);
+    SELECT id FROM done`,
+    db,
+  ).execute(db);
   return new Set(rows.map((r) => r.id));
 }
 
@@ -637,9 +646,10 @@ export async function lockAttemptsWithContext(db: DbOrTx, ids: readonly string[]
         unknown
       > | null>`(SELECT jsonb_object_agg(s.item_key, s.response) FROM hw_responses s WHERE s.attempt_id = t.id)`.as('saved'),
     ])
-    .where('t.id', 'in', [...ids])
+    // one parameter whatever the number of ids: one prepared statement serves every batch size
+    .where(sql<boolean>`t.id = ANY(${[...ids]}::uuid[])`)
     .orderBy('t.id');
-  const rows = await (lock ? q.forUpdate('t') : q).execute();
+  const rows = await prepared(lock ? q.forUpdate('t') : q, db).execute();
   return new Map(
     rows.map(({ class_id, school_id, saved, ...attempt }) => [
       attempt.id,

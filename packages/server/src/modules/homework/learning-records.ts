@@ -1,6 +1,16 @@
 import type { TGradeResult } from '@qiming/shared';
 import type { DbOrTx } from '../../core/db/database.ts';
-import { buildStatement, INTERACTION_TYPES, insertStatements, responseString, scoreOf, type XapiStatement } from '../lrs/index.ts';
+import {
+  buildStatement,
+  INTERACTION_TYPES,
+  insertStatements,
+  responseString,
+  scoreOf,
+  serializeStatements,
+  type SerializedStatement,
+  type StatementInput,
+  type XapiStatement,
+} from '../lrs/index.ts';
 import * as repo from './homework.repository.ts';
 import { BKT_DEFAULTS, traceMastery, type Observation } from './knowledge-tracing.ts';
 import { knowledgePointsOf, optionCount, type SnapshotItem } from './paper-snapshot.ts';
@@ -29,26 +39,38 @@ export type RecordContext = {
   at: Date;
 };
 
+/** What the statements of graded answers share: actor, attempt, assignment, class, school, grader, moment. */
+const answerCommon = (ctx: RecordContext): Omit<StatementInput, 'verb' | 'object' | 'result'> => ({
+  actor: { userId: ctx.user.id, name: ctx.user.name },
+  registration: ctx.registration ?? undefined,
+  assignmentId: ctx.assignmentId ?? undefined,
+  classId: ctx.classId,
+  schoolId: ctx.schoolId,
+  instructor: ctx.instructor ? { userId: ctx.instructor.id, name: ctx.instructor.name } : undefined,
+  timestamp: ctx.at,
+});
+
+const answerParts = (ctx: RecordContext, answers: readonly GradedAnswer[]) =>
+  answers.map(({ item, response, result }) => ({
+    verb: ctx.verb,
+    object: { kind: 'item' as const, id: item.itemId, interactionType: INTERACTION_TYPES[item.content.type] },
+    result: {
+      ...(result.needsManualGrading ? {} : { score: scoreOf(result.score, result.maxScore), success: result.isCorrect === true }),
+      completion: true,
+      response: responseString(response),
+      extensions: { 'urn:qiming:ext:item-version': item.versionId, 'urn:qiming:ext:needs-manual-grading': result.needsManualGrading },
+    },
+  }));
+
+/** One xAPI statement per graded answer (answered: graded at once; scored: a teacher's grade). */
 export function answerStatements(ctx: RecordContext, answers: readonly GradedAnswer[]): XapiStatement[] {
-  return answers.map(({ item, response, result }) =>
-    buildStatement({
-      verb: ctx.verb,
-      actor: { userId: ctx.user.id, name: ctx.user.name },
-      object: { kind: 'item', id: item.itemId, interactionType: INTERACTION_TYPES[item.content.type] },
-      result: {
-        ...(result.needsManualGrading ? {} : { score: scoreOf(result.score, result.maxScore), success: result.isCorrect === true }),
-        completion: true,
-        response: responseString(response),
-        extensions: { 'urn:qiming:ext:item-version': item.versionId, 'urn:qiming:ext:needs-manual-grading': result.needsManualGrading },
-      },
-      registration: ctx.registration ?? undefined,
-      assignmentId: ctx.assignmentId ?? undefined,
-      classId: ctx.classId,
-      schoolId: ctx.schoolId,
-      instructor: ctx.instructor ? { userId: ctx.instructor.id, name: ctx.instructor.name } : undefined,
-      timestamp: ctx.at,
-    }),
-  );
+  const common = answerCommon(ctx);
+  return answerParts(ctx, answers).map((part) => buildStatement({ ...common, ...part }));
+}
+
+/** The same statements serialized straight to their stored text, without building each (the submit path). */
+export function answerStatementsSerialized(ctx: RecordContext, answers: readonly GradedAnswer[]): SerializedStatement[] {
+  return serializeStatements(answerCommon(ctx), answerParts(ctx, answers));
 }
 
 /** The credit of a graded answer for BKT: score ÷ maximum. */
@@ -75,7 +97,7 @@ export async function recordGradedAnswers(
 
 /** What a batch of graded records writes besides the answers: statements, mastery and 错题本 rows. */
 export type RecordWrites = {
-  statements: XapiStatement[];
+  statements: (XapiStatement | SerializedStatement)[];
   /** Each row says which record (by index) it belongs to. */
   mastery: (Parameters<typeof repo.upsertMastery>[1][number] & { record: number })[];
   wrong: (repo.WrongItemInput & { record: number })[];
@@ -105,7 +127,7 @@ export async function currentMasteryOf(tx: DbOrTx, records: readonly GradedRecor
  * the batch, so two records of one person would each miss the other's update.
  */
 export function planGradedRecords(records: readonly GradedRecord[], currentMastery: readonly repo.MasteryRow[]): RecordWrites {
-  const statements = records.flatMap((r) => [...answerStatements(r.ctx, r.answers), ...(r.extraStatements ?? [])]);
+  const statements = records.flatMap((r) => [...answerStatementsSerialized(r.ctx, r.answers), ...(r.extraStatements ?? [])]);
   const graded = records.map((r) => r.answers.filter((a) => !a.result.needsManualGrading));
   const current = new Map<string, Map<string, number>>(records.map((r) => [r.ctx.user.id, new Map()]));
   for (const m of currentMastery) current.get(m.user_id)?.set(m.knowledge_point_id, m.p_mastery);

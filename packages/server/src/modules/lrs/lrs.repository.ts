@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx } from '../../core/db/database.ts';
-import type { XapiStatement } from './xapi.ts';
+import { serializeStatement, type SerializedStatement, type XapiStatement } from './xapi.ts';
 
 /** Records per insert statement: a parameter of a few megabytes at most. */
 const BATCH = 500;
@@ -13,35 +13,40 @@ const BATCH = 500;
  * character by character on the way (pg's array literal: 0.3 ms for one submission's records),
  * and the `json` column keeps the text as it is.
  */
-function recordsOf(statements: readonly XapiStatement[]) {
-  const groups = new Map<string, XapiStatement[]>();
-  for (const s of statements) {
-    const key = `${s.actor.account.name}|${s.context?.registration ?? ''}|${classIdOf(s) ?? ''}|${s.timestamp}`;
+function recordsOf(statements: readonly (XapiStatement | SerializedStatement)[]) {
+  const groups = new Map<string, SerializedStatement[]>();
+  for (const x of statements) {
+    const s = 'json' in x ? x : serializeStatement(x);
+    const key = `${s.actorId}|${s.registration ?? ''}|${s.classId ?? ''}|${s.timestamp}`;
     const g = groups.get(key);
     if (g) g.push(s);
     else groups.set(key, [s]);
   }
-  const columns = { id: [] as string[], actor: [] as string[], registration: [] as (string | null)[], classId: [] as (string | null)[] };
+  const id: string[] = [];
+  const actor: string[] = [];
+  const registration: (string | null)[] = [];
+  const classId: (string | null)[] = [];
   const timestamps: string[] = [];
   const starts: number[] = [];
   const lengths: number[] = [];
-  let text = '';
+  const texts: Buffer[] = [];
   let bytes = 0;
   for (const g of groups.values()) {
     const first = g[0];
-    columns.id.push(first.id);
-    columns.actor.push(first.actor.account.name);
-    columns.registration.push(first.context?.registration ?? null);
-    columns.classId.push(classIdOf(first));
+    id.push(first.id);
+    actor.push(first.actorId);
+    registration.push(first.registration);
+    classId.push(first.classId);
     timestamps.push(first.timestamp);
-    const json = JSON.stringify(g);
-    const length = Buffer.byteLength(json);
+    let json = '[';
+    for (let i = 0; i < g.length; i++) json += (i ? ',' : '') + g[i].json;
+    const text = Buffer.from(json + ']');
     starts.push(bytes + 1);
-    lengths.push(length);
-    bytes += length;
-    text += json;
+    lengths.push(text.length);
+    bytes += text.length;
+    texts.push(text);
   }
-  return { ...columns, timestamps, starts, lengths, texts: Buffer.from(text) };
+  return { id, actor, registration, classId, timestamps, starts, lengths, texts: Buffer.concat(texts, bytes) };
 }
 
 /**
@@ -49,7 +54,10 @@ function recordsOf(statements: readonly XapiStatement[]) {
  * statement; with `registrationIn`, only the records whose registration (attempt) is in that
  * subquery's result are written (the attempts a batch actually closed).
  */
-export function statementsInsert(statements: readonly XapiStatement[], registrationIn?: RawBuilder<unknown>): RawBuilder<unknown> {
+export function statementsInsert(
+  statements: readonly (XapiStatement | SerializedStatement)[],
+  registrationIn?: RawBuilder<unknown>,
+): RawBuilder<unknown> {
   const r = recordsOf(statements);
   return sql`
     INSERT INTO lrs_records (id, actor_id, registration, class_id, "timestamp", statements)
@@ -63,14 +71,8 @@ export function statementsInsert(statements: readonly XapiStatement[], registrat
  * Stores statements inside the caller's transaction: the record of an answer or grade exists
  * exactly when the answer or grade does.
  */
-export async function insertStatements(tx: DbOrTx, statements: readonly XapiStatement[]): Promise<void> {
+export async function insertStatements(tx: DbOrTx, statements: readonly (XapiStatement | SerializedStatement)[]): Promise<void> {
   for (let i = 0; i < statements.length; i += BATCH) await statementsInsert(statements.slice(i, i + BATCH)).execute(tx);
-}
-
-const CLASS_PREFIX = 'urn:qiming:class:';
-function classIdOf(s: XapiStatement): string | null {
-  const g = s.context?.contextActivities?.grouping?.find((a) => a.id.startsWith(CLASS_PREFIX));
-  return g ? g.id.slice(CLASS_PREFIX.length) : null;
 }
 
 export type StatementQuery = { actorId?: string; registration?: string; verb?: string; since?: Date; limit?: number };
