@@ -131,7 +131,7 @@ function present(r: repo.HitRow, terms: QueryTerm[]): TSearchHit {
 /**
  * The one search box: words (segmented, widened by synonyms, pinyin initials allowed) and
  * filters over everything the caller may see, ranked, with facet counts and highlighted matches.
- * When no document has every word, documents with any of them are returned (`matched: 'any'`).
+ * When no document has every word, the documents with the most of them are returned (`matched: 'any'`).
  * Answered from this process's index (after applying what was committed since the last search);
  * the page's stored fields are then read by key.
  */
@@ -164,8 +164,9 @@ export async function searchDocuments(ctx: RequestContext, query: TSearchQuery):
   let matched: 'all' | 'any' = 'all';
   let result = index.search(plan);
   if (result.total === 0 && terms.length > 1) {
+    // the documents with the most of the words that any has (all but one, else fewer)
     matched = 'any';
-    result = index.search({ ...plan, mode: 'any' });
+    result = index.search({ ...plan, mode: 'any', atLeast: terms.length - 1 });
   }
   // slots mean nothing after the next change: take the keys now
   const best = result.top.map((t) => ({ ...index.keyOf(t.slot), score: t.score }));
