@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ROLE_PERMISSIONS, ZSearchQuery } from '@qiming/shared';
 import { sql } from 'kysely';
@@ -8,10 +9,13 @@ import type { Actor, RequestContext } from '../packages/server/src/core/context.
 import { postgresDatabase, type Database } from '../packages/server/src/core/db/database.ts';
 import { migrateToLatest } from '../packages/server/src/core/db/migrate.ts';
 import { generateResources, type Place } from '../packages/server/src/modules/search/fixtures/generate.ts';
+import { IndexHolder } from '../packages/server/src/modules/search/index-holder.ts';
 import {
   bulkIndexDocuments,
+  configureSearchSnapshots,
   indexDocuments,
   searchDocuments,
+  snapshotSearchIndex,
   visibleTo,
   warmSearchIndex,
 } from '../packages/server/src/modules/search/index.ts';
@@ -21,6 +25,7 @@ import { summarize } from './lib/load.ts';
 import { teacherQueries } from './lib/search-queries.ts';
 import { benchDatabaseExists, createBenchDatabase, databaseUrl, dropBenchDatabase, postgresVersion } from './lib/postgres.ts';
 import { envNumber, writeResult } from './lib/report.ts';
+import { scratchDir } from './lib/stack.ts';
 
 /*
  * The search engine over N generated resources on PostgreSQL: bulk ingest through
@@ -214,7 +219,9 @@ async function main() {
     `  PostgreSQL: table ${gib(size.table)}, primary key ${gib(size.btree)}, total ${gib(size.total)}; vacuum ${(vacuumMs / 1000).toFixed(1)} s`,
   );
 
-  // the in-process index, built from the table as a starting server builds it
+  // the in-process index, built from the table as a starting server without a snapshot builds it
+  const snapshotFile = path.join(scratchDir('search'), 'search-index.snapshot');
+  configureSearchSnapshots(path.dirname(snapshotFile));
   const before = process.memoryUsage();
   const built = await warmSearchIndex(database.db, { rebuild: true });
   global.gc?.();
@@ -230,6 +237,18 @@ async function main() {
     `  index: built from the table in ${((built.builtInMs ?? 0) / 1000).toFixed(1)} s; ${built.documents.toLocaleString()} documents, ` +
       `${built.words.toLocaleString()} words, ${built.postings.toLocaleString()} postings; typed arrays ${gib(built.memoryBytes)}, ` +
       `process RSS ${gib(after.rss)} (heap ${gib(after.heapUsed)}, array buffers ${gib(after.arrayBuffers)}) (load ${loadavg()})`,
+  );
+
+  // a restart: the snapshot the build wrote (in the background) read back by a new holder, as a starting server does
+  const written = await snapshotSearchIndex(database.db);
+  const reader = new IndexHolder(database.db, undefined, { file: snapshotFile, minSize: 0 });
+  await reader.current();
+  const restart = { snapshotBytes: written?.bytes ?? null, writeMs: written?.ms ?? null, readMs: reader.builtInMs, source: reader.source };
+  reader.index = null;
+  global.gc?.();
+  console.log(
+    `  snapshot: ${written ? `${gib(written.bytes)} written in ${(written.ms / 1000).toFixed(1)} s (in the background)` : 'not written'}; ` +
+      `a new process reads it back and serves in ${((reader.builtInMs ?? 0) / 1000).toFixed(1)} s (from the ${reader.source}) (load ${loadavg()})`,
   );
 
   const qs = teacherQueries(QUERIES).map((q) => ZSearchQuery.parse(q));
@@ -290,6 +309,7 @@ async function main() {
     search: runs,
     publish: publishRate && { items: SAMPLE, itemsPerSecond: publishRate },
     index: built,
+    restart,
     memory,
     loadAverage: os.loadavg(),
     naive: { queries: naiveMs.length, latency: naive, engineSameQueries: engineSame, ratioP50: ratio },

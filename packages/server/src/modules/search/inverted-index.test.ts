@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { SEARCH_FACETS } from '@qiming/shared';
 import { describe, expect, it } from 'vitest';
 import { documentRow, type SearchDocumentInput } from './document.ts';
 import { generateResources, type Place } from './fixtures/generate.ts';
 import { toIndexedDoc } from './index-holder.ts';
+import { readSnapshot, writeSnapshot } from './index-snapshot.ts';
 import { FIELD, InvertedIndex, type FacetKey, type QueryClause, type SearchPlan, type Tuning } from './inverted-index.ts';
 import { parseQuery } from './query.ts';
 
@@ -290,6 +294,50 @@ describe.each([
     same(live, rebuilt);
     expect(live.slotOf(first.kind, first.refId)).toBeGreaterThanOrEqual(0);
     expect(live.statics(live.slotOf(first.kind, first.refId)).popularity).toBe(4999);
+  });
+
+  it('a snapshot read back (taken while changes went on, then those changes applied again) equals the live index', async () => {
+    const live = build(docs.slice(0, 900));
+    const { header, arrays, release } = live.snapshot();
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'qiming-index-snapshot-'));
+    const file = path.join(dir, 'index.snapshot');
+    try {
+      // changes while the snapshot is being written: they may show in its arrays half made
+      const later = [
+        ...docs.slice(900, 1000),
+        ...docs.slice(0, 50).map((d) => ({ ...d, title: `${d.title} 分数 复习`, popularity: d.popularity + 3 })),
+      ];
+      const writing = writeSnapshot(file, header, arrays);
+      for (const d of later) live.upsert(indexed(d));
+      live.remove(docs[60]!.kind, docs[60]!.refId);
+      live.setPopularity(docs[61]!.kind, docs[61]!.refId, 4998);
+      await writing;
+      release();
+      const snap = await readSnapshot<typeof header>(file);
+      const restored = InvertedIndex.restore(snap.header, snap.next);
+      expect(snap.remaining()).toBe(0);
+      // what the change log would replay (in another order: slots past the snapshot's size go to other documents)
+      for (const d of [...later].reverse()) restored.upsert(indexed(d));
+      restored.remove(docs[60]!.kind, docs[60]!.refId);
+      restored.setPopularity(docs[61]!.kind, docs[61]!.refId, 4998);
+      expect(restored.alive).toBe(live.alive);
+      const now = Date.now() + 60_000;
+      for (const q of [...QUERIES, '']) {
+        for (const order of ['relevance', 'newest', 'popular'] as const) {
+          const x = restored.search(plan(q, { order, now }));
+          const y = live.search(plan(q, { order, now }));
+          expect(x.total, q).toBe(y.total);
+          expect(x.facets, q).toEqual(y.facets);
+          expect(
+            x.top.map((t) => t.score),
+            `${q} ${order}`,
+          ).toEqual(y.top.map((t) => t.score));
+        }
+      }
+      expect(restored.wordsWithPrefix('分')).toEqual(live.wordsWithPrefix('分'));
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a reference that is not a UUID', () => {

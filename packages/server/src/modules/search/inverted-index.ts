@@ -106,6 +106,13 @@ class Groups {
   member(g: number, dim: number): number {
     return this.members[(g - 1) * this.dims + dim]!;
   }
+  /** Takes the combinations of a snapshot (members of `count` groups). */
+  restore(members: Int32Array, count: number): void {
+    this.members = new Int32Array(Math.max(members.length * 2, this.dims * 64));
+    this.members.set(members);
+    this.count = count;
+    for (let g = 1; g <= count; g++) this.map.set(Array.from(members.subarray((g - 1) * this.dims, g * this.dims)).join(','), g);
+  }
 }
 
 /** A posting list turns into a bitmap when it holds more than this share of the slots (and Tuning.denseMin postings). */
@@ -171,6 +178,55 @@ class SlotSet {
   get bytes(): number {
     return (this.docs?.byteLength ?? 0) + (this.bits?.byteLength ?? 0);
   }
+
+  snapshot(arrays: SnapshotArray[]): SlotSetHeader {
+    arrays.push(this.bits ?? this.docs!.subarray(0, this.length));
+    return { length: this.length, dense: this.bits !== null };
+  }
+
+  static restore(h: SlotSetHeader, next: NextArray, size: number): SlotSet {
+    const set = new SlotSet();
+    set.length = h.length;
+    if (h.dense) {
+      set.bits = next(Int32Array);
+      set.docs = null;
+      clearFrom(set.bits, size);
+    } else set.docs = next(Int32Array);
+    return set;
+  }
+}
+
+/** What a snapshot holds besides its typed arrays (JSON). */
+type SlotSetHeader = { length: number; dense: boolean };
+type PostingsHeader = {
+  length: number;
+  maxScore: number;
+  lowMax: number;
+  highMin: number;
+  lastWord: number;
+  dense: boolean;
+  high: SlotSetHeader | null;
+};
+export type IndexHeader = {
+  size: number;
+  madeAt: number;
+  tuning: Tuning;
+  dicts: Record<FacetKey, { values: string[]; labels: (string | null)[] }>;
+  scopes: { values: string[]; labels: (string | null)[] };
+  groups: [number, number];
+  group32: [boolean, boolean];
+  words: [string, PostingsHeader][];
+};
+export type SnapshotArray = Int32Array | Uint32Array | Uint16Array | Uint8Array | Float32Array;
+/** The next typed array of a snapshot, in the order they were taken. */
+export type NextArray = <T extends SnapshotArray>(type: new (n: number) => T) => T;
+
+/** Clears a bitmap's bits of slots ≥ size (set by slots added while a snapshot was being written). */
+function clearFrom(bits: Int32Array, size: number): void {
+  const w = size >>> 5;
+  if (w >= bits.length) return;
+  bits[w] = bits[w]! & ((1 << (size & 31)) - 1);
+  bits.fill(0, w + 1);
 }
 
 class Postings {
@@ -327,6 +383,33 @@ class Postings {
       this.bits = this.bits.slice(0, this.lastWord + 1);
       this.dir = this.dir!.slice(0, this.lastWord + 1);
     }
+  }
+
+  snapshot(arrays: SnapshotArray[]): PostingsHeader {
+    arrays.push(this.codes.subarray(0, this.length));
+    if (this.bits) arrays.push(this.bits.subarray(0, this.lastWord + 1), this.dir!.subarray(0, this.lastWord + 1));
+    else arrays.push(this.docs!.subarray(0, this.length));
+    const high = this.high ? this.high.snapshot(arrays) : null;
+    const { length, maxScore, lowMax, highMin, lastWord } = this;
+    return { length, maxScore, lowMax, highMin, lastWord, dense: this.bits !== null, high };
+  }
+
+  static restore(h: PostingsHeader, next: NextArray, size: number): Postings {
+    const p = new Postings(0);
+    p.length = h.length;
+    p.maxScore = h.maxScore;
+    p.lowMax = h.lowMax;
+    p.highMin = h.highMin;
+    p.codes = next(Uint8Array);
+    if (h.dense) {
+      p.bits = next(Int32Array);
+      p.dir = next(Int32Array);
+      p.docs = null;
+      p.lastWord = h.lastWord;
+      clearFrom(p.bits, size);
+    } else p.docs = next(Int32Array);
+    p.high = h.high ? SlotSet.restore(h.high, next, size) : null;
+    return p;
   }
 
   get bytes(): number {
@@ -489,8 +572,10 @@ export class InvertedIndex {
   /** Bucket of stat × the recency factor at `madeAt` (bucketOf). */
   private bucket: Uint8Array;
   /** When the index was made (s): buckets bound the recency factor of any later time. */
-  private readonly madeAt: number;
-  private readonly decayAtMade: number;
+  private madeAt: number;
+  private decayAtMade: number;
+  /** Snapshots being written: compaction (which moves postings in place) waits for them. */
+  private pinned = 0;
   readonly dicts: Record<FacetKey, Dict>;
   readonly scopes = new Dict();
   private readonly words = new Map<string, Postings>();
@@ -675,6 +760,7 @@ export class InvertedIndex {
   }
 
   private maybeCompact(): void {
+    if (this.pinned > 0) return;
     const dead = this.size - this.alive;
     if (dead > 10_000 && dead > this.size * 0.3) this.compact();
   }
@@ -714,6 +800,96 @@ export class InvertedIndex {
   /** Frees spare capacity after a bulk build. */
   trim(): void {
     for (const p of this.words.values()) p.trim();
+  }
+
+  // ---- snapshots --------------------------------------------------------------------------
+
+  /**
+   * The index as a JSON header and typed arrays (views of its own, not copies), taken between two
+   * changes; compaction waits until `release` is called, so the arrays can be written out while
+   * searches and changes go on. A change made meanwhile may show in the arrays half made (a slot
+   * killed, a bit set for a slot past the size): `restore` clears what lies past the size, and the
+   * changes after the snapshot's place in the change log are applied again after it is read.
+   */
+  snapshot(): { header: IndexHeader; arrays: SnapshotArray[]; release: () => void } {
+    this.pinned++;
+    const n = this.size;
+    const arrays: SnapshotArray[] = [
+      this.keyWords.subarray(0, n * 4),
+      this.keyKind.subarray(0, n),
+      this.group1.subarray(0, n),
+      this.group2.subarray(0, n),
+      this.stat.subarray(0, n),
+      this.recent.subarray(0, n),
+      this.published.subarray(0, n),
+      this.popularity.subarray(0, n),
+      this.lengths.subarray(0, n),
+      this.bucket.subarray(0, n),
+      this.groups1.members.subarray(0, this.groups1.count * this.groups1.dims),
+      this.groups2.members.subarray(0, this.groups2.count * this.groups2.dims),
+    ];
+    const dict = (d: Dict) => ({ values: d.values.slice(), labels: d.labels.slice() });
+    const words: [string, PostingsHeader][] = [];
+    for (const [w, p] of this.words) words.push([w, p.snapshot(arrays)]);
+    const header: IndexHeader = {
+      size: n,
+      madeAt: this.madeAt,
+      tuning: this.tuning,
+      dicts: Object.fromEntries(FACET_KEYS.map((f) => [f, dict(this.dicts[f])])) as IndexHeader['dicts'],
+      scopes: dict(this.scopes),
+      groups: [this.groups1.count, this.groups2.count],
+      group32: [this.group1 instanceof Uint32Array, this.group2 instanceof Uint32Array],
+      words,
+    };
+    let released = false;
+    return {
+      header,
+      arrays,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.pinned--;
+        this.maybeCompact();
+      },
+    };
+  }
+
+  /** An index from a snapshot's header and its arrays (read in the order `snapshot` gave them). */
+  static restore(header: IndexHeader, next: NextArray): InvertedIndex {
+    const n = header.size;
+    const index = new InvertedIndex(Math.ceil(n * 1.05) + 1024, header.tuning);
+    index.madeAt = header.madeAt;
+    index.decayAtMade = Math.exp(-(header.madeAt - T0_S) / YEAR_S);
+    const into = <T extends SnapshotArray>(target: T, type: new (n: number) => T, width = 1): T => {
+      target.set(next(type).subarray(0, n * width));
+      return target;
+    };
+    into(index.keyWords, Int32Array, 4);
+    into(index.keyKind, Uint8Array);
+    if (header.group32[0]) index.group1 = new Uint32Array(index.cap);
+    if (header.group32[1]) index.group2 = new Uint32Array(index.cap);
+    into(index.group1, (header.group32[0] ? Uint32Array : Uint16Array) as new (n: number) => GroupColumn);
+    into(index.group2, (header.group32[1] ? Uint32Array : Uint16Array) as new (n: number) => GroupColumn);
+    into(index.stat, Float32Array);
+    into(index.recent, Float32Array);
+    into(index.published, Uint32Array);
+    into(index.popularity, Float32Array);
+    into(index.lengths, Uint16Array);
+    into(index.bucket, Uint8Array);
+    index.groups1.restore(next(Int32Array), header.groups[0]);
+    index.groups2.restore(next(Int32Array), header.groups[1]);
+    const dict = (d: Dict, h: { values: string[]; labels: (string | null)[] }) => {
+      h.values.forEach((v, i) => d.code(v, h.labels[i] ?? null));
+    };
+    for (const f of FACET_KEYS) dict(index.dicts[f], header.dicts[f]);
+    dict(index.scopes, header.scopes);
+    for (const [w, h] of header.words) index.words.set(w, Postings.restore(h, next, n));
+    index.size = n;
+    let alive = 0;
+    for (let s = 0; s < n; s++) if (index.group2[s] !== 0) alive++;
+    index.alive = alive;
+    index.rehash(index.table.length);
+    return index;
   }
 
   // ---- reads ------------------------------------------------------------------------------
