@@ -88,8 +88,14 @@ class Groups {
   constructor(readonly dims: number) {
     this.members = new Int32Array(dims * 64);
   }
+  /** The map's key of a combination: one UTF-16 unit per value while they fit (cheaper than join), else joined. */
+  private static key(values: ArrayLike<number>): string {
+    let small = true;
+    for (let i = 0; i < values.length; i++) if (values[i]! > 0xffff) small = false;
+    return small ? String.fromCharCode(...Array.from(values)) : `,${Array.from(values).join(',')}`;
+  }
   code(values: number[]): number {
-    const key = values.join(',');
+    const key = Groups.key(values);
     let g = this.map.get(key);
     if (g === undefined) {
       g = ++this.count;
@@ -111,7 +117,7 @@ class Groups {
     this.members = new Int32Array(Math.max(members.length * 2, this.dims * 64));
     this.members.set(members);
     this.count = count;
-    for (let g = 1; g <= count; g++) this.map.set(Array.from(members.subarray((g - 1) * this.dims, g * this.dims)).join(','), g);
+    for (let g = 1; g <= count; g++) this.map.set(Groups.key(members.subarray((g - 1) * this.dims, g * this.dims)), g);
   }
 }
 
