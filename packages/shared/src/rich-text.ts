@@ -58,7 +58,7 @@ function inlineText(list: TRichInline[], blank: (n: number) => string): string {
         case 'text':
           return x.v;
         case 'math':
-          return x.v;
+          return texToPlain(x.v);
         case 'img':
           return x.alt ? `[图：${x.alt}]` : '[图]';
         case 'blank':
@@ -74,9 +74,173 @@ function inlineText(list: TRichInline[], blank: (n: number) => string): string {
     .join('');
 }
 
-/** Plain text: formulas as their TeX, images as [图], blanks as ____ (or as `blank` renders them). */
+/** Plain text: formulas as a reader writes them (1/2, 3×4, x²), images as [图], blanks as ____ (or as `blank` renders them). */
 export function richTextToPlain(text: string, blank: (n: number) => string = () => '____'): string {
   return parseRichText(text)
     .map((b) => inlineText(b, blank))
     .join('\n');
+}
+
+/** A one-line preview of formatted text for lists and tables: plain text, spaces folded, cut at `max` characters. */
+export function richTextPreview(text: string, max = 80): string {
+  const plain = richTextToPlain(text).replace(/\s+/g, ' ').trim();
+  return plain.length > max ? `${plain.slice(0, max - 1)}…` : plain;
+}
+
+/** TeX commands that stand for one character, as primary-school formulas use them. */
+const TEX_SYMBOLS: Record<string, string> = {
+  times: '×',
+  div: '÷',
+  cdot: '·',
+  pm: '±',
+  le: '≤',
+  leq: '≤',
+  leqslant: '≤',
+  ge: '≥',
+  geq: '≥',
+  geqslant: '≥',
+  ne: '≠',
+  neq: '≠',
+  approx: '≈',
+  lt: '<',
+  gt: '>',
+  pi: 'π',
+  circ: '°',
+  degree: '°',
+  angle: '∠',
+  triangle: '△',
+  parallel: '∥',
+  perp: '⊥',
+  cdots: '…',
+  ldots: '…',
+  dots: '…',
+  infty: '∞',
+  because: '∵',
+  therefore: '∴',
+  square: '□',
+  Box: '□',
+  bigcirc: '○',
+  rightarrow: '→',
+  to: '→',
+  leftarrow: '←',
+  Rightarrow: '⇒',
+  yen: '¥',
+  quad: ' ',
+  qquad: ' ',
+  ',': ' ',
+  ';': ' ',
+  ':': ' ',
+  ' ': ' ',
+  '!': '',
+  '%': '%',
+  $: '$',
+  '{': '{',
+  '}': '}',
+  '#': '#',
+  '&': '&',
+  _: '_',
+  '\\': ' ',
+  left: '',
+  right: '',
+  displaystyle: '',
+};
+const SUPERSCRIPT: Record<string, string> = {
+  ...Object.fromEntries([...'0123456789'].map((d, i) => [d, '⁰¹²³⁴⁵⁶⁷⁸⁹'[i]])),
+  '+': '⁺',
+  '-': '⁻',
+  n: 'ⁿ',
+  '°': '°',
+};
+const SUBSCRIPT: Record<string, string> = {
+  ...Object.fromEntries([...'0123456789'].map((d, i) => [d, '₀₁₂₃₄₅₆₇₈₉'[i]])),
+  '+': '₊',
+  '-': '₋',
+};
+/** Commands whose argument is shown as it is (text, fonts, decorations). */
+const TEX_TRANSPARENT = new Set([
+  'text',
+  'textrm',
+  'textbf',
+  'textit',
+  'mathrm',
+  'mathbf',
+  'mathit',
+  'mbox',
+  'boxed',
+  'overline',
+  'underline',
+  'bm',
+  'operatorname',
+]);
+
+/**
+ * A TeX formula as plain text, the way a teacher would type it without an editor: \frac{1}{2} → 1/2,
+ * \frac{a+b}{2} → (a+b)/2, 3\times4 → 3×4, x^2 → x², \sqrt{2} → √2. For previews, search and
+ * spoken text; the formula itself is still rendered with KaTeX where it is shown in full.
+ */
+export function texToPlain(tex: string): string {
+  let at = 0;
+  const wrap = (s: string) => (/[+\-×÷/\s]/.test(s.trim()) ? `(${s.trim()})` : s.trim());
+  const group = (): string => {
+    while (tex[at] === ' ') at++;
+    if (tex[at] === '{') {
+      let depth = 0;
+      const start = at;
+      for (; at < tex.length; at++) {
+        if (tex[at] === '\\') at++;
+        else if (tex[at] === '{') depth++;
+        else if (tex[at] === '}' && --depth === 0) break;
+      }
+      return texToPlain(tex.slice(start + 1, at++));
+    }
+    return tex[at] === '\\' ? command() : (tex[at++] ?? '');
+  };
+  const script = (map: Record<string, string>, mark: string) => {
+    const arg = group();
+    return arg && [...arg].every((c) => map[c]) ? [...arg].map((c) => map[c]).join('') : `${mark}${wrap(arg)}`;
+  };
+  const command = (): string => {
+    at++; // the backslash
+    const name = /^[a-zA-Z]+/.exec(tex.slice(at))?.[0] ?? tex[at] ?? '';
+    at += name.length;
+    if (name === 'frac' || name === 'dfrac' || name === 'tfrac' || name === 'cfrac') {
+      const top = group();
+      return `${wrap(top)}/${wrap(group())}`;
+    }
+    if (name === 'sqrt') {
+      let index = '';
+      if (tex[at] === '[') {
+        const end = tex.indexOf(']', at);
+        index = texToPlain(tex.slice(at + 1, end < 0 ? tex.length : end));
+        at = end < 0 ? tex.length : end + 1;
+      }
+      const root = `√${wrap(group())}`;
+      return index ? `${[...index].map((c) => SUPERSCRIPT[c] ?? c).join('')}${root}` : root;
+    }
+    if (TEX_TRANSPARENT.has(name)) return group();
+    if (name in TEX_SYMBOLS) return TEX_SYMBOLS[name];
+    // an unknown command: its argument if it has one, else nothing of the markup
+    return tex[at] === '{' ? group() : '';
+  };
+  let out = '';
+  while (at < tex.length) {
+    const c = tex[at];
+    if (c === '\\') out += command();
+    else if (c === '{') out += group();
+    else if (c === '}') at++;
+    else if (c === '^') {
+      at++;
+      out += script(SUPERSCRIPT, '^');
+    } else if (c === '_') {
+      at++;
+      out += script(SUBSCRIPT, '_');
+    } else if (c === '~') {
+      at++;
+      out += ' ';
+    } else {
+      at++;
+      out += c;
+    }
+  }
+  return out.replace(/ {2,}/g, ' ').trim();
 }

@@ -4,7 +4,6 @@ import {
   LogoutOutlined,
   MenuOutlined,
   SafetyCertificateOutlined,
-  SearchOutlined,
   StopOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -16,7 +15,7 @@ import { errorMessage } from '../lib/api.ts';
 import { useI18n, type Locale } from '../lib/i18n.ts';
 import { roleName } from '../lib/labels.ts';
 import { useCurrentUser, useLogout, useSwitchRole } from '../modules/identity/identity.api.ts';
-import { SearchBox } from '../modules/search/components/search-box.tsx';
+import { SearchBox, SearchButton } from '../modules/search/components/search-box.tsx';
 import { useUpstreamInfo } from '../modules/upstream/upstream.api.ts';
 import { NavMenu } from './nav.tsx';
 
@@ -178,8 +177,6 @@ export function AppLayout() {
   const screens = Grid.useBreakpoint();
   const isPhone = screens.md === false;
   const [drawerOpen, setDrawerOpen] = useState(false);
-  const { t } = useI18n();
-  const navigate = useNavigate();
   const { pathname } = useLocation();
 
   return (
@@ -226,13 +223,7 @@ export function AppLayout() {
           )}
           {isPhone ? (
             <div style={{ flex: 1, display: 'flex', justifyContent: 'flex-end' }}>
-              <Button
-                type="text"
-                icon={<SearchOutlined />}
-                aria-label={t('search_button')}
-                data-testid="header-search"
-                onClick={() => void navigate('/search')}
-              />
+              <SearchButton />
             </div>
           ) : (
             // the header's 64 px line height would otherwise stretch the search input to the full bar

@@ -1,14 +1,13 @@
 import { FolderOpenOutlined, LoginOutlined, ReadOutlined, SearchOutlined } from '@ant-design/icons';
-import { Button, Grid, Layout, Menu, Result, Typography } from 'antd';
+import { Button, Grid, Layout, Menu, Typography } from 'antd';
 import { Suspense } from 'react';
-import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
-import { errorMessage } from '../lib/api.ts';
+import { Link, Outlet, useLocation } from 'react-router';
 import { useT } from '../lib/i18n.ts';
 import { useMe } from '../modules/identity/identity.api.ts';
-import { SearchBox } from '../modules/search/components/search-box.tsx';
-import { AppLayout, Brand, LanguageSwitch, PageFallback } from './layout.tsx';
+import { SearchBox, SearchButton } from '../modules/search/components/search-box.tsx';
+import { Brand, LanguageSwitch, PageFallback } from './layout.tsx';
 import { authFailureOf } from './query-client.ts';
-import { loginPath } from './require-auth.tsx';
+import { loginPath, SignedInGate } from './require-auth.tsx';
 
 const { Header, Content, Footer } = Layout;
 
@@ -33,8 +32,13 @@ export function PublicLayout() {
   const t = useT();
   const isPhone = Grid.useBreakpoint().md === false;
   const { pathname } = useLocation();
-  const navigate = useNavigate();
   const signIn = useSignInPath();
+  // the search page is reached through the box (or its icon on a phone), not the menu
+  const navItems = PUBLIC_NAV.filter((i) => i.key !== '/search').map((i) => ({
+    key: i.key,
+    icon: i.icon,
+    label: <Link to={i.key}>{t(i.label)}</Link>,
+  }));
   return (
     <Layout style={{ minHeight: '100vh' }} data-testid="public-layout">
       <Header
@@ -57,22 +61,12 @@ export function PublicLayout() {
             mode="horizontal"
             selectedKeys={[activeKey(pathname)]}
             style={{ borderBottom: 'none', minWidth: 0, flex: 'none' }}
-            items={PUBLIC_NAV.filter((i) => i.key !== '/search').map((i) => ({
-              key: i.key,
-              icon: i.icon,
-              label: <Link to={i.key}>{t(i.label)}</Link>,
-            }))}
+            items={navItems}
           />
         )}
         <div style={{ flex: 1, display: 'flex', alignItems: 'center', justifyContent: isPhone ? 'flex-end' : 'flex-start', minWidth: 0 }}>
           {isPhone ? (
-            <Button
-              type="text"
-              icon={<SearchOutlined />}
-              aria-label={t('search_button')}
-              data-testid="header-search"
-              onClick={() => void navigate('/search')}
-            />
+            <SearchButton />
           ) : (
             pathname !== '/search' && (
               <div style={{ width: '100%', maxWidth: 380, lineHeight: 'normal' }} data-testid="header-search">
@@ -88,18 +82,7 @@ export function PublicLayout() {
           </Button>
         </Link>
       </Header>
-      {isPhone && (
-        <Menu
-          mode="horizontal"
-          selectedKeys={[activeKey(pathname)]}
-          style={{ justifyContent: 'center' }}
-          items={PUBLIC_NAV.filter((i) => i.key !== '/search').map((i) => ({
-            key: i.key,
-            icon: i.icon,
-            label: <Link to={i.key}>{t(i.label)}</Link>,
-          }))}
-        />
-      )}
+      {isPhone && <Menu mode="horizontal" selectedKeys={[activeKey(pathname)]} style={{ justifyContent: 'center' }} items={navItems} />}
       <Content style={{ padding: isPhone ? 12 : 24, width: '100%', maxWidth: 1280, marginInline: 'auto' }}>
         <Suspense fallback={<PageFallback />}>
           <Outlet />
@@ -124,30 +107,7 @@ export function PublicLayout() {
  * session, in the public frame for a visitor. A password change or MFA enrolment still comes first.
  */
 export function PublicOrSignedIn() {
-  const me = useMe();
-  const t = useT();
-  if (me.isPending) return <PageFallback />;
-  if (me.isError) {
-    const failure = authFailureOf(me.error);
-    if (failure?.kind === 'login') return <PublicLayout />;
-    if (failure?.kind === 'change-password') return <Navigate to="/change-password" replace />;
-    if (failure?.kind === 'mfa-setup') return <Navigate to="/mfa-setup" replace />;
-    return (
-      <Result
-        status="error"
-        title={t('load_failed')}
-        subTitle={errorMessage(me.error)}
-        extra={
-          <Button type="primary" onClick={() => void me.refetch()}>
-            {t('retry')}
-          </Button>
-        }
-      />
-    );
-  }
-  if (me.data.mustChangePassword) return <Navigate to="/change-password" replace />;
-  if (me.data.mfaEnrollmentRequired) return <Navigate to="/mfa-setup" replace />;
-  return <AppLayout />;
+  return <SignedInGate signedOut={() => <PublicLayout />} />;
 }
 
 /** Whether the viewer is a visitor without a session (the public frame is showing). */

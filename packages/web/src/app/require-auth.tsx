@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Button, Result } from 'antd';
 import { Navigate, useLocation } from 'react-router';
 import { errorMessage } from '../lib/api.ts';
@@ -24,15 +25,17 @@ export function safeNext(next: string | null): string {
 /** Paths the server answers itself (CAS, the OpenID provider): reached by a full page load, not the router. */
 export const isServerPath = (path: string): boolean => /^\/(cas|oidc|api)\//.test(path);
 
-/** Loads the user; sends the signed-out to /login, and those who must change their password or enrol in MFA there first. */
-export function RequireAuth() {
+/**
+ * Loads the user and shows the signed-in frame; those who must change their password or enrol in
+ * MFA go there first. `signedOut` is what a visitor without a (valid) session gets instead.
+ */
+export function SignedInGate({ signedOut }: { signedOut: (expired: boolean) => ReactNode }) {
   const me = useMe();
-  const location = useLocation();
   const t = useT();
   if (me.isPending) return <PageFallback />;
   if (me.isError) {
     const failure = authFailureOf(me.error);
-    if (failure?.kind === 'login') return <Navigate to={loginPath(location.pathname + location.search, failure.expired)} replace />;
+    if (failure?.kind === 'login') return signedOut(failure.expired);
     if (failure?.kind === 'change-password') return <Navigate to="/change-password" replace />;
     if (failure?.kind === 'mfa-setup') return <Navigate to="/mfa-setup" replace />;
     return (
@@ -51,4 +54,10 @@ export function RequireAuth() {
   if (me.data.mustChangePassword) return <Navigate to="/change-password" replace />;
   if (me.data.mfaEnrollmentRequired) return <Navigate to="/mfa-setup" replace />;
   return <AppLayout />;
+}
+
+/** The signed-in pages: a visitor without a session is sent to /login, to come back here after. */
+export function RequireAuth() {
+  const location = useLocation();
+  return <SignedInGate signedOut={(expired) => <Navigate to={loginPath(location.pathname + location.search, expired)} replace />} />;
 }

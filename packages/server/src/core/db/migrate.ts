@@ -14,6 +14,7 @@ import * as resources from '../../db/migrations/20261201080800-resources.ts';
 import * as searchInvertedIndex from '../../db/migrations/20261201120000-search-inverted-index.ts';
 import * as upstreamChallenges from '../../db/migrations/20261201113000-upstream-challenges.ts';
 import * as authChangeNotify from '../../db/migrations/20261201150000-auth-change-notify.ts';
+import * as itemsReadableStemText from '../../db/migrations/20261206233000-items-readable-stem-text.ts';
 
 /** Migrations in order; timestamped names, never edited after they land. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261201120000-search-inverted-index': searchInvertedIndex,
   '20261201113000-upstream-challenges': upstreamChallenges,
   '20261201150000-auth-change-notify': authChangeNotify,
+  '20261206233000-items-readable-stem-text': itemsReadableStemText,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

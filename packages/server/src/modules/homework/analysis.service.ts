@@ -1,4 +1,4 @@
-import type { TAssignmentAnalysis, TItemAnalysis, TPupilReport, TPupilResult } from '@qiming/shared';
+import { richTextPreview, type TAssignmentAnalysis, type TItemAnalysis, type TPupilReport, type TPupilResult } from '@qiming/shared';
 import type { AuthedContext } from '../../core/context.ts';
 import type { DbOrTx } from '../../core/db/database.ts';
 import { AppError } from '../../core/errors.ts';
@@ -8,7 +8,7 @@ import { itemStatistics, knowledgePointRates, mean, optionCounts, SCORE_BANDS, s
 import * as repo from './homework.repository.ts';
 import { getManagedAssignment, notFound } from './homework.policy.ts';
 import { presentAssignmentSummary } from './homework.presenter.ts';
-import { choiceOptions, chosenOptions, knowledgePointsOf, stemPreview } from './paper-snapshot.ts';
+import { choiceOptions, chosenOptions, knowledgePointsOf } from './paper-snapshot.ts';
 
 /**
  * Analysis of one assignment (作业分析) over the best finished attempt of each pupil: score
@@ -147,7 +147,7 @@ export async function getAnalysis(ctx: AuthedContext, assignmentId: string, clas
       key: item.key,
       position: item.position,
       type: item.content.type,
-      stemPreview: stemPreview(item.content.stem),
+      stemPreview: richTextPreview(item.content.stem),
       maxScore: item.score,
       knowledgePointIds: knowledgePointsOf(item),
       answered,
@@ -273,7 +273,7 @@ export async function getPupilReport(ctx: AuthedContext, assignmentId: string, p
         key: i.key,
         position: i.position,
         type: i.content.type,
-        stemPreview: stemPreview(i.content.stem),
+        stemPreview: richTextPreview(i.content.stem),
         maxScore: i.score,
         score: r?.score ?? (mine ? 0 : null),
         isCorrect: r?.is_correct ?? null,

@@ -1,4 +1,4 @@
-import type { TGradeItemRequest, TGradingOverview, TGradingQueue } from '@qiming/shared';
+import { richTextPreview, type TGradeItemRequest, type TGradingOverview, type TGradingQueue } from '@qiming/shared';
 import { recordAudit } from '../../core/audit/audit.ts';
 import type { AuthedContext } from '../../core/context.ts';
 import { withTransaction } from '../../core/db/database.ts';
@@ -10,7 +10,7 @@ import { attemptItems } from './grade-and-close.ts';
 import * as repo from './homework.repository.ts';
 import { getManagedAssignment, notFound } from './homework.policy.ts';
 import { answerStatements, recordGradedAnswers } from './learning-records.ts';
-import { stemPreview, type SnapshotItem } from './paper-snapshot.ts';
+import type { SnapshotItem } from './paper-snapshot.ts';
 
 /**
  * The grading view (阅卷): one question across all pupils. Subjective items (short answer, essay)
@@ -62,7 +62,7 @@ export async function getGradingOverview(ctx: AuthedContext, assignmentId: strin
           key: it.key,
           position: it.position,
           type: it.content.type,
-          stemPreview: stemPreview(it.content.stem),
+          stemPreview: richTextPreview(it.content.stem),
           maxScore: it.score,
           pending: rs.filter((r) => r.needs_manual && !r.graded_at).length,
           graded: rs.filter((r) => r.graded_at || !r.needs_manual).length,

@@ -1,4 +1,4 @@
-import type { TItemContent } from '@qiming/shared';
+import { richTextPreview, type TItemContent } from '@qiming/shared';
 
 /**
  * The items of an assignment as they were when it was assigned: a frozen copy kept in
@@ -33,25 +33,13 @@ export const knowledgePointsOf = (item: SnapshotItem): string[] => item.content.
 /** Difficulty 1–5 as 0–1, for the practice picker. */
 export const difficulty01 = (item: { difficulty?: number }): number => ((item.difficulty ?? 3) - 1) / 4;
 
-/** A short plain-text preview of a stem: formulas, images and markup reduced to text. */
-export function stemPreview(stem: string, max = 80): string {
-  const plain = stem
-    .replace(/!\[[^\]]*\]\([^)]*\)/g, '[图]')
-    .replace(/\$\$?([^$]*)\$\$?/g, '$1')
-    .replace(/\{\{(\d+)\}\}/g, '（　）')
-    .replace(/[*_`#>]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return plain.length > max ? `${plain.slice(0, max - 1)}…` : plain;
-}
-
 /** An item's options for the "which option was chosen" analysis (choice and true/false items). */
 export function choiceOptions(content: TItemContent): { id: string; text: string; isKey: boolean }[] | null {
   switch (content.type) {
     case 'single_choice':
-      return content.options.map((o) => ({ id: o.id, text: stemPreview(o.text, 40), isKey: o.id === content.answer }));
+      return content.options.map((o) => ({ id: o.id, text: richTextPreview(o.text, 40), isKey: o.id === content.answer }));
     case 'multiple_choice':
-      return content.options.map((o) => ({ id: o.id, text: stemPreview(o.text, 40), isKey: content.answers.includes(o.id) }));
+      return content.options.map((o) => ({ id: o.id, text: richTextPreview(o.text, 40), isKey: content.answers.includes(o.id) }));
     case 'true_false':
       return [
         { id: 'true', text: '对', isKey: content.answer === true },

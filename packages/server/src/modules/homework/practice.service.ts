@@ -7,6 +7,7 @@ import {
   type TPracticeAnswerResult,
   type TPracticeSet,
   type TWrongItem,
+  richTextPreview,
 } from '@qiming/shared';
 import type { AuthedContext } from '../../core/context.ts';
 import { withTransaction, type DbOrTx } from '../../core/db/database.ts';
@@ -15,7 +16,7 @@ import { findSimilarItems, knowledgePointNames, knowledgePoints, type TFoundItem
 import * as repo from './homework.repository.ts';
 import { BKT_DEFAULTS, MASTERED_AT, pickNextItems } from './knowledge-tracing.ts';
 import { recordGradedAnswers } from './learning-records.ts';
-import { difficulty01, stemPreview, type SnapshotItem } from './paper-snapshot.ts';
+import { difficulty01, type SnapshotItem } from './paper-snapshot.ts';
 
 /** 错题本, mastery and practice (巩固练习) of one person. */
 
@@ -54,7 +55,7 @@ export async function listWrongItems(
         itemId: r.item_id,
         type: item.content.type,
         subject: r.subject,
-        stemPreview: stemPreview(item.content.stem),
+        stemPreview: richTextPreview(item.content.stem),
         item: presentItemForPupil(item.content, { shuffleSeed: r.item_id, score: item.score }),
         // the 错题本 is for learning from mistakes: the key and explanation are shown
         solution: item.content,

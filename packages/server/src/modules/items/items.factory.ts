@@ -58,6 +58,8 @@ export async function buildPaper(
     owner: Pick<OrgUnitRow, 'id' | 'path'>;
     title?: string;
     items: { id: string; versionId: string; score?: number }[];
+    /** The section each item goes in (by position in `items`); one section 一、计算题 when left out. */
+    sectionOf?: (index: number) => string;
     subject?: string;
     grade?: number;
   },
@@ -65,10 +67,13 @@ export async function buildPaper(
   const title = o.title ?? `试卷-${++seq}`;
   const meta = { title, subject: o.subject ?? '数学', grade: o.grade ?? 3, durationMinutes: 40 };
   const id = await papers.insertPaper(f.db, { ...meta, ownerUnitId: o.owner.id, ownerPath: o.owner.path, createdBy: null });
+  const sections = new Map<string, { itemId: string; versionId: string; score: number }[]>();
+  o.items.forEach((i, n) => {
+    const section = o.sectionOf?.(n) ?? '一、计算题';
+    sections.set(section, [...(sections.get(section) ?? []), { itemId: i.id, versionId: i.versionId, score: i.score ?? 5 }]);
+  });
   await papers.writePaperContent(f.db, id, meta, {
-    sections: [
-      { title: '一、计算题', instructions: '', items: o.items.map((i) => ({ itemId: i.id, versionId: i.versionId, score: i.score ?? 5 })) },
-    ],
+    sections: [...sections].map(([sectionTitle, items]) => ({ title: sectionTitle, instructions: '', items })),
   });
   return { id, title };
 }

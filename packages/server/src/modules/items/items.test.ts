@@ -88,7 +88,7 @@ describe('items', () => {
     expect(res.body).toMatchObject({
       type: 'single_choice',
       version: 1,
-      stemPreview: '3 \\times 4 =  ?',
+      stemPreview: '3 × 4 = ?',
       knowledgePoints: [{ name: '多位数乘一位数' }],
     });
     const list = await teacher.get(`/api/items?bankId=${w().items.bankA}&type=single_choice`);
@@ -96,7 +96,7 @@ describe('items', () => {
     // by the parent strand: the point lies under 数与代数
     const byStrand = await teacher.get(`/api/items?knowledgePointId=${knowledgePointId('MA-NA')}`);
     expect(byStrand.body.items.map((i: { id: string }) => i.id)).toContain(res.body.id);
-    const byText = await teacher.get(`/api/items?q=${encodeURIComponent('times')}`);
+    const byText = await teacher.get(`/api/items?q=${encodeURIComponent('3 × 4')}`);
     expect(byText.body.total).toBeGreaterThanOrEqual(1);
     const none = await teacher.get(`/api/items?difficulty=5&type=single_choice`);
     expect(none.body.items.map((i: { id: string }) => i.id)).not.toContain(res.body.id);

@@ -1,6 +1,6 @@
 import {
   presentItemForPupil,
-  richTextToPlain,
+  richTextPreview,
   type ItemType,
   type Subject,
   type TAssemblyConstraints,
@@ -17,7 +17,6 @@ import { AppError } from '../../core/errors.ts';
 import { assemble, type AssemblyCandidate } from './assemble.ts';
 import { getPaperForDelivery } from './delivery.ts';
 import { canManageOwned, memberPaths, overlaps, overlapsPaths, ownerOf } from './items.policy.ts';
-import { stemPreview } from './items.presenter.ts';
 import { knowledgePointNames } from './items.repository.ts';
 import { getReadableBank } from './items.service.ts';
 import * as repo from './papers.repository.ts';
@@ -71,7 +70,7 @@ export async function getPaper(ctx: AuthedContext, id: string): Promise<TPaper> 
             score: it.score,
             type: c.type,
             difficulty: c.difficulty,
-            stemPreview: stemPreview(richTextToPlain(c.stem)),
+            stemPreview: richTextPreview(c.stem, 120),
             knowledgePointIds: c.knowledgePointIds,
           };
         }),

@@ -23,6 +23,15 @@ import { snapshotFromDelivery } from '../snapshot-cache.ts';
 
 const DAY = 86_400_000;
 
+/** The section a demo item type goes in, as a 语文 paper names them. */
+const SECTION_NAMES: Partial<Record<TItemContent['type'], string>> = {
+  single_choice: '选择题',
+  multiple_choice: '选择题',
+  true_false: '判断题',
+  fill_blank: '填空题',
+  short_answer: '简答题',
+};
+
 type Spec = { content: TItemContent; right: Record<string, unknown>; wrongs: Record<string, unknown>[] };
 
 /** Third-grade 语文 items (t11005 teaches 语文 to 三年级(1)班), each on a shipped knowledge point. */
@@ -167,11 +176,17 @@ export async function seedHomeworkDemo(app: AppContext): Promise<{ assignments: 
   const built: { id: string; versionId: string; spec: Spec }[] = [];
   for (const s of specs) built.push({ ...(await buildItem(f, { bankId: bank.id, content: s.content })), spec: s });
   const paperOf = async (title: string, picks: number[]) => {
+    // a section per item type, numbered in the order they first appear (一、选择题 二、判断题 …)
+    const kinds = [...new Set(picks.map((i) => SECTION_NAMES[specs[i].content.type] ?? '综合题'))];
     const p = await buildPaper(f, {
       owner: school,
       title,
       subject: '语文',
       items: picks.map((i) => ({ id: built[i].id, versionId: built[i].versionId, score: specs[i].content.score })),
+      sectionOf: (n) => {
+        const kind = SECTION_NAMES[specs[picks[n]].content.type] ?? '综合题';
+        return `${'一二三四五六七八九十'[kinds.indexOf(kind)]}、${kind}`;
+      },
     });
     return snapshotFromDelivery(await getPaperForDelivery(db, p.id));
   };
@@ -224,7 +239,8 @@ export async function seedHomeworkDemo(app: AppContext): Promise<{ assignments: 
       // the demo pupil leaves today's homework open for whoever signs in as them
       const isDemoPupil = p.username === 's112024001';
       if (rand() >= plan.done || (isDemoPupil && plan.closes > now)) return;
-      const ability = 0.45 + 0.5 * ((hashSeed(p.user_id) % 1000) / 1000);
+      // the demo pupil is a middling one, so that their 错题本 and practice have something to show
+      const ability = isDemoPupil ? 0.5 : 0.45 + 0.5 * ((hashSeed(p.user_id) % 1000) / 1000);
       const started = plan.opens + rand() * (plan.closes - plan.opens) * 0.6;
       const submitted = started + (8 + rand() * 20) * 60_000;
       if (submitted > now) return;

@@ -1,7 +1,9 @@
 import { AppstoreOutlined } from '@ant-design/icons';
-import { Avatar, Card, Col, Row, Skeleton, Typography } from 'antd';
+import { Avatar, Button, Card, Col, Row, Skeleton, Typography } from 'antd';
+import { Link } from 'react-router';
 import { EmptyHint, LoadError } from '../../../app/ui.tsx';
 import { useT } from '../../../lib/i18n.ts';
+import { useCan } from '../../identity/identity.api.ts';
 import { useMyApps } from '../apps.api.ts';
 import { categoryKey } from './create-app-modal.tsx';
 
@@ -12,11 +14,25 @@ import { categoryKey } from './create-app-modal.tsx';
 export function AppLauncher() {
   const t = useT();
   const apps = useMyApps();
+  // an administrator who can enable applications is told where, not to ask themselves
+  const can = useCan();
+  const canEnable = can('app.enable') || can('app.register');
   return (
     <Card title={t('launcher_title')} data-testid="app-launcher">
       {apps.isPending && <Skeleton active />}
       {apps.isError && <LoadError error={apps.error} onRetry={() => void apps.refetch()} />}
-      {apps.data && apps.data.length === 0 && <EmptyHint text={t('launcher_empty')} />}
+      {apps.data && apps.data.length === 0 && (
+        <EmptyHint
+          text={t(canEnable ? 'launcher_empty_admin' : 'launcher_empty')}
+          action={
+            canEnable && (
+              <Link to="/apps">
+                <Button type="primary">{t('nav_apps')}</Button>
+              </Link>
+            )
+          }
+        />
+      )}
       {apps.data && apps.data.length > 0 && (
         <Row gutter={[12, 12]}>
           {apps.data.map((a) => (

@@ -7,7 +7,9 @@ import { EmptyHint, LoadError, PageTitle } from '../../../app/ui.tsx';
 import { useT, type MessageKey, type Translate } from '../../../lib/i18n.ts';
 import { roleName } from '../../../lib/labels.ts';
 import { AppLauncher } from '../../apps/components/app-launcher.tsx';
-import { useCurrentUser } from '../../identity/identity.api.ts';
+import { ChildHomeworkLine, PupilHomeworkCard, TeacherHomeworkCard } from '../../homework/components/homework-todo.tsx';
+import { useCan, useCurrentUser } from '../../identity/identity.api.ts';
+import { ReviewTodo } from '../../resources/components/review-todo.tsx';
 import { useHome } from '../home.api.ts';
 
 const StatsChart = lazy(async () => ({ default: (await import('../components/stats-chart.tsx')).StatsChart }));
@@ -110,6 +112,8 @@ function ParentChildren({ home }: { home: THome }) {
                     {child.schoolName}
                     <br />
                     {child.className ?? t('home_no_class_yet')}
+                    <br />
+                    <ChildHomeworkLine childId={child.id} />
                   </>
                 }
               />
@@ -215,6 +219,7 @@ export function HomePage() {
   const t = useT();
   const me = useCurrentUser();
   const home = useHome();
+  const can = useCan();
   const role = me.activeRole;
   const place = home.data?.school?.name ?? home.data?.region?.name;
 
@@ -237,7 +242,10 @@ export function HomePage() {
       {role && home.isError && <LoadError error={home.error} onRetry={() => void home.refetch()} />}
       {role && home.data && (
         <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+          {can('resource.review') && <ReviewTodo />}
+          {role === 'student' && <PupilHomeworkCard />}
           {(role === 'teacher' || role === 'head_teacher') && <TeacherClasses home={home.data} />}
+          {(role === 'teacher' || role === 'head_teacher') && <TeacherHomeworkCard />}
           {role === 'parent' && <ParentChildren home={home.data} />}
           {role === 'student' && <StudentClass home={home.data} studentId={me.id} />}
           <AppLauncher />

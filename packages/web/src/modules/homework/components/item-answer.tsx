@@ -87,18 +87,20 @@ function PartAnswer({ part, value, onChange, disabled, testId }: PartProps) {
       return (
         <Space direction="vertical" style={{ width: '100%' }}>
           {part.blanks.map((b, i) => (
-            <Input
-              key={b.id}
-              addonBefore={t('hw_blank_n', { n: i + 1 })}
-              value={blanks[i] ?? ''}
-              disabled={disabled}
-              inputMode={b.isNumeric ? 'decimal' : undefined}
-              data-testid={`${testId}-blank-${i + 1}`}
-              onChange={(e) => {
-                const next = part.blanks.map((_, j) => (j === i ? e.target.value : (blanks[j] ?? '')));
-                onChange(next.some((x) => x.trim()) ? { blanks: next } : null);
-              }}
-            />
+            <Space.Compact key={b.id} style={{ width: '100%' }}>
+              <Space.Addon>{t('hw_blank_n', { n: i + 1 })}</Space.Addon>
+              <Input
+                value={blanks[i] ?? ''}
+                disabled={disabled}
+                inputMode={b.isNumeric ? 'decimal' : undefined}
+                aria-label={t('hw_blank_n', { n: i + 1 })}
+                data-testid={`${testId}-blank-${i + 1}`}
+                onChange={(e) => {
+                  const next = part.blanks.map((_, j) => (j === i ? e.target.value : (blanks[j] ?? '')));
+                  onChange(next.some((x) => x.trim()) ? { blanks: next } : null);
+                }}
+              />
+            </Space.Compact>
           ))}
         </Space>
       );
@@ -110,7 +112,7 @@ function PartAnswer({ part, value, onChange, disabled, testId }: PartProps) {
           disabled={disabled}
           inputMode="decimal"
           placeholder={t('hw_numeric_placeholder')}
-          addonAfter={part.units.length ? part.units[0] : undefined}
+          suffix={part.units.length ? part.units[0] : undefined}
           style={{ maxWidth: 320 }}
           data-testid={`${testId}-value`}
           onChange={(e) => onChange(e.target.value.trim() ? { value: e.target.value } : null)}

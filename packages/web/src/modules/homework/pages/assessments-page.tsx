@@ -92,7 +92,7 @@ function CreateAssessmentModal({ open, onClose }: { open: boolean; onClose: () =
             <InputNumber min={1} max={100} />
           </Form.Item>
           <Form.Item name="passPercent" label={t('hw_pass_percent')}>
-            <InputNumber min={1} max={100} addonAfter="%" />
+            <InputNumber min={1} max={100} suffix="%" />
           </Form.Item>
           <Form.Item name="timeLimitMinutes" label={t('hw_time_limit_label')}>
             <InputNumber min={1} max={600} />

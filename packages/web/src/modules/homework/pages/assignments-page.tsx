@@ -1,13 +1,13 @@
 import { PlusOutlined } from '@ant-design/icons';
-import type { TAssignmentSummary, THome } from '@qiming/shared';
-import { useQuery } from '@tanstack/react-query';
+import type { TAssignmentSummary } from '@qiming/shared';
 import { App, Button, Checkbox, DatePicker, Form, Input, InputNumber, Modal, Progress, Select, Table, Tag } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { EmptyHint, LoadError, PageTitle } from '../../../app/ui.tsx';
-import { api, errorMessage, isAppError } from '../../../lib/api.ts';
+import { errorMessage, isAppError } from '../../../lib/api.ts';
 import { useT } from '../../../lib/i18n.ts';
+import { useHome } from '../../home/home.api.ts';
 import { useAssignments, useCreateAssignment, usePapers } from '../homework.api.ts';
 
 type FormValues = {
@@ -31,7 +31,7 @@ export function AssignModal({ open, onClose, paperId }: { open: boolean; onClose
   const navigate = useNavigate();
   const [form] = Form.useForm<FormValues>();
   const papers = usePapers(open);
-  const home = useQuery({ queryKey: ['me', 'home'], queryFn: () => api.get<THome>('/api/me/home'), enabled: open });
+  const home = useHome();
   const create = useCreateAssignment();
   const preset = papers.data?.items.find((p) => p.id === paperId)?.title;
   useEffect(() => {
@@ -195,7 +195,7 @@ export function AssignmentsPage() {
           rowKey="id"
           loading={q.isLoading}
           dataSource={q.data?.items}
-          scroll={{ x: 720 }}
+          scroll={{ x: 860 }}
           pagination={{ current: page, total: q.data?.total, pageSize: 20, onChange: setPage }}
           locale={{
             emptyText: (
@@ -203,10 +203,18 @@ export function AssignmentsPage() {
             ),
           }}
           columns={[
-            { title: t('hw_title'), dataIndex: 'title', render: (v: string, a) => <Link to={`/homework/${a.id}`}>{v}</Link> },
+            {
+              title: t('hw_title'),
+              dataIndex: 'title',
+              // kept in view while a phone scrolls the other columns sideways
+              width: 180,
+              fixed: 'left',
+              render: (v: string, a) => <Link to={`/homework/${a.id}`}>{v}</Link>,
+            },
             {
               title: t('hw_classes'),
               key: 'classes',
+              width: 140,
               render: (_: unknown, a) => a.classes.map((c) => <Tag key={c.id}>{c.groupName ? `${c.name}·${c.groupName}` : c.name}</Tag>),
             },
             {

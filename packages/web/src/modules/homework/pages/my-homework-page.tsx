@@ -1,13 +1,12 @@
 import { BookOutlined, EditOutlined, EyeOutlined } from '@ant-design/icons';
-import type { THome, TMyAssignment } from '@qiming/shared';
-import { useQuery } from '@tanstack/react-query';
+import type { TMyAssignment } from '@qiming/shared';
 import { Button, Card, List, Segmented, Skeleton, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { EmptyHint, LoadError, PageTitle } from '../../../app/ui.tsx';
-import { api } from '../../../lib/api.ts';
 import { useT } from '../../../lib/i18n.ts';
+import { useHome } from '../../home/home.api.ts';
 import { useChildAssignments, useMyAssignments } from '../homework.api.ts';
 
 const fmt = (iso: string) => dayjs(iso).format('MM-DD HH:mm');
@@ -145,7 +144,7 @@ export function ChildHomeworkPage() {
 /** /children/homework — a parent's children, each with their homework (one child: shown at once). */
 export function ChildrenHomeworkPage() {
   const t = useT();
-  const home = useQuery({ queryKey: ['me', 'home'], queryFn: () => api.get<THome>('/api/me/home') });
+  const home = useHome();
   if (home.isLoading) return <Skeleton active />;
   if (home.error) return <LoadError error={home.error} />;
   const children = home.data?.children ?? [];

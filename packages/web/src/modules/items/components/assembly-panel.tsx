@@ -8,13 +8,12 @@ import {
   type TAssemblyConstraints,
   type TAssemblyResult,
   type TClassDoneItems,
-  type THome,
 } from '@qiming/shared';
-import { useQuery } from '@tanstack/react-query';
 import { Alert, App, Button, Form, InputNumber, Select, Space, Statistic, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, errorMessage, isAppError } from '../../../lib/api.ts';
 import { useT } from '../../../lib/i18n.ts';
+import { useHome } from '../../home/home.api.ts';
 import { issuesByPath } from '../item-draft.ts';
 import { fetchItemSummaries, useAssemble, useBanks } from '../items.api.ts';
 import { sectionsOfAssembly, type TPaperSectionDraft } from '../paper-draft.ts';
@@ -45,7 +44,7 @@ export function AssemblyPanel({
   const t = useT();
   const { message } = App.useApp();
   const banks = useBanks();
-  const home = useQuery({ queryKey: ['me', 'home'], queryFn: () => api.get<THome>('/api/me/home') });
+  const home = useHome();
   const assemble = useAssemble();
   const [sections, setSections] = useState<SectionSpec[]>(DEFAULT_SECTIONS);
   const [bankIds, setBankIds] = useState<string[]>([]);
@@ -239,7 +238,7 @@ export function AssemblyPanel({
               type="warning"
               showIcon
               data-testid="auto-shortfalls"
-              message={t('paper_auto_unmet', { n: result.shortfalls.length })}
+              title={t('paper_auto_unmet', { n: result.shortfalls.length })}
               description={
                 <ul style={{ margin: 0, paddingInlineStart: 18 }}>
                   {result.shortfalls.map((s, i) => (
@@ -251,7 +250,7 @@ export function AssemblyPanel({
               }
             />
           ) : (
-            <Alert type="success" showIcon message={t('paper_auto_all_met')} />
+            <Alert type="success" showIcon title={t('paper_auto_all_met')} />
           )}
           <Space style={{ marginTop: 12 }}>
             <Button type="primary" onClick={() => void use()} loading={using} data-testid="auto-use">

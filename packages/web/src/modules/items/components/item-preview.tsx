@@ -66,7 +66,7 @@ export function ItemPreview({ item, problems }: { item: TItemContent | null; pro
       }
     >
       {problems > 0 && (
-        <Alert type="warning" showIcon style={{ marginBottom: 12 }} message={t('editor_preview_incomplete', { n: problems })} />
+        <Alert type="warning" showIcon style={{ marginBottom: 12 }} title={t('editor_preview_incomplete', { n: problems })} />
       )}
       {pupil ? (
         <>
@@ -86,7 +86,7 @@ export function ItemPreview({ item, problems }: { item: TItemContent | null; pro
             </Button>
             <Button onClick={reset}>{t('editor_try_reset')}</Button>
           </Space>
-          {shapeError && <Alert type="error" showIcon style={{ marginTop: 12 }} message={shapeError} />}
+          {shapeError && <Alert type="error" showIcon style={{ marginTop: 12 }} title={shapeError} />}
           {result && (
             <div style={{ marginTop: 12 }} data-testid="try-result">
               <Space>

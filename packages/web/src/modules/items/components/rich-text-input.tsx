@@ -1,7 +1,7 @@
 import { BoldOutlined, FunctionOutlined, ItalicOutlined, PictureOutlined, UnderlineOutlined } from '@ant-design/icons';
 import { App, Button, Input, Popover, Space, Tooltip, Upload } from 'antd';
 import type { TextAreaRef } from 'antd/es/input/TextArea';
-import { useRef, useState } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { useT } from '../../../lib/i18n.ts';
 import { RichText } from './rich-text.tsx';
 
@@ -47,6 +47,35 @@ export async function imageToDataUrl(file: Blob, budget = IMAGE_BUDGET): Promise
   }
 }
 
+/** A toolbar button that opens a small panel (formula, image) under it. */
+function ToolbarPopover({
+  title,
+  icon,
+  open,
+  onOpenChange,
+  children,
+}: {
+  title: string;
+  icon: ReactNode;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  children: ReactNode;
+}) {
+  return (
+    <Popover
+      open={open}
+      onOpenChange={onOpenChange}
+      trigger="click"
+      title={title}
+      content={<div style={{ width: 280, maxWidth: '80vw' }}>{children}</div>}
+    >
+      <Tooltip title={title}>
+        <Button size="small" icon={icon} aria-label={title} />
+      </Tooltip>
+    </Popover>
+  );
+}
+
 function FormulaButton({ onInsert }: { onInsert: (tex: string, display: boolean) => void }) {
   const t = useT();
   const [tex, setTex] = useState('');
@@ -58,36 +87,24 @@ function FormulaButton({ onInsert }: { onInsert: (tex: string, display: boolean)
     setOpen(false);
   };
   return (
-    <Popover
-      open={open}
-      onOpenChange={setOpen}
-      trigger="click"
-      title={t('editor_formula_title')}
-      content={
-        <div style={{ width: 280, maxWidth: '80vw' }}>
-          <Input
-            value={tex}
-            onChange={(e) => setTex(e.target.value)}
-            placeholder="\frac{1}{2} + \sqrt{x}"
-            onPressEnter={() => insert(false)}
-            data-testid="formula-input"
-          />
-          <div style={{ minHeight: 32, margin: '8px 0' }}>{tex.trim() && <RichText text={`$${tex.replace(/\$/g, '')}$`} />}</div>
-          <Space>
-            <Button size="small" type="primary" onClick={() => insert(false)} data-testid="formula-insert">
-              {t('editor_formula_inline')}
-            </Button>
-            <Button size="small" onClick={() => insert(true)}>
-              {t('editor_formula_display')}
-            </Button>
-          </Space>
-        </div>
-      }
-    >
-      <Tooltip title={t('editor_formula_title')}>
-        <Button size="small" icon={<FunctionOutlined />} aria-label={t('editor_formula_title')} />
-      </Tooltip>
-    </Popover>
+    <ToolbarPopover title={t('editor_formula_title')} icon={<FunctionOutlined />} open={open} onOpenChange={setOpen}>
+      <Input
+        value={tex}
+        onChange={(e) => setTex(e.target.value)}
+        placeholder="\frac{1}{2} + \sqrt{x}"
+        onPressEnter={() => insert(false)}
+        data-testid="formula-input"
+      />
+      <div style={{ minHeight: 32, margin: '8px 0' }}>{tex.trim() && <RichText text={`$${tex.replace(/\$/g, '')}$`} />}</div>
+      <Space>
+        <Button size="small" type="primary" onClick={() => insert(false)} data-testid="formula-insert">
+          {t('editor_formula_inline')}
+        </Button>
+        <Button size="small" onClick={() => insert(true)}>
+          {t('editor_formula_display')}
+        </Button>
+      </Space>
+    </ToolbarPopover>
   );
 }
 
@@ -103,41 +120,29 @@ function ImageButton({ onInsert }: { onInsert: (src: string) => void }) {
     setOpen(false);
   };
   return (
-    <Popover
-      open={open}
-      onOpenChange={setOpen}
-      trigger="click"
-      title={t('editor_image_title')}
-      content={
-        <div style={{ width: 280, maxWidth: '80vw' }}>
-          <Space.Compact style={{ width: '100%' }}>
-            <Input value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://…/figure.png" onPressEnter={insertUrl} />
-            <Button onClick={insertUrl}>{t('editor_insert')}</Button>
-          </Space.Compact>
-          <Upload
-            accept="image/png,image/jpeg,image/gif,image/webp"
-            showUploadList={false}
-            beforeUpload={async (file) => {
-              const data = await imageToDataUrl(file).catch(() => null);
-              if (!data) message.error(t('editor_image_too_big'));
-              else {
-                onInsert(data);
-                setOpen(false);
-              }
-              return false;
-            }}
-          >
-            <Button size="small" type="link" style={{ paddingInline: 0, marginTop: 8 }}>
-              {t('editor_image_upload')}
-            </Button>
-          </Upload>
-        </div>
-      }
-    >
-      <Tooltip title={t('editor_image_title')}>
-        <Button size="small" icon={<PictureOutlined />} aria-label={t('editor_image_title')} />
-      </Tooltip>
-    </Popover>
+    <ToolbarPopover title={t('editor_image_title')} icon={<PictureOutlined />} open={open} onOpenChange={setOpen}>
+      <Space.Compact style={{ width: '100%' }}>
+        <Input value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://…/figure.png" onPressEnter={insertUrl} />
+        <Button onClick={insertUrl}>{t('editor_insert')}</Button>
+      </Space.Compact>
+      <Upload
+        accept="image/png,image/jpeg,image/gif,image/webp"
+        showUploadList={false}
+        beforeUpload={async (file) => {
+          const data = await imageToDataUrl(file).catch(() => null);
+          if (!data) message.error(t('editor_image_too_big'));
+          else {
+            onInsert(data);
+            setOpen(false);
+          }
+          return false;
+        }}
+      >
+        <Button size="small" type="link" style={{ paddingInline: 0, marginTop: 8 }}>
+          {t('editor_image_upload')}
+        </Button>
+      </Upload>
+    </ToolbarPopover>
   );
 }
 

@@ -145,13 +145,13 @@ function Editor({
           </Space>
         }
       />
-      {!canEdit && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('editor_read_only')} />}
+      {!canEdit && <Alert type="info" showIcon style={{ marginBottom: 12 }} title={t('editor_read_only')} />}
       {tried && problems > 0 && (
         <Alert
           type="error"
           showIcon
           style={{ marginBottom: 12 }}
-          message={t('editor_fix_errors', { n: problems })}
+          title={t('editor_fix_errors', { n: problems })}
           description={
             <ul style={{ margin: 0, paddingInlineStart: 18 }} data-testid="editor-errors">
               {Object.entries(errors).flatMap(([k, msgs]) => msgs.map((m) => <li key={`${k}-${m}`}>{m}</li>))}
@@ -296,9 +296,7 @@ function Editor({
         <Col xs={24} lg={10}>
           <div style={{ position: 'sticky', top: 16 }}>
             <ItemPreview item={checked.item ?? lastValid.current} problems={problems} />
-            {itemId && (
-              <Alert type="info" showIcon style={{ marginTop: 12 }} message={t('editor_versions_note', { v: baseVersion ?? 1 })} />
-            )}
+            {itemId && <Alert type="info" showIcon style={{ marginTop: 12 }} title={t('editor_versions_note', { v: baseVersion ?? 1 })} />}
           </div>
         </Col>
       </Row>

@@ -6,10 +6,8 @@ import {
   ITEM_TYPE_NAMES,
   SUBJECTS,
   ZSavePaperRequest,
-  type THome,
   type TItemSummary,
 } from '@qiming/shared';
-import { useQuery } from '@tanstack/react-query';
 import {
   Alert,
   App,
@@ -33,8 +31,9 @@ import {
 import { useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { LoadError, PageTitle } from '../../../app/ui.tsx';
-import { api, errorMessage, isAppError } from '../../../lib/api.ts';
+import { errorMessage, isAppError } from '../../../lib/api.ts';
 import { useT } from '../../../lib/i18n.ts';
+import { useHome } from '../../home/home.api.ts';
 import { AssignModal } from '../../homework/pages/assignments-page.tsx';
 import { AssemblyPanel } from '../components/assembly-panel.tsx';
 import { fieldStatus } from '../components/interaction-editor.tsx';
@@ -59,7 +58,7 @@ type Meta = { title: string; subject: string; grade: number; durationMinutes: nu
 export function PaperBuilderPage() {
   const { id } = useParams();
   const paper = usePaper(id);
-  const home = useQuery({ queryKey: ['me', 'home'], queryFn: () => api.get<THome>('/api/me/home') });
+  const home = useHome();
   if (id && paper.isError) return <LoadError error={paper.error} onRetry={() => void paper.refetch()} />;
   if ((id && !paper.data) || home.isLoading) return <Skeleton active />;
   const p = paper.data;
@@ -179,8 +178,8 @@ function Builder({
           </Space>
         }
       />
-      {!canEdit && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('paper_read_only')} />}
-      {paperId && dirty && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('paper_unsaved')} />}
+      {!canEdit && <Alert type="info" showIcon style={{ marginBottom: 12 }} title={t('paper_read_only')} />}
+      {paperId && dirty && <Alert type="info" showIcon style={{ marginBottom: 12 }} title={t('paper_unsaved')} />}
       <Card size="small" style={{ marginBottom: 16 }}>
         <Form layout="vertical" component="div">
           <Row gutter={12}>
@@ -230,9 +229,9 @@ function Builder({
             </Col>
             <Col xs={24} md={3}>
               <Space size={24}>
-                <Statistic title={t('paper_count')} value={countOf(sections)} valueStyle={{ fontSize: 20 }} />
+                <Statistic title={t('paper_count')} value={countOf(sections)} styles={{ content: { fontSize: 20 } }} />
                 <span data-testid="paper-total" data-total={total}>
-                  <Statistic title={t('paper_total')} value={total} valueStyle={{ fontSize: 20 }} />
+                  <Statistic title={t('paper_total')} value={total} styles={{ content: { fontSize: 20 } }} />
                 </span>
               </Space>
             </Col>
@@ -250,7 +249,7 @@ function Builder({
               </Button>
             }
           >
-            {errors.sections && <Alert type="error" showIcon style={{ marginBottom: 8 }} message={errors.sections.join('；')} />}
+            {errors.sections && <Alert type="error" showIcon style={{ marginBottom: 8 }} title={errors.sections.join('；')} />}
             {sections.map((s, si) => (
               <SectionCard
                 key={s.key}

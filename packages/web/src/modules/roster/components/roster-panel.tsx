@@ -47,10 +47,14 @@ function ValidationResult({
           <Statistic title={t('import_total_rows')} value={job.totalRows} />
         </Col>
         <Col xs={8}>
-          <Statistic title={t('import_valid_rows')} value={job.validRows} valueStyle={{ color: '#2f9e6e' }} />
+          <Statistic title={t('import_valid_rows')} value={job.validRows} styles={{ content: { color: '#2f9e6e' } }} />
         </Col>
         <Col xs={8}>
-          <Statistic title={t('import_error_count')} value={job.errorCount} valueStyle={{ color: hasErrors ? '#d64545' : undefined }} />
+          <Statistic
+            title={t('import_error_count')}
+            value={job.errorCount}
+            styles={{ content: { color: hasErrors ? '#d64545' : undefined } }}
+          />
         </Col>
       </Row>
       {hasErrors ? (

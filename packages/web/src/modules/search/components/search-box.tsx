@@ -1,6 +1,6 @@
 import { SearchOutlined } from '@ant-design/icons';
 import { SEARCH_LIMITS } from '@qiming/shared';
-import { AutoComplete, Input } from 'antd';
+import { AutoComplete, Button, Input } from 'antd';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useT } from '../../../lib/i18n.ts';
@@ -68,5 +68,20 @@ export function SearchBox({
         data-testid="search-input"
       />
     </AutoComplete>
+  );
+}
+
+/** The header's search on a phone: an icon that opens the search page (no room for the box). */
+export function SearchButton() {
+  const t = useT();
+  const navigate = useNavigate();
+  return (
+    <Button
+      type="text"
+      icon={<SearchOutlined />}
+      aria-label={t('search_button')}
+      data-testid="header-search"
+      onClick={() => void navigate('/search')}
+    />
   );
 }
