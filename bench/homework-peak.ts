@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../packages/server/src/core/config.ts';
@@ -47,6 +49,16 @@ const DURATION_MS = envNumber('BENCH_PEAK_SECONDS', 15) * 1000;
 const WARMUP_MS = envNumber('BENCH_PEAK_WARMUP_SECONDS', 3) * 1000;
 const DATABASES = (process.env.BENCH_PEAK_DATABASES ?? 'postgres,pglite').split(',').filter((k) => k === 'postgres' || k === 'pglite');
 const GOAL = { rps: 2000, p99: 200 };
+/** The load generator's HTTP client: `raw` (bench/lib/raw-http.ts, the default) or `node` (node:http). */
+const CLIENT = process.env.BENCH_PEAK_CLIENT === 'node' ? 'node' : 'raw';
+/**
+ * BENCH_PEAK_REUSE=1 keeps the PostgreSQL database and what was prepared in it for the next run,
+ * which then only empties the attempts, answers and learning records (a fresh morning) instead
+ * of filling a new database: for repeated runs while working on the path.
+ */
+const REUSE = process.env.BENCH_PEAK_REUSE === '1';
+/** BENCH_PEAK_PROFILE=0 skips the in-process profile after the HTTP run. */
+const PROFILE = process.env.BENCH_PEAK_PROFILE !== '0';
 /** Server ports (this branch's range); BENCH_PEAK_PORTS=3162,3163,3164 to move them. */
 const PORTS = (process.env.BENCH_PEAK_PORTS ?? '3162,3163,3164').split(',').map(Number);
 
@@ -149,6 +161,32 @@ async function prepare(database: Database, secretKey: string): Promise<Setup> {
   return { assignmentId, pupils, right };
 }
 
+const KEPT = path.join(import.meta.dirname, '..', '.tmp', 'bench-homework-peak-kept.json');
+
+function keepPrepared(url: string, setup: Setup, secretKey: string) {
+  mkdirSync(path.dirname(KEPT), { recursive: true });
+  writeFileSync(KEPT, JSON.stringify({ url, secretKey, assignmentId: setup.assignmentId, pupils: setup.pupils, right: [...setup.right] }));
+}
+
+/** The database kept by an earlier BENCH_PEAK_REUSE=1 run, emptied of that run's attempts; null if there is none. */
+async function reusePrepared(name: string): Promise<{ url: string; secretKey: string; setup: Setup } | null> {
+  if (!existsSync(KEPT)) return null;
+  const k = JSON.parse(readFileSync(KEPT, 'utf8')) as {
+    url: string;
+    secretKey: string;
+    assignmentId: string;
+    pupils: Setup['pupils'];
+    right: [string, Record<string, unknown>][];
+  };
+  if (!k.url.endsWith(`/${name}`)) return null;
+  try {
+    await withDatabase(k.url, (c) => c.query('TRUNCATE hw_responses, hw_attempts, lrs_records, hw_mastery, hw_wrong_items'));
+  } catch {
+    return null;
+  }
+  return { url: k.url, secretKey: k.secretKey, setup: { assignmentId: k.assignmentId, pupils: k.pupils, right: new Map(k.right) } };
+}
+
 type Run = {
   database: string;
   servers: number;
@@ -159,6 +197,9 @@ type Run = {
   memory: { server: string; rss: number; peakRss: number }[];
   /** CPU ms per graded submission (with its fetch), by process group, after the warm-up. */
   cpuPerSubmit: Record<string, number>;
+  /** The machine's 1-minute load average before and after the run. */
+  load: [number, number];
+  client: string;
 };
 
 async function drive(database: string, servers: ServerProcess[], setup: Setup, dbPids?: () => Promise<number[]>): Promise<Run> {
@@ -168,6 +209,7 @@ async function drive(database: string, servers: ServerProcess[], setup: Setup, d
     next: 0,
     attempt: null as null | { id: string; body: string },
   }));
+  const loadBefore = os.loadavg()[0];
   const submitMs: number[] = [];
   const fetchMs: number[] = [];
   let allSubmits = 0;
@@ -186,6 +228,7 @@ async function drive(database: string, servers: ServerProcess[], setup: Setup, d
     });
   }, WARMUP_MS);
   const r = await runLoad({
+    raw: CLIENT === 'raw',
     connections: CONNECTIONS,
     durationMs: DURATION_MS,
     warmupMs: WARMUP_MS,
@@ -227,13 +270,16 @@ async function drive(database: string, servers: ServerProcess[], setup: Setup, d
     fetches: { perSecond: fetchMs.length / (DURATION_MS / 1000), latency: summarize(fetchMs), count: fetchMs.length },
     memory,
     cpuPerSubmit,
+    load: [loadBefore, os.loadavg()[0]],
+    client: CLIENT,
   };
 }
 
 const ms = (v: number) => `${v.toFixed(v >= 100 ? 0 : 1)} ms`;
 function report(run: Run) {
   console.log(
-    `\n${run.database}: ${run.servers} server process(es), ${run.pupils} pupils, ${CONNECTIONS} clients, ${DURATION_MS / 1000} s`,
+    `\n${run.database}: ${run.servers} server process(es), ${run.pupils} pupils, ${CONNECTIONS} clients (${run.client} HTTP), ${DURATION_MS / 1000} s, ` +
+      `load average ${run.load[0].toFixed(1)} before, ${run.load[1].toFixed(1)} after`,
   );
   console.log(formatLoad('all requests', run.combined));
   console.log(
@@ -341,15 +387,24 @@ await runBench('homework-peak', async () => {
   warnIfBusy('homework-peak');
   const runs: Run[] = [];
   let prof: Awaited<ReturnType<typeof profile>> | null = null;
-  const secretKey = randomBytes(32).toString('base64url');
+  let secretKey = randomBytes(32).toString('base64url');
 
   if (DATABASES.includes('postgres')) {
     const name = 'qiming_bench_homework_peak';
-    const url = await createBenchDatabase(name);
-    onCleanup(`drop database ${name}`, () => dropBenchDatabase(name));
-    console.log("homework-peak: preparing PostgreSQL (demo region, the day's homework for every class, a session per pupil)…");
+    const kept = REUSE ? await reusePrepared(name) : null;
+    const url = kept?.url ?? (await createBenchDatabase(name));
+    if (!REUSE) onCleanup(`drop database ${name}`, () => dropBenchDatabase(name));
     const database = postgresDatabase(url, { max: 4 });
-    const setup = await prepare(database, secretKey);
+    let setup: Setup;
+    if (kept) {
+      console.log('homework-peak: reusing the prepared PostgreSQL database (attempts, answers and records emptied)…');
+      setup = kept.setup;
+      secretKey = kept.secretKey;
+    } else {
+      console.log("homework-peak: preparing PostgreSQL (demo region, the day's homework for every class, a session per pupil)…");
+      setup = await prepare(database, secretKey);
+      if (REUSE) keepPrepared(url, setup, secretKey);
+    }
     const dir = scratchDir('homework-peak-pg');
     const servers = [];
     for (let i = 0; i < 2; i++)
@@ -371,7 +426,7 @@ await runBench('homework-peak', async () => {
     report(run);
     runs.push(run);
     for (const s of servers) await s.stop();
-    prof = await profile(database, setup, secretKey, dbPids);
+    if (PROFILE) prof = await profile(database, setup, secretKey, dbPids);
     await database.close();
   }
 

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { RawHttpConnection } from './raw-http.ts';
 
 /*
  * A small closed-loop load generator: `connections` clients, each with one request in flight at a
@@ -30,6 +31,12 @@ export type LoadOptions = {
    * send a request built from the previous answer. Only when given are bodies kept.
    */
   onAnswer?: (client: number, seq: number, answer: { status: number; body: string; ms: number; counted: boolean }) => void;
+  /**
+   * Send through the minimal keep-alive client (raw-http.ts) rather than node:http: a fraction of
+   * the CPU per request, for benchmarks where the load generator's own cost on the shared cores
+   * matters. Bodies are always read then.
+   */
+  raw?: boolean;
 };
 
 export type LatencySummary = { mean: number; p50: number; p90: number; p99: number; max: number };
@@ -78,6 +85,19 @@ function send(agent: http.Agent, req: LoadRequest, timeoutMs: number, keepBody =
   });
 }
 
+/** The same request through one client's raw connections (one per origin). */
+async function sendRaw(conns: Map<string, RawHttpConnection>, req: LoadRequest): Promise<Answer> {
+  const slash = req.url.indexOf('/', req.url.indexOf('//') + 2);
+  const origin = req.url.slice(0, slash);
+  let conn = conns.get(origin);
+  if (!conn) {
+    const u = new URL(origin);
+    conns.set(origin, (conn = new RawHttpConnection(u.hostname, Number(u.port))));
+  }
+  const a = await conn.request(req.method, req.url.slice(slash), req.headers ?? {}, req.body);
+  return { status: a.status, bytes: a.bytes, errorBody: a.status >= 400 ? a.body.slice(0, ERROR_BODY_CHARS) : '', body: a.body };
+}
+
 function errorKind(a: Answer): string {
   try {
     const code = (JSON.parse(a.errorBody) as { error?: { code?: string } }).error?.code;
@@ -113,13 +133,14 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const client = async (c: number) => {
     // one socket per origin for this client: with two servers a client holds one connection to each
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const conns = new Map<string, RawHttpConnection>();
     try {
       for (let seq = 0; performance.now() < deadline; seq++) {
         const req = opts.request(c, seq);
         const sent = performance.now();
         const counted = sent >= measureFrom;
         try {
-          const a = await send(agent, req, timeoutMs, !!opts.onAnswer);
+          const a = opts.raw ? await sendRaw(conns, req) : await send(agent, req, timeoutMs, !!opts.onAnswer);
           opts.onAnswer?.(c, seq, { status: a.status, body: a.body, ms: performance.now() - sent, counted });
           if (!counted) continue;
           if (a.status === expect) {
@@ -139,6 +160,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       }
     } finally {
       agent.destroy();
+      for (const c of conns.values()) c.close();
     }
   };
   await Promise.all(Array.from({ length: opts.connections }, (_, c) => client(c)));

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { loadConfig } from './core/config.ts';
 import { openDatabase } from './core/db/database.ts';
 import { migrateToLatest } from './core/db/migrate.ts';
@@ -9,7 +10,7 @@ import { purgeExpiredChallenges, purgeExpiredOidcPayloads } from './modules/iden
 import { seedItemsDemo, syncKnowledgePoints } from './modules/items/index.ts';
 import { seedHomeworkDemo } from './modules/homework/index.ts';
 import { failStalledImports, seedDemo } from './modules/org/index.ts';
-import { pruneSearchChanges, warmSearchIndex } from './modules/search/index.ts';
+import { configureSearchSnapshots, pruneSearchChanges, snapshotSearchIndex, warmSearchIndex } from './modules/search/index.ts';
 import {
   ensureLexicon,
   ensureSearchDocumentsCurrent,
@@ -84,6 +85,10 @@ async function main() {
     const removed = await pruneSearchChanges(ctx.db);
     if (removed) server.log.info({ removed }, 'search change-log rows older than a day removed');
   };
+  const snapshotSearch = async () => {
+    const written = await snapshotSearchIndex(ctx.db);
+    if (written) server.log.info({ bytes: written.bytes, ms: Math.round(written.ms) }, 'search index snapshot written');
+  };
   const every = (ms: number, task: () => Promise<void>, what: string) => {
     const timer = setInterval(() => void task().catch((err: unknown) => server.log.error({ err }, `${what} failed`)), ms);
     timer.unref();
@@ -96,6 +101,7 @@ async function main() {
     every(3_600_000, purgeOidc, 'single sign-on purge'),
     every(3_600_000, sweepUploads, 'stale upload sweep'),
     every(3_600_000, pruneSearchLog, 'search change-log prune'),
+    every(3_600_000, snapshotSearch, 'search index snapshot'),
   ];
   await sweepImports();
   await purgeAuditLog();
@@ -110,10 +116,11 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await server.listen({ port: config.port, host: config.host });
-  // the search index is built from the table now rather than at the first search (minutes for millions of documents)
+  // the search index is read from its snapshot (or built from the table) now rather than at the first search
+  configureSearchSnapshots(path.join(config.dataDir, 'search-index'));
   const warmStarted = Date.now();
   void warmSearchIndex(ctx.db).then(
-    (s) => server.log.info({ documents: s.documents, words: s.words, ms: Date.now() - warmStarted }, 'search index ready'),
+    (s) => server.log.info({ documents: s.documents, words: s.words, from: s.source, ms: Date.now() - warmStarted }, 'search index ready'),
     (err: unknown) => server.log.error({ err }, 'search index build failed (it is tried again at the next search)'),
   );
   console.log(`启明 Qiming is running at http://${config.host}:${config.port}  (database: ${database.kind}, migration ${migration})`);

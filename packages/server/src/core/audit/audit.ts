@@ -206,10 +206,12 @@ const auditQueues = new WeakMap<Db, GroupCommit<AuditEntry, void>>();
  */
 export function recordAuditNow(db: Db, ctx: AuditContext, event: AuditEvent): Promise<void> {
   const queue = groupCommitFor(auditQueues, db, {
-    writeOwn: async (db, jobs) => {
+    write: async (db, jobs) => {
       await appendAuditBatch(db, jobs);
       return jobs.map(() => ({ ok: true as const, value: undefined }));
     },
+    // appendAuditBatch opens a transaction itself only when it must take the chain lock
+    transaction: false,
     maxBatch: 256,
     // one batch at a time: batches of one process follow each other on the chain, so each finds
     // the head where the previous one left it (two at once would both expect the same head)

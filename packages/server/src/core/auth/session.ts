@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { MFA_REQUIRED_ROLES, ROLE_PERMISSIONS, ROLES, type Permission, type Role, type TSecurityPolicy } from '@qiming/shared';
 import type { Actor, AppContext, ScopeGrant } from '../context.ts';
-import type { DbOrTx } from '../db/database.ts';
+import { prepared, type DbOrTx } from '../db/database.ts';
 import { actorCacheFor } from './actor-cache.ts';
 import { AppError } from '../errors.ts';
 import { getSecurityPolicy } from '../settings.ts';
@@ -102,31 +102,34 @@ export async function loadActor(app: AppContext, token: string): Promise<Actor |
   )
     return hit.actor;
   const ticket = cache?.ticket() ?? 0;
-  const row = await app.db
-    .selectFrom('sessions as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
-    .leftJoin('user_mfa as m', 'm.user_id', 's.user_id')
-    .leftJoin('upstream_sessions as us', 'us.session_id', 's.id')
-    .select([
-      'us.provider as upstream_provider',
-      'm.enabled_at as mfa_enabled_at',
-      's.id',
-      's.user_id',
-      's.active_role',
-      's.last_seen_at',
-      's.revoked_at',
-      'u.username',
-      'u.display_name',
-      'u.is_active',
-      'u.must_change_password',
-      'u.password_changed_at',
-      // the grants in the same round trip: every authenticated request pays for this query
-      sql<GrantRow[]>`(SELECT coalesce(jsonb_agg(jsonb_build_object('id', g.id, 'role', g.role, 'scope_id', g.scope_id,
+  const row = await prepared(
+    app.db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .leftJoin('user_mfa as m', 'm.user_id', 's.user_id')
+      .leftJoin('upstream_sessions as us', 'us.session_id', 's.id')
+      .select([
+        'us.provider as upstream_provider',
+        'm.enabled_at as mfa_enabled_at',
+        's.id',
+        's.user_id',
+        's.active_role',
+        's.last_seen_at',
+        's.revoked_at',
+        'u.username',
+        'u.display_name',
+        'u.is_active',
+        'u.must_change_password',
+        'u.password_changed_at',
+        // the grants in the same round trip: every authenticated request pays for this query
+        sql<GrantRow[]>`(SELECT coalesce(jsonb_agg(jsonb_build_object('id', g.id, 'role', g.role, 'scope_id', g.scope_id,
         'scope_path', g.scope_path, 'subject', g.subject) ORDER BY g.created_at), '[]'::jsonb)
         FROM role_grants g WHERE g.user_id = s.user_id)`.as('grants'),
-    ])
-    .where('s.id', '=', sessionId)
-    .executeTakeFirst();
+      ])
+      .where('s.id', '=', sessionId),
+    // a lookup by key with four joins: planning it cost more than running it
+    app.db,
+  ).executeTakeFirst();
   if (!row || row.revoked_at || !row.is_active) return null;
   let lastSeenAt = new Date(row.last_seen_at).getTime();
   const idleMs = Date.now() - lastSeenAt;

@@ -18,10 +18,15 @@ export type GroupCommitOptions<J, R> = (
   | {
       /** Writes a batch in one transaction; returns one outcome per job, in order. */
       write: (tx: Tx, jobs: J[]) => Promise<JobOutcome<R>[]>;
+      transaction?: true;
     }
   | {
-      /** Writes a batch in statements or transactions of its own making; one outcome per job, in order. */
-      writeOwn: (db: Db, jobs: J[]) => Promise<JobOutcome<R>[]>;
+      /**
+       * Writes a batch without a transaction around it: the writer keeps each of its writes atomic
+       * itself (one statement each), which saves the BEGIN and COMMIT round trips.
+       */
+      write: (db: Db, jobs: J[]) => Promise<JobOutcome<R>[]>;
+      transaction: false;
     }
 ) & {
   /** Jobs with the same key never share a batch (e.g. one person's two submits). */
@@ -86,7 +91,8 @@ export class GroupCommit<J, R> {
     try {
       const jobs = batch.map((q) => q.job);
       const opts = this.opts;
-      outcomes = 'writeOwn' in opts ? await opts.writeOwn(this.db, jobs) : await withTransaction(this.db, (tx) => opts.write(tx, jobs));
+      outcomes =
+        opts.transaction === false ? await opts.write(this.db, jobs) : await withTransaction(this.db, (tx) => opts.write(tx, jobs));
     } catch (error) {
       if (batch.length === 1) return batch[0].reject(error);
       await Promise.all(batch.map((q) => this.write([q])));

@@ -15,6 +15,7 @@ import * as searchInvertedIndex from '../../db/migrations/20261201120000-search-
 import * as upstreamChallenges from '../../db/migrations/20261201113000-upstream-challenges.ts';
 import * as authChangeNotify from '../../db/migrations/20261201150000-auth-change-notify.ts';
 import * as itemsReadableStemText from '../../db/migrations/20261206233000-items-readable-stem-text.ts';
+import * as lrsRecords from '../../db/migrations/20261207000000-lrs-records.ts';
 
 /** Migrations in order; timestamped names, never edited after they land. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261201113000-upstream-challenges': upstreamChallenges,
   '20261201150000-auth-change-notify': authChangeNotify,
   '20261206233000-items-readable-stem-text': itemsReadableStemText,
+  '20261207000000-lrs-records': lrsRecords,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -248,6 +248,17 @@ export type HwPracticeSetsTable = {
   correct: Generated<number>;
   created_at: Timestamp;
 };
+/** xAPI statements recorded together (one actor, registration and moment): migration lrs-records. */
+export type LrsRecordsTable = {
+  id: string;
+  actor_id: string;
+  registration: string | null;
+  class_id: string | null;
+  timestamp: Timestamp;
+  stored: Generated<Timestamp>;
+  statements: Json<unknown>;
+};
+/** A view: one row per statement of lrs_records. */
 export type LrsStatementsTable = {
   id: string;
   actor_id: string;
@@ -659,6 +670,7 @@ export type DB = {
   hw_mastery: HwMasteryTable;
   hw_wrong_items: HwWrongItemsTable;
   hw_practice_sets: HwPracticeSetsTable;
+  lrs_records: LrsRecordsTable;
   lrs_statements: LrsStatementsTable;
   rate_limit_counters: RateLimitCountersTable;
   search_documents: SearchDocumentsTable;

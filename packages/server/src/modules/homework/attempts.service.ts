@@ -3,7 +3,7 @@ import { checkResponseShape, withScore, type TAttempt, type TSaveResponsesResult
 import type { AuthedContext } from '../../core/context.ts';
 import { withTransaction, type Db, type DbOrTx, type Tx } from '../../core/db/database.ts';
 import { AppError } from '../../core/errors.ts';
-import { buildStatement, insertStatements, type XapiStatement } from '../lrs/index.ts';
+import { buildStatement, type XapiStatement } from '../lrs/index.ts';
 import { GroupCommit, groupCommitFor, type JobOutcome } from '../../core/db/group-commit.ts';
 import { drawRandomItems } from '../items/index.ts';
 import { deadlineFor, isPastDeadline, startRefusal, SUBMIT_GRACE_MS } from './attempt-lifecycle.ts';
@@ -60,7 +60,7 @@ type Started =
 
 /** A new attempt for one start (its item order, and for assessments its own draw), with its xAPI statement. */
 async function newAttempt(
-  tx: Tx,
+  db: DbOrTx,
   { ctx, a, now }: StartJob,
   recipient: { class_id: string | null; school_id: string | null },
   attemptsUsed: number,
@@ -73,7 +73,7 @@ async function newAttempt(
   const seed = hashSeed(`${a.id}:${ctx.actor.userId}:${attemptNo}`) & 0x7fffffff;
   let drawn: SnapshotItem[] | null = null;
   if (a.kind === 'assessment') {
-    const found = await drawRandomItems(tx, {
+    const found = await drawRandomItems(db, {
       bankId: a.bank_id!,
       count: a.draw_count!,
       seed,
@@ -129,11 +129,14 @@ async function newAttempt(
 
 /**
  * Decides the starts arriving together from one read of their recipients and attempts, and writes
- * the new attempts and their statements with one statement each (group commit).
+ * the new attempts with their statements in one statement (group commit): two round trips per
+ * batch, no transaction. The read takes no lock: a start that another tab or server made in
+ * between makes the insert skip (one open attempt per person, unique attempt numbers), and that
+ * start reads the winner's attempt.
  */
-async function startBatch(tx: Tx, jobs: StartJob[]): Promise<JobOutcome<Started>[]> {
+async function startBatch(db: Db, jobs: StartJob[]): Promise<JobOutcome<Started>[]> {
   const found = await repo.listRecipientsWithAttempts(
-    tx,
+    db,
     jobs.map((j) => ({ assignmentId: j.a.id, userId: j.ctx.actor.userId })),
   );
   const outcomes: JobOutcome<Started>[] = [];
@@ -145,18 +148,15 @@ async function startBatch(tx: Tx, jobs: StartJob[]): Promise<JobOutcome<Started>
       const open = f.attempts.find((t) => t.status === 'in_progress');
       if (open && isPastDeadline(open.deadline_at, job.now, SUBMIT_GRACE_MS)) outcomes[index] = { ok: true, value: { kind: 'expired' } };
       else if (open) outcomes[index] = { ok: true, value: { kind: 'open', attempt: open } };
-      else fresh.push({ index, ...(await newAttempt(tx, job, f.recipient, f.attempts.length)) });
+      else fresh.push({ index, ...(await newAttempt(db, job, f.recipient, f.attempts.length)) });
     } catch (error) {
       outcomes[index] = { ok: false, error };
     }
   }
-  const inserted = await repo.insertAttemptsIfNone(
-    tx,
+  const inserted = await repo.insertAttemptsIfNoneWithStatements(
+    db,
     fresh.map((f) => f.row),
-  );
-  await insertStatements(
-    tx,
-    fresh.filter((f) => inserted.has(f.row.id)).map((f) => f.statement),
+    fresh.map((f) => f.statement),
   );
   for (const f of fresh)
     outcomes[f.index] = { ok: true, value: inserted.has(f.row.id) ? { kind: 'created', row: f.row } : { kind: 'raced' } };
@@ -176,7 +176,12 @@ export async function startAttempt(ctx: AuthedContext, assignmentId: string, ret
   const a = await cachedAssignment(ctx.db, assignmentId);
   const takes = a && (a.kind === 'assessment' ? ctx.actor.permissions.has('assessment.take') : ctx.actor.permissions.has('homework.take'));
   if (!a || !takes) throw notFound();
-  const queue = groupCommitFor(starts, ctx.db, { write: startBatch, keysOf: (j) => [j.ctx.actor.userId] });
+  const queue = groupCommitFor(starts, ctx.db, {
+    transaction: false,
+    maxInFlight: 1,
+    write: startBatch,
+    keysOf: (j) => [j.ctx.actor.userId],
+  });
   const started = await queue.run({ ctx, a, now: new Date() });
   const self = { id: ctx.actor.userId, name: ctx.actor.displayName };
   switch (started.kind) {

@@ -1,9 +1,15 @@
 import { gradeResponse, type TGradeResult } from '@qiming/shared';
-import type { Tx } from '../../core/db/database.ts';
+import type { DbOrTx, Tx } from '../../core/db/database.ts';
 import { buildStatement, isoDuration, scoreOf } from '../lrs/index.ts';
 import { statusAfterGrading } from './attempt-lifecycle.ts';
 import * as repo from './homework.repository.ts';
-import { recordGradedAnswersOfMany, type GradedAnswer, type GradedRecord } from './learning-records.ts';
+import {
+  currentMasteryOf,
+  planGradedRecords,
+  recordGradedAnswersOfMany,
+  type GradedAnswer,
+  type GradedRecord,
+} from './learning-records.ts';
 import type { SnapshotItem } from './paper-snapshot.ts';
 
 export type Responses = Record<string, Record<string, unknown> | null>;
@@ -37,13 +43,12 @@ function detailOf(r: TGradeResult): unknown {
 }
 
 /**
- * Grades open attempts and closes them, in the caller's transaction (rows already locked): every
- * answer graded at once where the grading engine can (objective items), the rest left for the
- * teacher; then one statement per table for all of them — the answers, the attempts, and the
- * learning records (xAPI statements, mastery, 错题本). The attempts must be of different people.
+ * Grades open attempts (pure): every answer graded at once where the grading engine can
+ * (objective items), the rest left for the teacher; per attempt the answers' rows, how it closes,
+ * the learning record to write, and the attempt as it will be once closed.
  */
-export async function gradeAndCloseMany(tx: Tx, list: readonly Closing[]): Promise<Closed[]> {
-  const graded = list.map(({ a, locked, user, latest, submitKey, now }) => {
+export function gradeClosings(list: readonly Closing[]) {
+  return list.map(({ a, locked, user, latest, submitKey, now }) => {
     const t = locked.attempt;
     const answers: (GradedAnswer & { result: TGradeResult })[] = attemptItems(a, t).map((item) => {
       const response = item.key in latest ? latest[item.key] : (locked.saved.get(item.key) ?? null);
@@ -128,6 +133,16 @@ export async function gradeAndCloseMany(tx: Tx, list: readonly Closing[]): Promi
     };
     return { rows, finish, record, closed };
   });
+}
+
+/**
+ * Grades open attempts and closes them, in the caller's transaction (rows already locked): every
+ * answer graded at once where the grading engine can (objective items), the rest left for the
+ * teacher; then one statement per table for all of them — the answers, the attempts, and the
+ * learning records (xAPI statements, mastery, 错题本). The attempts must be of different people.
+ */
+export async function gradeAndCloseMany(tx: Tx, list: readonly Closing[]): Promise<Closed[]> {
+  const graded = gradeClosings(list);
   await repo.upsertGradedResponses(
     tx,
     graded.flatMap((g) => g.rows),
@@ -141,4 +156,27 @@ export async function gradeAndCloseMany(tx: Tx, list: readonly Closing[]): Promi
     graded.map((g) => g.record),
   );
   return graded.map((g) => g.closed);
+}
+
+/**
+ * The same for attempts read without a lock (the submit path under load), written in one
+ * statement: an attempt closes only if it is still open at the revision that was read — no
+ * autosave, submit or deadline close came in between — and its answers and learning records are
+ * written only if it closed. Returns each attempt's result, or null for one that changed meanwhile
+ * (the caller submits it again under the row lock). The attempts must be of different people.
+ */
+export async function gradeAndCloseIfUnchanged(db: DbOrTx, list: readonly Closing[]): Promise<(Closed | null)[]> {
+  if (!list.length) return [];
+  const graded = gradeClosings(list);
+  const records = graded.map((g) => g.record);
+  const plan = planGradedRecords(records, await currentMasteryOf(db, records));
+  const attemptOf = (record: number) => graded[record].finish.id;
+  const closed = await repo.closeAttemptsIfUnchanged(db, {
+    finishes: graded.map((g, i) => ({ ...g.finish, revision: list[i].locked.attempt.revision })),
+    responses: graded.flatMap((g) => g.rows),
+    statements: plan.statements,
+    mastery: plan.mastery.map(({ record, ...m }) => ({ ...m, attempt_id: attemptOf(record) })),
+    wrong: plan.wrong.map(({ record, ...w }) => ({ ...w, attempt_id: attemptOf(record) })),
+  });
+  return graded.map((g) => (closed.has(g.finish.id) ? g.closed : null));
 }

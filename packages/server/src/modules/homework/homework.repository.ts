@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { escapeLike } from '../../core/access/access.ts';
 import type { Actor } from '../../core/context.ts';
-import type { DbOrTx } from '../../core/db/database.ts';
+import { prepared, type DbOrTx } from '../../core/db/database.ts';
+import { statementsInsert, type SerializedStatement, type XapiStatement } from '../lrs/index.ts';
 import type { PaperSnapshot } from './paper-snapshot.ts';
 
 /** Every SQL query of the homework module. */
@@ -249,18 +250,21 @@ export async function listRecipientsWithAttempts(
 ): Promise<Map<string, { recipient: { class_id: string | null; school_id: string | null }; attempts: AttemptRow[] }>> {
   if (!pairs.length) return new Map();
   const keys = JSON.stringify(pairs.map((p) => ({ assignment_id: p.assignmentId, user_id: p.userId })));
-  const { rows } = await sql<{
-    assignment_id: string;
-    user_id: string;
-    class_id: string | null;
-    school_id: string | null;
-    attempts: AttemptRow[];
-  }>`
+  const { rows } = await prepared(
+    sql<{
+      assignment_id: string;
+      user_id: string;
+      class_id: string | null;
+      school_id: string | null;
+      attempts: AttemptRow[];
+    }>`
     SELECT r.assignment_id, r.user_id, r.class_id, r.school_id,
       (SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.attempt_no), '[]'::jsonb)
         FROM hw_attempts t WHERE t.assignment_id = r.assignment_id AND t.user_id = r.user_id) AS attempts
     FROM jsonb_to_recordset(${keys}::jsonb) AS k(assignment_id uuid, user_id uuid)
-    JOIN hw_recipients r ON r.assignment_id = k.assignment_id AND r.user_id = k.user_id`.execute(db);
+    JOIN hw_recipients r ON r.assignment_id = k.assignment_id AND r.user_id = k.user_id`,
+    db,
+  ).execute(db);
   return new Map(
     rows.map((r) => [
       `${r.assignment_id}:${r.user_id}`,
@@ -292,23 +296,35 @@ export async function findAttempt(db: DbOrTx, id: string, { forUpdate = false } 
 }
 
 /**
- * Inserts attempts, except for people who already have an open one (another tab, a retry); returns
- * the ids inserted. The rows travel as one JSON parameter, as the other batch writes do.
+ * Inserts attempts, except for people who already have an open one (another tab, a retry) or an
+ * attempt of the same number (another server's start), with each inserted attempt's xAPI
+ * statement (by its registration), in one statement: the attempt and its record exist together
+ * or not at all, without a transaction of their own. Returns the ids inserted.
  */
-export async function insertAttemptsIfNone(db: DbOrTx, rows: readonly AttemptRow[]): Promise<Set<string>> {
+export async function insertAttemptsIfNoneWithStatements(
+  db: DbOrTx,
+  rows: readonly AttemptRow[],
+  statements: readonly XapiStatement[],
+): Promise<Set<string>> {
   if (!rows.length) return new Set();
-  const { rows: inserted } = await sql<{ id: string }>`
-    INSERT INTO hw_attempts (id, assignment_id, user_id, attempt_no, status, seed, item_order, drawn_items, started_at,
-      deadline_at, submitted_at, graded_at, submit_key, auto_score, score, max_score, pending_manual, revision)
-    SELECT id, assignment_id, user_id, attempt_no, status, seed, item_order, drawn_items, started_at,
-      deadline_at, submitted_at, graded_at, submit_key, auto_score, score, max_score, pending_manual, revision
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(
-      id uuid, assignment_id uuid, user_id uuid, attempt_no integer, status text, seed integer, item_order jsonb,
-      drawn_items jsonb, started_at timestamptz, deadline_at timestamptz, submitted_at timestamptz, graded_at timestamptz,
-      submit_key text, auto_score double precision, score double precision, max_score double precision,
-      pending_manual integer, revision integer)
-    ON CONFLICT DO NOTHING
-    RETURNING id`.execute(db);
+  const { rows: inserted } = await prepared(
+    sql<{ id: string }>`
+    WITH ins AS (
+      INSERT INTO hw_attempts (id, assignment_id, user_id, attempt_no, status, seed, item_order, drawn_items, started_at,
+        deadline_at, submitted_at, graded_at, submit_key, auto_score, score, max_score, pending_manual, revision)
+      SELECT id, assignment_id, user_id, attempt_no, status, seed, item_order, drawn_items, started_at,
+        deadline_at, submitted_at, graded_at, submit_key, auto_score, score, max_score, pending_manual, revision
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(
+        id uuid, assignment_id uuid, user_id uuid, attempt_no integer, status text, seed integer, item_order jsonb,
+        drawn_items jsonb, started_at timestamptz, deadline_at timestamptz, submitted_at timestamptz, graded_at timestamptz,
+        submit_key text, auto_score double precision, score double precision, max_score double precision,
+        pending_manual integer, revision integer)
+      ON CONFLICT DO NOTHING
+      RETURNING id),
+    records AS (${statementsInsert(statements, sql`SELECT id FROM ins`)})
+    SELECT id FROM ins`,
+    db,
+  ).execute(db);
   return new Set(inserted.map((r) => r.id));
 }
 
@@ -428,6 +444,98 @@ export async function finishAttempts(db: DbOrTx, rows: readonly AttemptFinish[])
     WHERE t.id = v.id`.execute(db);
 }
 
+/**
+ * What closing a batch of attempts writes, each row tagged with its attempt: the attempts'
+ * closing (with the revision they were read at), the graded answers, the learning records.
+ */
+export type CloseWrites = {
+  finishes: readonly (AttemptFinish & { revision: number })[];
+  responses: readonly Omit<ResponseRow, 'comment' | 'rubric_scores' | 'graded_by' | 'graded_at'>[];
+  statements: readonly (XapiStatement | SerializedStatement)[];
+  mastery: readonly {
+    attempt_id: string;
+    user_id: string;
+    knowledge_point_id: string;
+    p_mastery: number;
+    observations: number;
+    correct: number;
+  }[];
+  wrong: readonly (WrongItemInput & { attempt_id: string })[];
+};
+
+/**
+ * Closes attempts that were read without a lock, in one statement (atomic without a transaction
+ * of its own): an attempt closes only if it is still open at the revision it was read at, and
+ * its answers, statements, mastery and 错题本 rows are written only if it closed. Returns the
+ * ids closed; the others changed meanwhile (an autosave, another tab's submit, a deadline close).
+ */
+export async function closeAttemptsIfUnchanged(db: DbOrTx, w: CloseWrites): Promise<Set<string>> {
+  if (!w.finishes.length) return new Set();
+  const now = new Date();
+  const responses = JSON.stringify(w.responses.map((r) => ({ ...r, response: r.response ?? null, detail: r.detail ?? null })));
+  const wrong = JSON.stringify(
+    w.wrong.map((r) => ({
+      attempt_id: r.attempt_id,
+      user_id: r.user_id,
+      item_id: r.item_id,
+      item: r.item,
+      knowledge_point_ids: r.knowledge_point_ids,
+      subject: r.subject,
+      last_response: r.last_response ?? null,
+      assignment_id: r.assignment_id,
+      at: r.at,
+    })),
+  );
+  const { rows } = await prepared(
+    sql<{ id: string }>`
+    WITH done AS (
+      UPDATE hw_attempts AS t
+      SET status = v.status, submitted_at = v.submitted_at, graded_at = v.graded_at, submit_key = v.submit_key,
+          auto_score = v.auto_score, score = v.score, pending_manual = v.pending_manual, revision = t.revision + 1
+      FROM jsonb_to_recordset(${JSON.stringify(w.finishes)}::jsonb) AS v(
+        id uuid, revision integer, status text, submitted_at timestamptz, graded_at timestamptz, submit_key text,
+        auto_score double precision, score double precision, pending_manual integer)
+      WHERE t.id = v.id AND t.status = 'in_progress' AND t.revision = v.revision
+      RETURNING t.id),
+    answers AS (
+      INSERT INTO hw_responses (attempt_id, item_key, item_id, response, saved_at, score, max_score, is_correct, needs_manual, detail)
+      SELECT attempt_id, item_key, item_id, response, saved_at, score, max_score, is_correct, needs_manual, detail
+      FROM jsonb_to_recordset(${responses}::jsonb) AS v(
+        attempt_id uuid, item_key text, item_id uuid, response jsonb, saved_at timestamptz, score double precision,
+        max_score double precision, is_correct boolean, needs_manual boolean, detail jsonb)
+      WHERE attempt_id IN (SELECT id FROM done)
+      ON CONFLICT (attempt_id, item_key) DO UPDATE SET
+        response = excluded.response, saved_at = excluded.saved_at, score = excluded.score,
+        is_correct = excluded.is_correct, needs_manual = excluded.needs_manual, detail = excluded.detail),
+    records AS (${statementsInsert(w.statements, sql`SELECT id FROM done`)}),
+    mastery AS (
+      INSERT INTO hw_mastery (user_id, knowledge_point_id, p_mastery, observations, correct, updated_at)
+      SELECT user_id, knowledge_point_id, p_mastery, observations, correct, ${now}
+      FROM jsonb_to_recordset(${JSON.stringify(w.mastery)}::jsonb) AS v(
+        attempt_id uuid, user_id uuid, knowledge_point_id uuid, p_mastery double precision, observations integer, correct integer)
+      WHERE attempt_id IN (SELECT id FROM done)
+      ON CONFLICT (user_id, knowledge_point_id) DO UPDATE SET
+        p_mastery = excluded.p_mastery, observations = hw_mastery.observations + excluded.observations,
+        correct = hw_mastery.correct + excluded.correct, updated_at = excluded.updated_at),
+    wrong AS (
+      INSERT INTO hw_wrong_items (user_id, item_id, item, knowledge_point_ids, subject, last_response, assignment_id, first_wrong_at, last_wrong_at)
+      SELECT user_id, item_id, item, knowledge_point_ids, subject, last_response, assignment_id, at, at
+      FROM jsonb_to_recordset(${wrong}::jsonb) AS v(
+        attempt_id uuid, user_id uuid, item_id uuid, item jsonb, knowledge_point_ids uuid[], subject text, last_response jsonb,
+        assignment_id uuid, at timestamptz)
+      WHERE attempt_id IN (SELECT id FROM done)
+      ON CONFLICT (user_id, item_id) DO UPDATE SET
+        wrong_count = hw_wrong_items.wrong_count + 1, practice_correct = 0, last_response = excluded.last_response,
+        last_wrong_at = excluded.last_wrong_at, assignment_id = coalesce(excluded.assignment_id, hw_wrong_items.assignment_id),
+        mastered_at = NULL)
+    SELECT id FROM done`,
+    db,
+  ).execute(db);
+  return new Set(rows.map((r) => r.id));
+}
+
+export type MasteryRow = { user_id: string; knowledge_point_id: string; p_mastery: number };
+
 export async function listMastery(db: DbOrTx, userIds: string[], kpIds?: string[]) {
   if (!userIds.length || (kpIds && !kpIds.length)) return [];
   let q = db.selectFrom('hw_mastery').selectAll().where('user_id', 'in', userIds);
@@ -452,7 +560,16 @@ export async function upsertMastery(
   const now = new Date();
   await db
     .insertInto('hw_mastery')
-    .values(rows.map((r) => ({ ...r, updated_at: now })))
+    .values(
+      rows.map((r) => ({
+        user_id: r.user_id,
+        knowledge_point_id: r.knowledge_point_id,
+        p_mastery: r.p_mastery,
+        observations: r.observations,
+        correct: r.correct,
+        updated_at: now,
+      })),
+    )
     .onConflict((oc) =>
       oc.columns(['user_id', 'knowledge_point_id']).doUpdateSet((eb) => ({
         p_mastery: eb.ref('excluded.p_mastery'),
@@ -513,10 +630,11 @@ export async function upsertWrongItems(db: DbOrTx, rows: WrongItemInput[]) {
 /**
  * Locks attempts for a change (in id order, so two batches never wait on each other in a cycle)
  * with what submitting them needs: the recipient's class and school and the answers saved so far.
+ * With `lock: false` the same read without the lock (the writer then checks the revision it read).
  */
-export async function lockAttemptsWithContext(db: DbOrTx, ids: readonly string[]) {
+export async function lockAttemptsWithContext(db: DbOrTx, ids: readonly string[], { lock = true } = {}) {
   if (!ids.length) return new Map<string, LockedAttempt>();
-  const rows = await db
+  const q = db
     .selectFrom('hw_attempts as t')
     .leftJoin('hw_recipients as r', (j) => j.onRef('r.assignment_id', '=', 't.assignment_id').onRef('r.user_id', '=', 't.user_id'))
     .selectAll('t')
@@ -528,10 +646,10 @@ export async function lockAttemptsWithContext(db: DbOrTx, ids: readonly string[]
         unknown
       > | null>`(SELECT jsonb_object_agg(s.item_key, s.response) FROM hw_responses s WHERE s.attempt_id = t.id)`.as('saved'),
     ])
-    .where('t.id', 'in', [...ids])
-    .orderBy('t.id')
-    .forUpdate('t')
-    .execute();
+    // one parameter whatever the number of ids: one prepared statement serves every batch size
+    .where(sql<boolean>`t.id = ANY(${[...ids]}::uuid[])`)
+    .orderBy('t.id');
+  const rows = await prepared(lock ? q.forUpdate('t') : q, db).execute();
   return new Map(
     rows.map(({ class_id, school_id, saved, ...attempt }) => [
       attempt.id,

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { ZAttempt, ZStartAttemptResult } from '@qiming/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Client, type TestApp } from '../../testing/test-app.ts';
 import { buildStandardPaper, someKnowledgePoints } from './homework.factory.ts';
@@ -148,6 +149,8 @@ describe('answering', () => {
     expect(r1.status).toBe(200);
     expect(r2.status).toBe(200);
     expect(r1.body.id).toBe(r2.body.id);
+    // sent without zod's encoding (the peak's hot path): exactly the schema's fields, nothing more
+    expect(ZStartAttemptResult.strict().parse(r1.body)).toEqual(r1.body);
     attemptId = r1.body.id;
     const rows = await t.ctx.db
       .selectFrom('hw_attempts')
@@ -222,6 +225,8 @@ describe('answering', () => {
     expect(s1.status, JSON.stringify(s1.body)).toBe(200);
     expect(s2.status).toBe(200);
     expect(s1.body.score).toBe(s2.body.score);
+    expect(ZAttempt.strict().parse(s1.body)).toEqual(s1.body);
+    expect(ZAttempt.strict().parse(s2.body)).toEqual(s2.body);
     // right: choice 2 + true/false 2 + blanks 4 (full-width digits count); wrong: numeric 0; essay waits
     expect(s1.body).toMatchObject({ status: 'submitted', score: 8, autoScore: 8, pendingManual: 1, maxScore: 20, answersVisible: true });
     const numeric = s1.body.items.find((i: { key: string }) => i.key === std.items[3].id);

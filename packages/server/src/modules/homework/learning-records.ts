@@ -1,6 +1,16 @@
 import type { TGradeResult } from '@qiming/shared';
 import type { DbOrTx } from '../../core/db/database.ts';
-import { buildStatement, INTERACTION_TYPES, insertStatements, responseString, scoreOf, type XapiStatement } from '../lrs/index.ts';
+import {
+  buildStatement,
+  INTERACTION_TYPES,
+  insertStatements,
+  responseString,
+  scoreOf,
+  serializeStatements,
+  type SerializedStatement,
+  type StatementInput,
+  type XapiStatement,
+} from '../lrs/index.ts';
 import * as repo from './homework.repository.ts';
 import { BKT_DEFAULTS, traceMastery, type Observation } from './knowledge-tracing.ts';
 import { knowledgePointsOf, optionCount, type SnapshotItem } from './paper-snapshot.ts';
@@ -29,26 +39,38 @@ export type RecordContext = {
   at: Date;
 };
 
+/** What the statements of graded answers share: actor, attempt, assignment, class, school, grader, moment. */
+const answerCommon = (ctx: RecordContext): Omit<StatementInput, 'verb' | 'object' | 'result'> => ({
+  actor: { userId: ctx.user.id, name: ctx.user.name },
+  registration: ctx.registration ?? undefined,
+  assignmentId: ctx.assignmentId ?? undefined,
+  classId: ctx.classId,
+  schoolId: ctx.schoolId,
+  instructor: ctx.instructor ? { userId: ctx.instructor.id, name: ctx.instructor.name } : undefined,
+  timestamp: ctx.at,
+});
+
+const answerParts = (ctx: RecordContext, answers: readonly GradedAnswer[]) =>
+  answers.map(({ item, response, result }) => ({
+    verb: ctx.verb,
+    object: { kind: 'item' as const, id: item.itemId, interactionType: INTERACTION_TYPES[item.content.type] },
+    result: {
+      ...(result.needsManualGrading ? {} : { score: scoreOf(result.score, result.maxScore), success: result.isCorrect === true }),
+      completion: true,
+      response: responseString(response),
+      extensions: { 'urn:qiming:ext:item-version': item.versionId, 'urn:qiming:ext:needs-manual-grading': result.needsManualGrading },
+    },
+  }));
+
+/** One xAPI statement per graded answer (answered: graded at once; scored: a teacher's grade). */
 export function answerStatements(ctx: RecordContext, answers: readonly GradedAnswer[]): XapiStatement[] {
-  return answers.map(({ item, response, result }) =>
-    buildStatement({
-      verb: ctx.verb,
-      actor: { userId: ctx.user.id, name: ctx.user.name },
-      object: { kind: 'item', id: item.itemId, interactionType: INTERACTION_TYPES[item.content.type] },
-      result: {
-        ...(result.needsManualGrading ? {} : { score: scoreOf(result.score, result.maxScore), success: result.isCorrect === true }),
-        completion: true,
-        response: responseString(response),
-        extensions: { 'urn:qiming:ext:item-version': item.versionId, 'urn:qiming:ext:needs-manual-grading': result.needsManualGrading },
-      },
-      registration: ctx.registration ?? undefined,
-      assignmentId: ctx.assignmentId ?? undefined,
-      classId: ctx.classId,
-      schoolId: ctx.schoolId,
-      instructor: ctx.instructor ? { userId: ctx.instructor.id, name: ctx.instructor.name } : undefined,
-      timestamp: ctx.at,
-    }),
-  );
+  const common = answerCommon(ctx);
+  return answerParts(ctx, answers).map((part) => buildStatement({ ...common, ...part }));
+}
+
+/** The same statements serialized straight to their stored text, without building each (the submit path). */
+export function answerStatementsSerialized(ctx: RecordContext, answers: readonly GradedAnswer[]): SerializedStatement[] {
+  return serializeStatements(answerCommon(ctx), answerParts(ctx, answers));
 }
 
 /** The credit of a graded answer for BKT: score ÷ maximum. */
@@ -73,27 +95,44 @@ export async function recordGradedAnswers(
   return changes;
 }
 
+/** What a batch of graded records writes besides the answers: statements, mastery and 错题本 rows. */
+export type RecordWrites = {
+  statements: (XapiStatement | SerializedStatement)[];
+  /** Each row says which record (by index) it belongs to. */
+  mastery: (Parameters<typeof repo.upsertMastery>[1][number] & { record: number })[];
+  wrong: (repo.WrongItemInput & { record: number })[];
+  /** Per record: the mastery of each knowledge point before and after. */
+  changes: Map<string, { before: number; after: number }>[];
+};
+
+/** The knowledge points whose current mastery the records need (graded answers only). */
+export function knowledgePointsOfRecords(records: readonly GradedRecord[]): string[] {
+  const kps = new Set<string>();
+  for (const r of records)
+    for (const a of r.answers) if (!a.result.needsManualGrading) for (const kp of knowledgePointsOf(a.item)) kps.add(kp);
+  return [...kps];
+}
+
+/** Reads the current mastery the records need (none when their items carry no knowledge points). */
+export async function currentMasteryOf(tx: DbOrTx, records: readonly GradedRecord[]): Promise<repo.MasteryRow[]> {
+  const kps = knowledgePointsOfRecords(records);
+  return kps.length ? repo.listMastery(tx, [...new Set(records.map((r) => r.ctx.user.id))], kps) : [];
+}
+
 /**
- * The same for several people at once (a batch of submissions) in one statement per table. Each
- * record must be of a different person: one person's mastery is traced from the value before
+ * What graded records write, decided from the people's current mastery: one xAPI statement per
+ * answer (plus the records' extra statements), the BKT update of each person's mastery, and a
+ * 错题本 row per graded answer that was not fully right. Pure: the caller writes the result.
+ * Each record must be of a different person: one person's mastery is traced from the value before
  * the batch, so two records of one person would each miss the other's update.
  */
-export async function recordGradedAnswersOfMany(
-  tx: DbOrTx,
-  records: readonly GradedRecord[],
-): Promise<Map<string, { before: number; after: number }>[]> {
-  await insertStatements(
-    tx,
-    records.flatMap((r) => [...answerStatements(r.ctx, r.answers), ...(r.extraStatements ?? [])]),
-  );
+export function planGradedRecords(records: readonly GradedRecord[], currentMastery: readonly repo.MasteryRow[]): RecordWrites {
+  const statements = records.flatMap((r) => [...answerStatementsSerialized(r.ctx, r.answers), ...(r.extraStatements ?? [])]);
   const graded = records.map((r) => r.answers.filter((a) => !a.result.needsManualGrading));
-  const allKps = [...new Set(graded.flat().flatMap((a) => knowledgePointsOf(a.item)))];
-  const users = [...new Set(records.map((r) => r.ctx.user.id))];
-  const current = new Map<string, Map<string, number>>(users.map((u) => [u, new Map()]));
-  if (allKps.length)
-    for (const m of await repo.listMastery(tx, users, allKps)) current.get(m.user_id)!.set(m.knowledge_point_id, m.p_mastery);
-  const masteryRows: Parameters<typeof repo.upsertMastery>[1] = [];
-  const wrongRows: repo.WrongItemInput[] = [];
+  const current = new Map<string, Map<string, number>>(records.map((r) => [r.ctx.user.id, new Map()]));
+  for (const m of currentMastery) current.get(m.user_id)?.set(m.knowledge_point_id, m.p_mastery);
+  const mastery: RecordWrites['mastery'] = [];
+  const wrong: RecordWrites['wrong'] = [];
   const changes = records.map((r, i) => {
     const changed = new Map<string, { before: number; after: number }>();
     const mine = current.get(r.ctx.user.id)!;
@@ -106,7 +145,8 @@ export async function recordGradedAnswersOfMany(
       }));
       const next = traceMastery(mine, observations);
       for (const [kp, v] of next) {
-        masteryRows.push({
+        mastery.push({
+          record: i,
           user_id: r.ctx.user.id,
           knowledge_point_id: kp,
           p_mastery: v.p,
@@ -117,7 +157,8 @@ export async function recordGradedAnswersOfMany(
       }
     }
     for (const a of graded[i].filter((g) => isWrong(g.result)))
-      wrongRows.push({
+      wrong.push({
+        record: i,
         user_id: r.ctx.user.id,
         item_id: a.item.itemId,
         item: { versionId: a.item.versionId, score: a.item.score, content: a.item.content },
@@ -129,7 +170,20 @@ export async function recordGradedAnswersOfMany(
       });
     return changed;
   });
-  await repo.upsertMastery(tx, masteryRows);
-  await repo.upsertWrongItems(tx, wrongRows);
-  return changes;
+  return { statements, mastery, wrong, changes };
+}
+
+/**
+ * Writes statements, mastery and wrong items for graded answers of several people at once (a batch
+ * of submissions), in the caller's transaction, one statement per table.
+ */
+export async function recordGradedAnswersOfMany(
+  tx: DbOrTx,
+  records: readonly GradedRecord[],
+): Promise<Map<string, { before: number; after: number }>[]> {
+  const plan = planGradedRecords(records, await currentMasteryOf(tx, records));
+  await insertStatements(tx, plan.statements);
+  await repo.upsertMastery(tx, plan.mastery);
+  await repo.upsertWrongItems(tx, plan.wrong);
+  return plan.changes;
 }

@@ -4,7 +4,10 @@ import type { AuthedContext } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { buildStudent } from '../org/org.factory.ts';
-import { startAttempt } from './attempts.service.ts';
+import { saveResponses, startAttempt } from './attempts.service.ts';
+import { gradeAndCloseIfUnchanged } from './grade-and-close.ts';
+import * as repo from './homework.repository.ts';
+import { cachedAssignment } from './snapshot-cache.ts';
 import { buildStandardPaper, someKnowledgePoints } from './homework.factory.ts';
 import { submitAttempt } from './submit-attempts.ts';
 
@@ -28,7 +31,7 @@ beforeAll(async () => {
   std = await buildStandardPaper({ db }, school, await someKnowledgePoints(db, 3));
   const f = { db, cipher: t.ctx.cipher, passwordHash: 'not-used: these pupils get their sessions directly' };
   const built = [];
-  for (let i = 0; i < 12; i++) built.push(await buildStudent(f, classA1, school, { name: `批量学生${i}`, studentNo: `BATCH${i}` }));
+  for (let i = 0; i < 13; i++) built.push(await buildStudent(f, classA1, school, { name: `批量学生${i}`, studentNo: `BATCH${i}` }));
   const teacher = await t.as('teacher_a1', 'teacher');
   const hour = 3600_000;
   const res = await teacher.post('/api/assignments', {
@@ -58,9 +61,38 @@ const settle = <T>(p: Promise<T>) =>
 const code = (r: { ok: boolean; error?: unknown }) => (r.ok ? 'ok' : r.error instanceof AppError ? r.error.code : String(r.error));
 
 describe('submits written together', () => {
+  it('a submit whose attempt changed after the batch read it writes nothing, then goes through under the lock', async () => {
+    const p = pupils[12];
+    const attempt = await startAttempt(p, assignmentId);
+    const [first, second] = std.items;
+    // the batch reads the attempt (no lock) …
+    const read = (await repo.lockAttemptsWithContext(t.ctx.db, [attempt.id], { lock: false })).get(attempt.id)!;
+    // … an autosave from another tab lands in between …
+    await saveResponses(p, attempt.id, { [second.id]: second.wrong });
+    // … so the batch's write closes nothing and records nothing
+    const a = (await cachedAssignment(t.ctx.db, assignmentId))!;
+    const user = { id: p.actor.userId, name: p.actor.displayName };
+    const stale = { a, locked: read, user, latest: { [first.id]: first.right }, submitKey: 'stale-key-00001', now: new Date() };
+    expect(await gradeAndCloseIfUnchanged(t.ctx.db, [stale])).toEqual([null]);
+    const statements = () => t.ctx.db.selectFrom('lrs_statements').select('verb').where('registration', '=', attempt.id).execute();
+    expect((await statements()).map((s) => s.verb)).toEqual(['http://adlnet.gov/expapi/verbs/attempted']);
+    const graded = await t.ctx.db
+      .selectFrom('hw_responses')
+      .select('item_key')
+      .where('attempt_id', '=', attempt.id)
+      .where('score', 'is not', null)
+      .execute();
+    expect(graded).toEqual([]);
+    // the submit itself reads again and grades with the autosaved answer too
+    const done = await submitAttempt(p, attempt.id, { submitKey: 'fresh-key-00001', responses: { [first.id]: first.right } });
+    expect(done.status).not.toBe('in_progress');
+    expect(done.items.find((i) => i.key === second.id)?.response).toEqual(second.wrong);
+    expect(await statements()).toHaveLength(1 + std.items.length + 1);
+  });
+
   it('each of many simultaneous submits gets its own result; a bad one fails alone', async () => {
-    const attempts = await Promise.all(pupils.map((p) => startAttempt(p, assignmentId)));
-    const [thief, badShape, twice, ...rest] = pupils.map((p, i) => ({ p, attempt: attempts[i] }));
+    const attempts = await Promise.all(pupils.slice(0, 12).map((p) => startAttempt(p, assignmentId)));
+    const [thief, badShape, twice, ...rest] = pupils.slice(0, 12).map((p, i) => ({ p, attempt: attempts[i] }));
     const jobs = [
       // pupil 0 tries to submit pupil 1's attempt: not theirs, as if it did not exist
       settle(submitAttempt(thief.p, badShape.attempt.id, { submitKey: 'thief-key-00001', responses: answers('right') })),
@@ -113,8 +145,8 @@ describe('submits written together', () => {
       )
       .execute();
     // one completed statement per closed attempt: the thief's and the bad shape's attempts are still open
-    expect(completed).toHaveLength(pupils.length - 2);
-    expect(new Set(completed.map((c) => c.registration)).size).toBe(pupils.length - 2);
+    expect(completed).toHaveLength(attempts.length - 2);
+    expect(new Set(completed.map((c) => c.registration)).size).toBe(attempts.length - 2);
     // every wrong answer of the wrong-answering pupils is in their own 错题本, nobody else's
     const wrong = await t.ctx.db
       .selectFrom('hw_wrong_items')
@@ -122,7 +154,7 @@ describe('submits written together', () => {
       .where(
         'user_id',
         'in',
-        pupils.map((p) => p.actor.userId),
+        pupils.slice(0, 12).map((p) => p.actor.userId),
       )
       .execute();
     const wrongUsers = new Set(wrong.map((w) => w.user_id));

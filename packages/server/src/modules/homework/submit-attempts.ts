@@ -1,10 +1,10 @@
 import type { TAttempt } from '@qiming/shared';
 import type { AuthedContext } from '../../core/context.ts';
-import type { Db, Tx } from '../../core/db/database.ts';
+import { withTransaction, type Db, type DbOrTx } from '../../core/db/database.ts';
 import { GroupCommit, groupCommitFor, type JobOutcome } from '../../core/db/group-commit.ts';
 import { AppError } from '../../core/errors.ts';
 import { isPastDeadline, SUBMIT_GRACE_MS } from './attempt-lifecycle.ts';
-import { attemptItems, gradeAndCloseMany, type Closed, type Closing, type Responses } from './grade-and-close.ts';
+import { attemptItems, gradeAndCloseIfUnchanged, gradeAndCloseMany, type Closed, type Closing, type Responses } from './grade-and-close.ts';
 import * as repo from './homework.repository.ts';
 import { notFound } from './homework.policy.ts';
 import { presentAttempt } from './homework.presenter.ts';
@@ -13,23 +13,25 @@ import { deadlineError, loadAttemptView, validateResponses } from './attempts.se
 
 type Job = { ctx: AuthedContext; attemptId: string; input: { responses: Responses; submitKey: string }; now: Date };
 
-/** What the batch decided for one submit: closed now, or closed earlier by this same submit (a retry). */
-type Decided = { kind: 'closed'; a: repo.AssignmentRow; closed: Closed } | { kind: 'replay'; a: repo.AssignmentRow; t: repo.AttemptRow };
+/**
+ * What was decided for one submit: closed now, closed earlier by this same submit (a retry), or —
+ * for a submit read without the lock — changed meanwhile, to be submitted again under the lock.
+ */
+type Decided =
+  | { kind: 'closed'; a: repo.AssignmentRow; closed: Closed }
+  | { kind: 'replay'; a: repo.AssignmentRow; t: repo.AttemptRow }
+  | { kind: 'changed' };
 
-/** Locks the batch's attempts, decides each submit, and grades and closes the open ones together. */
-async function submitBatch(tx: Tx, batch: Job[]): Promise<JobOutcome<Decided>[]> {
-  const locked = await repo.lockAttemptsWithContext(
-    tx,
-    batch.map((j) => j.attemptId),
-  );
+/** Decides each submit from its attempt as read; the open ones come back to be graded and closed. */
+async function decide(db: DbOrTx, batch: readonly Job[], found: Map<string, repo.LockedAttempt>) {
   const outcomes: JobOutcome<Decided>[] = [];
   const closing: { index: number; c: Closing }[] = [];
   for (const [index, job] of batch.entries()) {
     try {
-      const l = locked.get(job.attemptId);
+      const l = found.get(job.attemptId);
       if (!l || l.attempt.user_id !== job.ctx.actor.userId) throw notFound();
       const t = l.attempt;
-      const a = await cachedAssignment(tx, t.assignment_id);
+      const a = await cachedAssignment(db, t.assignment_id);
       if (!a) throw notFound();
       if (t.status !== 'in_progress') {
         if (t.submit_key === job.input.submitKey) {
@@ -49,12 +51,46 @@ async function submitBatch(tx: Tx, batch: Job[]): Promise<JobOutcome<Decided>[]>
       outcomes[index] = { ok: false, error };
     }
   }
-  const closed = await gradeAndCloseMany(
-    tx,
+  return { outcomes, closing };
+}
+
+/**
+ * A batch of submits in two round trips and no transaction: one read of the attempts (no lock),
+ * then one statement that closes those still open at the revision read and writes their answers
+ * and learning records. A submit whose attempt changed in between (an autosave, another tab) is
+ * answered `changed` and submitted again under the row lock.
+ */
+async function submitBatch(db: Db, batch: Job[]): Promise<JobOutcome<Decided>[]> {
+  const found = await repo.lockAttemptsWithContext(
+    db,
+    batch.map((j) => j.attemptId),
+    { lock: false },
+  );
+  const { outcomes, closing } = await decide(db, batch, found);
+  const closed = await gradeAndCloseIfUnchanged(
+    db,
     closing.map((x) => x.c),
   );
-  closing.forEach((x, i) => (outcomes[x.index] = { ok: true, value: { kind: 'closed', a: x.c.a, closed: closed[i] } }));
+  closing.forEach((x, i) => {
+    const c = closed[i];
+    outcomes[x.index] = { ok: true, value: c ? { kind: 'closed', a: x.c.a, closed: c } : { kind: 'changed' } };
+  });
   return outcomes;
+}
+
+/** One submit under the attempt's row lock, in its own transaction: the path when a batch found its attempt changed. */
+function submitLocked(job: Job): Promise<Decided> {
+  return withTransaction(job.ctx.db, async (tx) => {
+    const found = await repo.lockAttemptsWithContext(tx, [job.attemptId]);
+    const { outcomes, closing } = await decide(tx, [job], found);
+    if (closing.length) {
+      const [closed] = await gradeAndCloseMany(tx, [closing[0].c]);
+      return { kind: 'closed', a: closing[0].c.a, closed };
+    }
+    const o = outcomes[0];
+    if (!o.ok) throw o.error;
+    return o.value;
+  });
 }
 
 const queues = new WeakMap<Db, GroupCommit<Job, Decided>>();
@@ -71,17 +107,31 @@ export async function submitAttempt(
   attemptId: string,
   input: { responses: Responses; submitKey: string },
 ): Promise<TAttempt> {
-  const queue = groupCommitFor(queues, ctx.db, { write: submitBatch, keysOf: (j) => [j.ctx.actor.userId, j.attemptId] });
-  const d = await queue.run({ ctx, attemptId, input, now: new Date() });
+  const queue = groupCommitFor(queues, ctx.db, {
+    transaction: false,
+    // one batch at a time: the next gathers meanwhile, so under load batches are larger and
+    // round trips per submit fewer (a quiet server still writes each submit at once)
+    maxInFlight: 1,
+    write: submitBatch,
+    keysOf: (j) => [j.ctx.actor.userId, j.attemptId],
+  });
+  const job = { ctx, attemptId, input, now: new Date() };
+  let d = await queue.run(job);
+  if (d.kind === 'changed') d = await submitLocked(job);
   // the graded answers are at hand: no need to read them back (a retried submit reads them)
-  if (d.kind === 'closed')
-    return presentAttempt(
-      d.a,
-      d.closed.attempt,
-      attemptItems(d.a, d.closed.attempt),
-      d.closed.responses,
-      { id: ctx.actor.userId, name: ctx.actor.displayName },
-      'self',
-    );
-  return loadAttemptView(ctx, d.a, d.t, 'self');
+  switch (d.kind) {
+    case 'closed':
+      return presentAttempt(
+        d.a,
+        d.closed.attempt,
+        attemptItems(d.a, d.closed.attempt),
+        d.closed.responses,
+        { id: ctx.actor.userId, name: ctx.actor.displayName },
+        'self',
+      );
+    case 'replay':
+      return loadAttemptView(ctx, d.a, d.t, 'self');
+    case 'changed':
+      throw new AppError('CONFLICT', { message: '作答刚刚被修改，请重新提交' });
+  }
 }

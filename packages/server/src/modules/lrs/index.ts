@@ -1,4 +1,4 @@
-export { insertStatements, listStatements, type StatementQuery } from './lrs.repository.ts';
+export { insertStatements, listStatements, statementsInsert, type StatementQuery } from './lrs.repository.ts';
 export {
   ACTIVITY_TYPES,
   activityId,
@@ -7,6 +7,9 @@ export {
   isoDuration,
   responseString,
   scoreOf,
+  serializeStatement,
+  serializeStatements,
+  type SerializedStatement,
   VERBS,
   XAPI_ACCOUNT_HOME,
   XAPI_VERSION,

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { buildStatement, isoDuration, responseString, scoreOf, VERBS } from './xapi.ts';
+import {
+  buildStatement,
+  isoDuration,
+  responseString,
+  scoreOf,
+  serializeStatement,
+  serializeStatements,
+  VERBS,
+  type StatementInput,
+} from './xapi.ts';
 
 describe('xAPI statements', () => {
   it('an answered statement has actor account, ADL verb, item activity, result and context', () => {
@@ -55,5 +64,49 @@ describe('xAPI statements', () => {
     expect(responseString({ blanks: ['1'] })).toBe('{"blanks":["1"]}');
     expect(responseString('x'.repeat(3000))).toHaveLength(2000);
     expect(isoDuration(12_345)).toBe('PT12.3S');
+  });
+  it('statements serialized straight to text are exactly the JSON of buildStatement', () => {
+    const at = new Date('2026-12-07T01:02:03.456Z');
+    const commons: Omit<StatementInput, 'verb' | 'object' | 'result'>[] = [
+      {
+        actor: { userId: 'u1', name: '张小明 "小明"' },
+        registration: 'r1',
+        assignmentId: 'a1',
+        classId: 'c1',
+        schoolId: 's1',
+        timestamp: at,
+      },
+      { actor: { userId: 'u2' }, timestamp: at },
+      {
+        actor: { userId: 'u3', name: '李老师的学生' },
+        registration: 'r3',
+        instructor: { userId: 't1', name: '李老师' },
+        classId: '',
+        timestamp: at,
+      },
+      { actor: { userId: 'u4' }, assignmentId: 'a4', extensions: { 'urn:qiming:ext:attempt-no': 2 }, schoolId: 's4', timestamp: at },
+    ];
+    const parts: Pick<StatementInput, 'verb' | 'object' | 'result'>[] = [
+      {
+        verb: 'answered',
+        object: { kind: 'item', id: 'i1', interactionType: 'choice' },
+        result: { score: scoreOf(1, 2), success: false, completion: true, response: '{"choice":"\\B"}', extensions: { x: true } },
+      },
+      { verb: 'scored', object: { kind: 'item', id: 'i2', interactionType: 'long-fill-in' }, result: { completion: true, response: '' } },
+      { verb: 'completed', object: { kind: 'assignment', id: 'a1', name: '今日作业' }, result: { duration: 'PT3S' } },
+      { verb: 'attempted', object: { kind: 'assignment', id: 'a1', name: '今日作业' } },
+      { verb: 'answered', object: { kind: 'item', id: 'i1', interactionType: 'choice' } },
+    ];
+    for (const common of commons) {
+      const fast = serializeStatements(common, parts);
+      fast.forEach((f, i) => {
+        const slow = { ...buildStatement({ ...common, ...parts[i] }), id: f.id };
+        expect(f.json).toBe(JSON.stringify(slow));
+        expect(JSON.parse(f.json)).toEqual(slow);
+        const { json: _json, ...keys } = serializeStatement(slow);
+        expect(f).toMatchObject(keys);
+      });
+      expect(new Set(fast.map((f) => f.id)).size).toBe(parts.length);
+    }
   });
 });

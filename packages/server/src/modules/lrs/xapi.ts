@@ -101,13 +101,16 @@ export type StatementInput = {
   timestamp?: Date;
 };
 
-export function buildStatement(input: StatementInput): XapiStatement {
+type ContextInput = Pick<StatementInput, 'registration' | 'instructor' | 'assignmentId' | 'classId' | 'schoolId' | 'extensions'>;
+
+/** A statement's context; an item's has its assignment as parent, an assignment's has none. */
+function contextOf(input: ContextInput, objectKind: StatementInput['object']['kind']): XapiStatement['context'] {
   const grouping = [
     ...(input.classId ? [{ id: activityId('class', input.classId) }] : []),
     ...(input.schoolId ? [{ id: activityId('school', input.schoolId) }] : []),
   ];
-  const parent = input.assignmentId && input.object.kind !== 'assignment' ? [{ id: activityId('assignment', input.assignmentId) }] : [];
-  const context: XapiStatement['context'] = {
+  const parent = input.assignmentId && objectKind !== 'assignment' ? [{ id: activityId('assignment', input.assignmentId) }] : [];
+  return {
     ...(input.registration ? { registration: input.registration } : {}),
     ...(input.instructor ? { instructor: agent(input.instructor.userId, input.instructor.name) } : {}),
     ...(parent.length || grouping.length
@@ -115,24 +118,113 @@ export function buildStatement(input: StatementInput): XapiStatement {
       : {}),
     ...(input.extensions ? { extensions: input.extensions } : {}),
   };
+}
+
+function objectOf(object: StatementInput['object']): XapiStatement['object'] {
+  return {
+    objectType: 'Activity',
+    id: activityId(object.kind, object.id),
+    definition: {
+      type: object.type ?? (object.kind === 'item' ? ACTIVITY_TYPES.question : ACTIVITY_TYPES.assessment),
+      ...(object.interactionType ? { interactionType: object.interactionType } : {}),
+      ...(object.name ? { name: { 'zh-CN': object.name } } : {}),
+    },
+  };
+}
+
+export function buildStatement(input: StatementInput): XapiStatement {
+  const context = contextOf(input, input.object.kind);
   return {
     id: randomUUID(),
     version: XAPI_VERSION,
     actor: agent(input.actor.userId, input.actor.name),
     verb: { id: VERBS[input.verb].id, display: { ...VERBS[input.verb].display } },
-    object: {
-      objectType: 'Activity',
-      id: activityId(input.object.kind, input.object.id),
-      definition: {
-        type: input.object.type ?? (input.object.kind === 'item' ? ACTIVITY_TYPES.question : ACTIVITY_TYPES.assessment),
-        ...(input.object.interactionType ? { interactionType: input.object.interactionType } : {}),
-        ...(input.object.name ? { name: { 'zh-CN': input.object.name } } : {}),
-      },
-    },
+    object: objectOf(input.object),
     ...(input.result ? { result: input.result } : {}),
-    ...(Object.keys(context).length ? { context } : {}),
+    ...(context && Object.keys(context).length ? { context } : {}),
     timestamp: (input.timestamp ?? new Date()).toISOString(),
   };
+}
+
+/** A statement as it is stored: its JSON text, with the keys its record is filed under. */
+export type SerializedStatement = {
+  id: string;
+  actorId: string;
+  registration: string | null;
+  classId: string | null;
+  timestamp: string;
+  json: string;
+};
+
+const CLASS_PREFIX = 'urn:qiming:class:';
+function classIdOf(s: XapiStatement): string | null {
+  const g = s.context?.contextActivities?.grouping?.find((a) => a.id.startsWith(CLASS_PREFIX));
+  return g ? g.id.slice(CLASS_PREFIX.length) : null;
+}
+
+export const serializeStatement = (s: XapiStatement): SerializedStatement => ({
+  id: s.id,
+  actorId: s.actor.account.name,
+  registration: s.context?.registration ?? null,
+  classId: classIdOf(s),
+  timestamp: s.timestamp,
+  json: JSON.stringify(s),
+});
+
+const verbJson = new Map<VerbName, string>();
+/** Activities' JSON, per process: the items of a paper recur in every pupil's answers. */
+const objectJson = new Map<string, string>();
+const OBJECT_JSON_ENTRIES = 20_000;
+
+function activityJson(object: StatementInput['object']): string {
+  const key = `${object.kind}|${object.id}|${object.type ?? ''}|${object.interactionType ?? ''}|${object.name ?? ''}`;
+  let json = objectJson.get(key);
+  if (json === undefined) {
+    if (objectJson.size >= OBJECT_JSON_ENTRIES) objectJson.clear();
+    objectJson.set(key, (json = JSON.stringify(objectOf(object))));
+  }
+  return json;
+}
+
+/**
+ * Statements that share actor, context and moment (a submitted attempt's answers), serialized
+ * straight to their stored text: exactly the JSON of `buildStatement` for the same input (tested),
+ * for a fraction of the cost — actor, context and verb are serialized once per call, each activity
+ * once per process, and no statement object is built.
+ */
+export function serializeStatements(
+  common: Omit<StatementInput, 'verb' | 'object' | 'result'>,
+  parts: readonly Pick<StatementInput, 'verb' | 'object' | 'result'>[],
+): SerializedStatement[] {
+  const actorId = common.actor.userId;
+  const actor = JSON.stringify(agent(actorId, common.actor.name));
+  const timestamp = (common.timestamp ?? new Date()).toISOString();
+  const contexts = new Map<string, string>();
+  const contextJson = (kind: StatementInput['object']['kind']) => {
+    const k = kind === 'assignment' ? 'assignment' : 'other';
+    let json = contexts.get(k);
+    if (json === undefined) {
+      const c = contextOf(common, kind);
+      contexts.set(k, (json = c && Object.keys(c).length ? `"context":${JSON.stringify(c)},` : ''));
+    }
+    return json;
+  };
+  const classId = common.classId || null;
+  const registration = common.registration || null;
+  return parts.map((p) => {
+    let verb = verbJson.get(p.verb);
+    if (verb === undefined) verbJson.set(p.verb, (verb = JSON.stringify({ id: VERBS[p.verb].id, display: VERBS[p.verb].display })));
+    const id = randomUUID();
+    const result = p.result ? `"result":${JSON.stringify(p.result)},` : '';
+    return {
+      id,
+      actorId,
+      registration,
+      classId,
+      timestamp,
+      json: `{"id":"${id}","version":"${XAPI_VERSION}","actor":${actor},"verb":${verb},"object":${activityJson(p.object)},${result}${contextJson(p.object.kind)}"timestamp":"${timestamp}"}`,
+    };
+  });
 }
 
 /** An xAPI response string for a structured answer (choices joined by `[,]` as the spec's choice format). */

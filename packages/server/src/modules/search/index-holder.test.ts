@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { SEARCH_FACETS } from '@qiming/shared';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -105,6 +108,61 @@ describe('index holder', () => {
       expect(x.total, q).toBe(y.total);
       expect(x.facets, q).toEqual(y.facets);
       expect(ids(followed, q), q).toEqual(ids(fresh, q));
+    }
+  });
+
+  it('a snapshot on disk is read back at start and brought up to date from the log; a damaged or foreign one is refused', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'qiming-search-snapshot-'));
+    const file = path.join(dir, 'search-index.snapshot');
+    const docs = [...generateResources(200, 13, places, randomUUID)].map((d) => ({ ...d, title: `${d.title} 快照` }));
+    try {
+      await indexDocuments(t.ctx.db, docs);
+      const writer = new IndexHolder(t.ctx.db, 0, { file, minSize: 0 });
+      await writer.current();
+      // a build writes one by itself; this waits for it (or writes it)
+      await writer.saveSnapshot();
+      expect((await fs.stat(file)).size).toBeGreaterThan(0);
+
+      // changes after the snapshot: an edit, a removal, a popularity, a new document
+      await indexDocuments(t.ctx.db, [{ ...docs[0]!, title: '晨曦 修订' }]);
+      await removeDocument(t.ctx.db, docs[1]!.kind, docs[1]!.refId);
+      await updatePopularity(t.ctx.db, 'resource', docs[2]!.refId, 4321);
+      const added = buildSearchDocument({ title: '晨曦 新增' });
+      await indexDocuments(t.ctx.db, [added]);
+
+      const reader = new IndexHolder(t.ctx.db, 0, { file, minSize: 0 });
+      const read = await reader.current();
+      expect(reader.stats().source).toBe('snapshot');
+      const table = await new IndexHolder(t.ctx.db, 0).current();
+      expect(read.alive).toBe(table.alive);
+      for (const q of ['快照', '晨曦', '课件', '分数', 'fs']) {
+        const x = read.search(plan(q));
+        const y = table.search(plan(q));
+        expect(x.total, q).toBe(y.total);
+        expect(x.facets, q).toEqual(y.facets);
+        expect(ids(read, q), q).toEqual(ids(table, q));
+      }
+      expect(ids(read, '晨曦')).toEqual([docs[0]!.refId, added.refId].sort());
+      expect(read.statics(read.slotOf('resource', docs[2]!.refId)).popularity).toBe(4321);
+      // the reader goes on following the log like any holder
+      await removeDocument(t.ctx.db, 'resource', added.refId);
+      expect(ids(await reader.current(), '晨曦')).toEqual([docs[0]!.refId]);
+
+      // a file cut short is refused: built from the table
+      const bytes = await fs.readFile(file);
+      await fs.writeFile(file, bytes.subarray(0, bytes.length - 100));
+      const cut = new IndexHolder(t.ctx.db, 0, { file, minSize: 0 });
+      await cut.current();
+      expect(cut.stats().source).toBe('table');
+
+      // a snapshot whose place the log no longer holds (another database, or pruned since) is refused
+      await fs.writeFile(file, bytes);
+      await sql`DELETE FROM search_changes WHERE seq < (SELECT max(seq) FROM search_changes)`.execute(t.ctx.db);
+      const foreign = new IndexHolder(t.ctx.db, 0, { file, minSize: 0 });
+      await foreign.current();
+      expect(foreign.stats().source).toBe('table');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
     }
   });
 

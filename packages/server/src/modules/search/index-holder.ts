@@ -1,5 +1,7 @@
+import path from 'node:path';
 import type { Db, DbOrTx } from '../../core/db/database.ts';
-import { InvertedIndex, type IndexedDoc } from './inverted-index.ts';
+import { readSnapshot, writeSnapshot } from './index-snapshot.ts';
+import { InvertedIndex, type IndexedDoc, type IndexHeader } from './inverted-index.ts';
 import * as repo from './search.repository.ts';
 
 /**
@@ -12,6 +14,12 @@ import * as repo from './search.repository.ts';
  * Sequence numbers are taken at insert but become visible at commit, so a later number can be
  * seen before an earlier one: the log is read from the lowest number not yet seen, and a gap
  * that stays open for GAP_MS (a rolled-back transaction) is given up on.
+ *
+ * With a snapshot file, a large index is also written to disk after each build and hourly when it
+ * changed (saveSnapshot), with its place in the log; a starting process reads it back (seconds
+ * rather than minutes for millions of documents) and applies the changes logged since, provided
+ * the log still holds its place (the same row, so the same database) and it is no older than
+ * REPLAY_WITHIN_MS. Otherwise it rebuilds from the table as before.
  */
 
 /** How long a gap in the change log may stay open before it is taken to be a rollback. */
@@ -31,6 +39,27 @@ export const CHANGE_LOG_KEEP_MS = 24 * 3_600_000;
 const REPLAY_WITHIN_MS = CHANGE_LOG_KEEP_MS / 2;
 /** Below this size a rebuild announced by a bulk load is awaited; above it the old index keeps serving meanwhile. */
 const INLINE_REBUILD = 100_000;
+/** Indexes smaller than this are rebuilt at start rather than written to disk (a rebuild takes seconds). */
+const SNAPSHOT_MIN = 100_000;
+const SNAPSHOT_VERSION = 1;
+
+type SnapshotHeader = {
+  version: number;
+  /** When the holder had last read the log to its end (ms). */
+  readAt: number;
+  watermark: number;
+  seen: number[];
+  /** The last logged change at or before the watermark, as the database has it (identifies the database and the place). */
+  anchor: repo.ChangeAnchor;
+  index: IndexHeader;
+};
+
+/** The folder holding the snapshot files of the processes' indexes (null: none are written). */
+let snapshotDir: string | null = null;
+/** Sets the folder for index snapshots (start-up: inside QIMING_DATA_DIR); null switches them off. */
+export function configureSearchSnapshots(dir: string | null): void {
+  snapshotDir = dir;
+}
 
 export function toIndexedDoc(r: repo.IndexRow): IndexedDoc {
   return {
@@ -58,7 +87,15 @@ export function toIndexedDoc(r: repo.IndexRow): IndexedDoc {
   };
 }
 
-export type IndexStats = { documents: number; words: number; postings: number; memoryBytes: number; builtInMs: number | null };
+export type IndexStats = {
+  documents: number;
+  words: number;
+  postings: number;
+  memoryBytes: number;
+  builtInMs: number | null;
+  source: 'table' | 'snapshot' | null;
+};
+export type SnapshotStats = { bytes: number; ms: number };
 
 export class IndexHolder {
   index: InvertedIndex | null = null;
@@ -71,10 +108,17 @@ export class IndexHolder {
   /** When the change log was last read to its end. */
   private readAt = 0;
   builtInMs: number | null = null;
+  /** How the index was made: built from the table, or read from a snapshot. */
+  source: 'table' | 'snapshot' | null = null;
+  private saving: Promise<SnapshotStats | null> | null = null;
+  private changedSinceSnapshot = false;
 
   constructor(
     private readonly db: Db,
     private readonly gapMs = GAP_MS,
+    private readonly snapshot: { file: string; minSize?: number } | null = snapshotDir
+      ? { file: path.join(snapshotDir, 'search-index.snapshot') }
+      : null,
   ) {}
 
   /** The index with every change committed before the call applied (read-your-writes). */
@@ -132,11 +176,82 @@ export class IndexHolder {
     this.advance();
     this.readAt = Date.now();
     this.builtInMs = performance.now() - started;
+    this.source = 'table';
+    this.changedSinceSnapshot = true;
+    if (this.snapshot) void this.saveSnapshot().catch(() => undefined);
+  }
+
+  /**
+   * Writes the index to the snapshot file (when it is large enough and changed since the last
+   * one); searches and changes go on meanwhile. Resolves with the file's size and the time taken.
+   */
+  saveSnapshot(): Promise<SnapshotStats | null> {
+    this.saving ??= this.writeSnapshot().finally(() => {
+      this.saving = null;
+    });
+    return this.saving;
+  }
+
+  private async writeSnapshot(): Promise<SnapshotStats | null> {
+    const index = this.index;
+    const file = this.snapshot?.file;
+    if (!file || !index || !this.changedSinceSnapshot || index.size < (this.snapshot?.minSize ?? SNAPSHOT_MIN)) return null;
+    const started = performance.now();
+    const anchor = await repo.changeAtOrBefore(this.db, this.watermark);
+    if (!anchor || this.index !== index) return null;
+    // taken in one go, between two changes: the holder's place in the log and the index's arrays
+    const { header: indexHeader, arrays, release } = index.snapshot();
+    const header: SnapshotHeader = {
+      version: SNAPSHOT_VERSION,
+      readAt: this.readAt,
+      watermark: this.watermark,
+      seen: [...this.seen],
+      anchor,
+      index: indexHeader,
+    };
+    this.changedSinceSnapshot = false;
+    try {
+      const bytes = await writeSnapshot(file, header, arrays);
+      return { bytes, ms: performance.now() - started };
+    } catch (err) {
+      this.changedSinceSnapshot = true;
+      throw err;
+    } finally {
+      release();
+    }
+  }
+
+  /** Reads the snapshot file if it fits this database and is recent enough; whether it did. */
+  private async loadSnapshot(): Promise<boolean> {
+    const file = this.snapshot?.file;
+    if (!file) return false;
+    const started = performance.now();
+    let snap: Awaited<ReturnType<typeof readSnapshot<SnapshotHeader>>>;
+    try {
+      snap = await readSnapshot<SnapshotHeader>(file);
+    } catch {
+      return false; // none yet, or damaged: built from the table
+    }
+    const h = snap.header;
+    if (h.version !== SNAPSHOT_VERSION || Date.now() - h.readAt > REPLAY_WITHIN_MS) return false;
+    const anchor = await repo.changeAtOrBefore(this.db, h.anchor.seq);
+    if (!anchor || JSON.stringify(anchor) !== JSON.stringify(h.anchor)) return false;
+    const index = InvertedIndex.restore(h.index, snap.next);
+    if (snap.remaining() !== 0) return false;
+    this.index = index;
+    this.watermark = h.watermark;
+    this.seen.clear();
+    for (const seq of h.seen) this.seen.add(seq);
+    this.gapSince.clear();
+    this.readAt = h.readAt;
+    this.builtInMs = performance.now() - started;
+    this.source = 'snapshot';
+    return true;
   }
 
   private async poll(): Promise<void> {
     if (!this.index) {
-      await this.rebuild();
+      if (!(await this.loadSnapshot())) await this.rebuild();
     } else if (Date.now() - this.readAt > REPLAY_WITHIN_MS) {
       // changes since the last read may have been pruned from the log
       if (this.index.size < INLINE_REBUILD) await this.rebuild();
@@ -158,6 +273,7 @@ export class IndexHolder {
         return;
       }
       await this.apply(index, fresh);
+      this.changedSinceSnapshot = true;
       // a rebuild swapped in meanwhile starts from its own place in the log: read again from there
       if (this.index !== index) continue;
       for (const c of fresh) this.seen.add(c.seq);
@@ -222,6 +338,7 @@ export class IndexHolder {
       postings: i?.postingCount() ?? 0,
       memoryBytes: i?.memoryBytes() ?? 0,
       builtInMs: this.builtInMs,
+      source: this.source,
     };
   }
 }

@@ -6,11 +6,13 @@ export {
   removeDocument,
   searchDocuments,
   searchIndexStats,
+  snapshotSearchIndex,
   suggest,
   updatePopularity,
   warmSearchIndex,
   type SearchDocumentInput,
 } from './search.service.ts';
 export { bulkIndexDocuments, type BulkOptions } from './bulk.ts';
+export { configureSearchSnapshots } from './index-holder.ts';
 export { visibleTo, type VisibilityColumns } from './visibility.ts';
 export { SYNONYM_GROUPS } from './synonyms.ts';

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { SEARCH_FACETS } from '@qiming/shared';
 import { describe, expect, it } from 'vitest';
 import { documentRow, type SearchDocumentInput } from './document.ts';
 import { generateResources, type Place } from './fixtures/generate.ts';
 import { toIndexedDoc } from './index-holder.ts';
-import { FIELD, InvertedIndex, type FacetKey, type QueryClause, type SearchPlan } from './inverted-index.ts';
+import { readSnapshot, writeSnapshot } from './index-snapshot.ts';
+import { FIELD, InvertedIndex, type FacetKey, type QueryClause, type SearchPlan, type Tuning } from './inverted-index.ts';
 import { parseQuery } from './query.ts';
 
 /*
@@ -51,8 +55,8 @@ const indexed = (d: SearchDocumentInput) => {
   });
 };
 
-function build(list: SearchDocumentInput[]): InvertedIndex {
-  const index = new InvertedIndex(16);
+function buildIndex(list: SearchDocumentInput[], tuning: Partial<Tuning> = {}): InvertedIndex {
+  const index = new InvertedIndex(16, tuning);
   for (const d of list) index.upsert(indexed(d));
   return index;
 }
@@ -128,8 +132,16 @@ const asCounts = (facets: Partial<Record<FacetKey, { value: string; count: numbe
 
 const QUERIES = ['分数', '课件', '三年级 数学 课件', '分数的初步认识 ppt', '古诗 视频', 'fs', '人教版 上册 教案', '单元测试', 'unit'];
 
-describe('inverted index', () => {
-  const index = build(docs);
+/**
+ * Each test runs twice: with the thresholds of a real index (1,500 documents stay posting lists and
+ * are scored in full), and with thresholds that make common words bitmaps and rank by buckets.
+ */
+describe.each([
+  ['lists, every match scored', {}],
+  ['bitmaps, best buckets first', { denseMin: 16, scoreAllBelow: 8, firstRound: 4 }],
+] as [string, Partial<Tuning>][])('inverted index (%s)', (_, tuning) => {
+  const index = buildIndex(docs, tuning);
+  const build = (list: SearchDocumentInput[]) => buildIndex(list, tuning);
 
   it.each(QUERIES)('counts and facets for %s equal a brute-force count', (q) => {
     const r = index.search(plan(q));
@@ -176,10 +188,45 @@ describe('inverted index', () => {
     expect(top[0]!.score).toBeGreaterThan(top[1]!.score);
   });
 
-  it("'any' matches documents with some of the words", () => {
+  it("'any' matches the documents holding the most of the words any document holds", () => {
     const r = index.search(plan('分数 火箭', { mode: 'any' }));
     expect(index.search(plan('分数 火箭')).total).toBe(0);
     expect(r.total).toBe(bruteMatches(docs, '分数', null, () => true).length);
+    expect(r.matchedClauses).toBe(1);
+    // two of three: the documents with both 分数 and 课件, not every document with one of them
+    const two = index.search(plan('分数 课件 火箭', { mode: 'any', atLeast: 2 }));
+    const both = bruteMatches(docs, '分数 课件', null, () => true);
+    expect(both.length).toBeGreaterThan(0);
+    expect(two.total).toBe(both.length);
+    expect(two.matchedClauses).toBe(2);
+    expect(asCounts(two.facets)).toEqual(bruteFacets(both));
+    // three words, two of which no document holds together with the third: the best is one word
+    const one = index.search(plan('分数 火箭 飞船', { mode: 'any', atLeast: 2 }));
+    expect(one.total).toBe(bruteMatches(docs, '分数', null, () => true).length);
+  });
+
+  it('ranks by the best buckets first exactly as by scoring every match', () => {
+    const seen = new Set([places[1]!.schoolPath, places[1]!.districtPath]);
+    const visible = index.visibleScopes((p) => seen.has(p));
+    // after the index was made (buckets bound the recency factor) and before it (room for all of it)
+    for (const now of [Date.now() + 86_400_000, Date.UTC(2026, 0, 1)]) {
+      for (const q of [...QUERIES, '']) {
+        const cases: [string, Partial<SearchPlan>][] = [
+          [q, {}],
+          [q, { visible }],
+          [q, { filters: { grade: '3' } }],
+          [q, { k: 3 }],
+          [`${q} 火箭`, { mode: 'any' }],
+        ];
+        for (const [text, over] of cases) {
+          const p = plan(text, { ...over, now });
+          const pruned = index.search(p);
+          const all = index.search(p, { scoreAll: true });
+          expect(pruned.total).toBe(all.total);
+          expect(pruned.top, `${text} ${JSON.stringify(over.filters ?? over.mode ?? over.k ?? '')}`).toEqual(all.top);
+        }
+      }
+    }
   });
 
   it('restricts an alternative to fields (suggestions complete title words only)', () => {
@@ -200,7 +247,7 @@ describe('inverted index', () => {
   });
 
   it('updates, removals and popularity applied one by one equal a rebuild, also after compaction', () => {
-    const live = new InvertedIndex(16);
+    const live = new InvertedIndex(16, tuning);
     let current = docs.slice(0, 1000);
     for (const d of current) live.upsert(indexed(d));
     // replace a third (new titles), remove a tenth, re-add some, change popularity
@@ -247,6 +294,50 @@ describe('inverted index', () => {
     same(live, rebuilt);
     expect(live.slotOf(first.kind, first.refId)).toBeGreaterThanOrEqual(0);
     expect(live.statics(live.slotOf(first.kind, first.refId)).popularity).toBe(4999);
+  });
+
+  it('a snapshot read back (taken while changes went on, then those changes applied again) equals the live index', async () => {
+    const live = build(docs.slice(0, 900));
+    const { header, arrays, release } = live.snapshot();
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'qiming-index-snapshot-'));
+    const file = path.join(dir, 'index.snapshot');
+    try {
+      // changes while the snapshot is being written: they may show in its arrays half made
+      const later = [
+        ...docs.slice(900, 1000),
+        ...docs.slice(0, 50).map((d) => ({ ...d, title: `${d.title} 分数 复习`, popularity: d.popularity + 3 })),
+      ];
+      const writing = writeSnapshot(file, header, arrays);
+      for (const d of later) live.upsert(indexed(d));
+      live.remove(docs[60]!.kind, docs[60]!.refId);
+      live.setPopularity(docs[61]!.kind, docs[61]!.refId, 4998);
+      await writing;
+      release();
+      const snap = await readSnapshot<typeof header>(file);
+      const restored = InvertedIndex.restore(snap.header, snap.next);
+      expect(snap.remaining()).toBe(0);
+      // what the change log would replay (in another order: slots past the snapshot's size go to other documents)
+      for (const d of [...later].reverse()) restored.upsert(indexed(d));
+      restored.remove(docs[60]!.kind, docs[60]!.refId);
+      restored.setPopularity(docs[61]!.kind, docs[61]!.refId, 4998);
+      expect(restored.alive).toBe(live.alive);
+      const now = Date.now() + 60_000;
+      for (const q of [...QUERIES, '']) {
+        for (const order of ['relevance', 'newest', 'popular'] as const) {
+          const x = restored.search(plan(q, { order, now }));
+          const y = live.search(plan(q, { order, now }));
+          expect(x.total, q).toBe(y.total);
+          expect(x.facets, q).toEqual(y.facets);
+          expect(
+            x.top.map((t) => t.score),
+            `${q} ${order}`,
+          ).toEqual(y.top.map((t) => t.score));
+        }
+      }
+      expect(restored.wordsWithPrefix('分')).toEqual(live.wordsWithPrefix('分'));
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a reference that is not a UUID', () => {

@@ -185,6 +185,18 @@ export async function pruneChanges(db: DbOrTx, olderThanMs: number): Promise<num
   return Number(r.numAffectedRows ?? 0);
 }
 
+/** A change-log row as text, so that a snapshot can tell it is the same row of the same database. */
+export type ChangeAnchor = { seq: number; op: string; kind: string | null; ref_id: string | null; changed_at: string };
+
+/** The last logged change at or before seq, or null when there is none. */
+export async function changeAtOrBefore(db: DbOrTx, seq: number): Promise<ChangeAnchor | null> {
+  const { rows } = await sql<ChangeAnchor>`
+    SELECT seq::float8 AS seq, op, kind, ref_id::text AS ref_id,
+      (extract(epoch FROM changed_at) * 1000000)::bigint::text AS changed_at
+    FROM search_changes WHERE seq <= ${seq} ORDER BY seq DESC LIMIT 1`.execute(db);
+  return rows[0] ?? null;
+}
+
 export async function lastChange(db: DbOrTx): Promise<number> {
   const { rows } = await sql<{ seq: number }>`SELECT coalesce(max(seq), 0)::float8 AS seq FROM search_changes`.execute(db);
   return rows[0]!.seq;

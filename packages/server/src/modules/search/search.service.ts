@@ -15,7 +15,7 @@ import type { RequestContext } from '../../core/context.ts';
 import type { DbOrTx } from '../../core/db/database.ts';
 import { checkDocument, documentRow, type SearchDocumentInput } from './document.ts';
 import { highlight, snippet } from './highlight.ts';
-import { CHANGE_LOG_KEEP_MS, holderFor, type IndexStats } from './index-holder.ts';
+import { CHANGE_LOG_KEEP_MS, holderFor, type IndexStats, type SnapshotStats } from './index-holder.ts';
 import { FIELD, type Filters, type InvertedIndex, type QueryClause, type SearchPlan } from './inverted-index.ts';
 import { parseQuery, phrases, wordsToMark, type QueryTerm } from './query.ts';
 import * as repo from './search.repository.ts';
@@ -55,6 +55,12 @@ export async function warmSearchIndex(db: DbOrTx, { rebuild = false } = {}): Pro
   await holder.current();
   return holder.stats();
 }
+
+/**
+ * Writes this process's index to its snapshot file when it changed since the last one (run
+ * hourly; a build writes one anyway), so that a restart reads it back instead of rebuilding.
+ */
+export const snapshotSearchIndex = (db: DbOrTx): Promise<SnapshotStats | null> => holderFor(db).saveSnapshot();
 
 /** Drops change-log rows every process has long read (a day old; run hourly). Returns how many. */
 export const pruneSearchChanges = (db: DbOrTx): Promise<number> => repo.pruneChanges(db, CHANGE_LOG_KEEP_MS);
@@ -131,7 +137,7 @@ function present(r: repo.HitRow, terms: QueryTerm[]): TSearchHit {
 /**
  * The one search box: words (segmented, widened by synonyms, pinyin initials allowed) and
  * filters over everything the caller may see, ranked, with facet counts and highlighted matches.
- * When no document has every word, documents with any of them are returned (`matched: 'any'`).
+ * When no document has every word, the documents with the most of them are returned (`matched: 'any'`).
  * Answered from this process's index (after applying what was committed since the last search);
  * the page's stored fields are then read by key.
  */
@@ -145,8 +151,8 @@ export async function searchDocuments(ctx: RequestContext, query: TSearchQuery):
     // only punctuation or words too common to mean anything
     return { total: 0, ...page, hits: [], facets: facetValues({}), terms: summary, matched: 'none', took: 0 };
   }
-  const index = await holderFor(ctx.db).current();
-  const visible = await visibleScopes(ctx);
+  // the index brought up to date and the caller's units read side by side (two round trips at once)
+  const [index, visible] = await Promise.all([holderFor(ctx.db).current(), visibleScopes(ctx)]);
   const order = query.sort === 'relevance' && terms.length === 0 ? 'newest' : query.sort;
   const typed = order === 'relevance' ? phrases(query.q) : [];
   const offset = (query.page - 1) * query.pageSize;
@@ -164,8 +170,9 @@ export async function searchDocuments(ctx: RequestContext, query: TSearchQuery):
   let matched: 'all' | 'any' = 'all';
   let result = index.search(plan);
   if (result.total === 0 && terms.length > 1) {
+    // the documents with the most of the words that any has (all but one, else fewer)
     matched = 'any';
-    result = index.search({ ...plan, mode: 'any' });
+    result = index.search({ ...plan, mode: 'any', atLeast: terms.length - 1 });
   }
   // slots mean nothing after the next change: take the keys now
   const best = result.top.map((t) => ({ ...index.keyOf(t.slot), score: t.score }));
@@ -207,8 +214,8 @@ function phraseBoost(row: { title: string; keywords: string[] }, typed: string[]
 export async function suggest(ctx: RequestContext, input: TSuggestQuery): Promise<TSuggestResponse> {
   const terms = parseQuery(input.q);
   if (terms.length === 0) return { suggestions: [] };
-  const index = await holderFor(ctx.db).current();
-  const visible = await visibleScopes(ctx);
+  // the index brought up to date and the caller's units read side by side (two round trips at once)
+  const [index, visible] = await Promise.all([holderFor(ctx.db).current(), visibleScopes(ctx)]);
   const last = terms.at(-1)!;
   const completions: QueryClause = [
     ...index.wordsWithPrefix(last.term).map((w) => ({ words: [w], fields: FIELD.A })),
