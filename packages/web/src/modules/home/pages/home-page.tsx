@@ -1,18 +1,29 @@
-import { BankOutlined, CrownOutlined, RightOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import {
+  BankOutlined,
+  BookOutlined,
+  CrownOutlined,
+  EditOutlined,
+  IdcardOutlined,
+  RightOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
 import type { Role, THome } from '@qiming/shared';
 import { Card, Col, List, Row, Skeleton, Space, Statistic, Tag, Typography } from 'antd';
 import { lazy, Suspense } from 'react';
 import { Link } from 'react-router';
 import { EmptyHint, LoadError, PageTitle } from '../../../app/ui.tsx';
 import { useT, type MessageKey, type Translate } from '../../../lib/i18n.ts';
-import { roleName } from '../../../lib/labels.ts';
+import { gradeName, roleName } from '../../../lib/labels.ts';
 import { AppLauncher } from '../../apps/components/app-launcher.tsx';
 import { ChildHomeworkLine, PupilHomeworkCard, TeacherHomeworkCard } from '../../homework/components/homework-todo.tsx';
 import { useCan, useCurrentUser } from '../../identity/identity.api.ts';
 import { ReviewTodo } from '../../resources/components/review-todo.tsx';
 import { useHome } from '../home.api.ts';
 
-const StatsChart = lazy(async () => ({ default: (await import('../components/stats-chart.tsx')).StatsChart }));
+const StudentsByGradeChart = lazy(async () => ({
+  default: (await import('../components/students-by-grade-chart.tsx')).StudentsByGradeChart,
+}));
 
 const STAT_LABELS: Record<string, MessageKey> = {
   schools: 'stat_schools',
@@ -102,23 +113,35 @@ function ParentChildren({ home }: { home: THome }) {
     <Row gutter={[16, 16]}>
       {home.children.map((child) => (
         <Col key={child.id} {...cardGrid}>
-          <Link to={`/students/${child.id}`} data-testid="child-card" aria-label={child.name}>
-            <Card hoverable>
-              <Card.Meta
-                avatar={<UserOutlined style={{ fontSize: 28, color: '#1f6fd1' }} />}
-                title={child.name}
-                description={
-                  <>
-                    {child.schoolName}
-                    <br />
-                    {child.className ?? t('home_no_class_yet')}
-                    <br />
-                    <ChildHomeworkLine childId={child.id} />
-                  </>
-                }
-              />
-            </Card>
-          </Link>
+          <Card
+            data-testid="child-card"
+            aria-label={child.name}
+            actions={[
+              <Link key="record" to={`/students/${child.id}`} data-testid="child-record">
+                <IdcardOutlined /> {t('home_child_record')}
+              </Link>,
+              <Link key="homework" to="/children/homework" data-testid="child-homework">
+                <EditOutlined /> {t('home_child_homework')}
+              </Link>,
+              <Link key="wrong" to={`/children/${child.id}/wrong-items`}>
+                <BookOutlined /> {t('hw_wrong_book')}
+              </Link>,
+            ]}
+          >
+            <Card.Meta
+              avatar={<UserOutlined style={{ fontSize: 28, color: '#1f6fd1' }} />}
+              title={child.name}
+              description={
+                <>
+                  {child.schoolName}
+                  <br />
+                  {child.className ?? t('home_no_class_yet')}
+                  <br />
+                  <ChildHomeworkLine childId={child.id} />
+                </>
+              }
+            />
+          </Card>
         </Col>
       ))}
     </Row>
@@ -171,10 +194,10 @@ function AdminStats({ home }: { home: THome }) {
           </Col>
         ))}
       </Row>
-      {home.stats.length > 1 && (
-        <Card title={t('home_overview_chart')}>
+      {home.studentsByGrade.length > 0 && (
+        <Card title={t('home_students_by_grade')}>
           <Suspense fallback={<Skeleton active />}>
-            <StatsChart stats={home.stats} label={label} />
+            <StudentsByGradeChart data={home.studentsByGrade} label={(g) => gradeName(t, g)} />
           </Suspense>
         </Card>
       )}
