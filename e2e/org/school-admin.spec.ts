@@ -11,6 +11,10 @@ test('school admin creates a class, imports 30 pupils, and a teacher sees the cl
   await signIn(page, 'sn_shiyan_admin');
   const home = await apiJson(page.request, 'get', '/api/me/home');
   const schoolId: string = home.school.id;
+  await page.goto('/');
+  await expect(page.getByTestId('stat-students')).toBeVisible();
+  await expect(page.getByRole('img', { name: /一年级 \d+/ })).toBeVisible(); // pupils per grade
+  await screenshots(page, 'school-admin-home');
 
   // create 六年级(5)班 through the UI
   await page.goto(`/schools/${schoolId}`);

@@ -213,5 +213,7 @@ export const ZHome = z.object({
   ),
   children: z.array(z.object({ id: z.string(), name: z.string(), className: z.string().nullable(), schoolName: z.string() })),
   stats: z.array(z.object({ key: z.string(), label: z.string(), value: z.number() })),
+  /** an administrator's enrolled pupils per grade (1–6) in their scope; empty for other roles */
+  studentsByGrade: z.array(z.object({ grade: z.number().int(), count: z.number().int() })),
 });
 export type THome = z.infer<typeof ZHome>;

@@ -338,7 +338,14 @@ describe('personal space', () => {
 
   it('shows an administrator counts for their scope', async () => {
     const c = await t.as('d2_admin');
-    const stats = Object.fromEntries((await c.get('/api/me/home')).body.stats.map((s: { key: string; value: number }) => [s.key, s.value]));
+    const home = (await c.get('/api/me/home')).body;
+    const stats = Object.fromEntries(home.stats.map((s: { key: string; value: number }) => [s.key, s.value]));
     expect(stats).toMatchObject({ schools: 1, classes: 1, students: 1 });
+    // the chart's distribution adds up to the card's count, one bar per grade that has pupils
+    expect(home.studentsByGrade).toHaveLength(1);
+    expect(home.studentsByGrade[0].count).toBe(1);
+    expect(home.studentsByGrade[0].grade).toBeGreaterThanOrEqual(1);
+    const teacher = (await (await t.as('teacher_a1')).get('/api/me/home')).body;
+    expect(teacher.studentsByGrade).toEqual([]);
   });
 });

@@ -21,9 +21,8 @@ import { useCan, useCurrentUser } from '../../identity/identity.api.ts';
 import { ReviewTodo } from '../../resources/components/review-todo.tsx';
 import { useHome } from '../home.api.ts';
 
-const StudentsByGradeChart = lazy(async () => ({
-  default: (await import('../components/students-by-grade-chart.tsx')).StudentsByGradeChart,
-}));
+// ECharts is a large bundle: loaded only when an administrator's home draws a chart
+const EChart = lazy(async () => ({ default: (await import('../../../lib/echart.tsx')).EChart }));
 
 const STAT_LABELS: Record<string, MessageKey> = {
   schools: 'stat_schools',
@@ -197,7 +196,7 @@ function AdminStats({ home }: { home: THome }) {
       {home.studentsByGrade.length > 0 && (
         <Card title={t('home_students_by_grade')}>
           <Suspense fallback={<Skeleton active />}>
-            <StudentsByGradeChart data={home.studentsByGrade} label={(g) => gradeName(t, g)} />
+            <StudentsByGrade data={home.studentsByGrade} />
           </Suspense>
         </Card>
       )}
@@ -209,6 +208,26 @@ function AdminStats({ home }: { home: THome }) {
         </Card>
       )}
     </Space>
+  );
+}
+
+/** One quantity on one scale: the counts of schools, classes and pupils are the cards above, not bars. */
+function StudentsByGrade({ data }: { data: THome['studentsByGrade'] }) {
+  const t = useT();
+  const labels = data.map((d) => gradeName(t, d.grade));
+  const values = data.map((d) => d.count);
+  return (
+    <EChart
+      height={240}
+      label={labels.map((l, i) => `${l} ${values[i]}`).join('，')}
+      option={{
+        grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+        tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+        xAxis: { type: 'category', data: labels, axisTick: { show: false } },
+        yAxis: { type: 'value', minInterval: 1, splitLine: { lineStyle: { color: '#edf1f6' } } },
+        series: [{ type: 'bar', data: values, barMaxWidth: 40, itemStyle: { color: '#1f6fd1', borderRadius: [6, 6, 0, 0] } }],
+      }}
+    />
   );
 }
 
