@@ -256,7 +256,8 @@ export type LrsRecordsTable = {
   class_id: string | null;
   timestamp: Timestamp;
   stored: Generated<Timestamp>;
-  statements: Json<unknown>;
+  /** A JSON array of xAPI statements, as text (migration lrs-records-text). */
+  statements: string;
 };
 /** A view: one row per statement of lrs_records. */
 export type LrsStatementsTable = {
