@@ -16,7 +16,7 @@ import * as upstreamChallenges from '../../db/migrations/20261201113000-upstream
 import * as authChangeNotify from '../../db/migrations/20261201150000-auth-change-notify.ts';
 import * as itemsReadableStemText from '../../db/migrations/20261206233000-items-readable-stem-text.ts';
 import * as lrsRecords from '../../db/migrations/20261207000000-lrs-records.ts';
-import * as lrsRecordsText from '../../db/migrations/20261207030000-lrs-records-text.ts';
+import * as lrsRecordsCompact from '../../db/migrations/20261207030000-lrs-records-compact.ts';
 
 /** Migrations in order; timestamped names, never edited after they land. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -36,7 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261201150000-auth-change-notify': authChangeNotify,
   '20261206233000-items-readable-stem-text': itemsReadableStemText,
   '20261207000000-lrs-records': lrsRecords,
-  '20261207030000-lrs-records-text': lrsRecordsText,
+  '20261207030000-lrs-records-compact': lrsRecordsCompact,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

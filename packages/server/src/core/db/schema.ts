@@ -256,7 +256,9 @@ export type LrsRecordsTable = {
   class_id: string | null;
   timestamp: Timestamp;
   stored: Generated<Timestamp>;
-  /** A JSON array of xAPI statements, as text (migration lrs-records-text). */
+  /** What the statements share (version, actor, context, timestamp), a JSON object as text; null: each statement is whole. */
+  shared: string | null;
+  /** A JSON array of the xAPI statements (their own members where `shared` is set), as text (migration lrs-records-compact). */
   statements: string;
 };
 /** A view: one row per statement of lrs_records. */
