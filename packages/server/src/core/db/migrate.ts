@@ -17,6 +17,7 @@ import * as authChangeNotify from '../../db/migrations/20261201150000-auth-chang
 import * as itemsReadableStemText from '../../db/migrations/20261206233000-items-readable-stem-text.ts';
 import * as lrsRecords from '../../db/migrations/20261207000000-lrs-records.ts';
 import * as lrsRecordsCompact from '../../db/migrations/20261207030000-lrs-records-compact.ts';
+import * as hwResponsesAttemptCheck from '../../db/migrations/20261207031000-hw-responses-attempt-check.ts';
 
 /** Migrations in order; timestamped names, never edited after they land. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261206233000-items-readable-stem-text': itemsReadableStemText,
   '20261207000000-lrs-records': lrsRecords,
   '20261207030000-lrs-records-compact': lrsRecordsCompact,
+  '20261207031000-hw-responses-attempt-check': hwResponsesAttemptCheck,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
