@@ -145,10 +145,7 @@ export async function currentMasteryOf(tx: DbOrTx, records: readonly GradedRecor
  * the batch, so two records of one person would each miss the other's update.
  */
 export function planGradedRecords(records: readonly GradedRecord[], currentMastery: readonly repo.MasteryRow[]): RecordWrites {
-  const statements = records.flatMap((r) => [
-    ...answerStatementsSerialized(r.ctx, r.answers, r.extraParts),
-    ...(r.extraStatements ?? []),
-  ]);
+  const statements = records.flatMap((r) => [...answerStatementsSerialized(r.ctx, r.answers, r.extraParts), ...(r.extraStatements ?? [])]);
   const graded = records.map((r) => r.answers.filter((a) => !a.result.needsManualGrading));
   const current = new Map<string, Map<string, number>>(records.map((r) => [r.ctx.user.id, new Map()]));
   for (const m of currentMastery) current.get(m.user_id)?.set(m.knowledge_point_id, m.p_mastery);
