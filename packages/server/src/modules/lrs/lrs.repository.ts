@@ -33,14 +33,15 @@ function recordsOf(statements: readonly (XapiStatement | SerializedStatement)[])
   const sharedLengths: (number | null)[] = [];
   const starts: number[] = [];
   const lengths: number[] = [];
-  const texts: Buffer[] = [];
+  // every text written straight into one buffer (UTF-8 is at most 3 bytes per UTF-16 unit): no
+  // joined string to flatten, no second copy
+  let capacity = 0;
+  for (const g of groups.values()) {
+    capacity += (g[0].shared?.length ?? 0) + g.length + 1;
+    for (const s of g) capacity += s.part.length;
+  }
+  const texts = Buffer.allocUnsafe(3 * capacity);
   let bytes = 0;
-  const add = (text: string) => {
-    const b = Buffer.from(text);
-    texts.push(b);
-    bytes += b.length;
-    return bytes - b.length + 1;
-  };
   for (const g of groups.values()) {
     const first = g[0];
     id.push(first.id);
@@ -52,13 +53,19 @@ function recordsOf(statements: readonly (XapiStatement | SerializedStatement)[])
       sharedStarts.push(0);
       sharedLengths.push(null);
     } else {
-      sharedStarts.push(add(first.shared));
-      sharedLengths.push(bytes + 1 - sharedStarts[sharedStarts.length - 1]);
+      sharedStarts.push(bytes + 1);
+      const n = texts.write(first.shared, bytes);
+      sharedLengths.push(n);
+      bytes += n;
     }
-    let json = '[';
-    for (let i = 0; i < g.length; i++) json += (i ? ',' : '') + g[i].part;
-    starts.push(add(json + ']'));
-    lengths.push(bytes + 1 - starts[starts.length - 1]);
+    starts.push(bytes + 1);
+    const start = bytes;
+    for (let i = 0; i < g.length; i++) {
+      texts[bytes++] = i ? 0x2c : 0x5b; // , or [
+      bytes += texts.write(g[i].part, bytes);
+    }
+    texts[bytes++] = 0x5d; // ]
+    lengths.push(bytes - start);
   }
   return {
     id,
@@ -70,7 +77,7 @@ function recordsOf(statements: readonly (XapiStatement | SerializedStatement)[])
     sharedLengths,
     starts,
     lengths,
-    texts: Buffer.concat(texts, bytes),
+    texts: texts.subarray(0, bytes),
   };
 }
 
