@@ -10,9 +10,15 @@ test('a parent sees only their own children', async ({ page }) => {
   await screenshots(page, 'parent-home');
 
   const home = await apiJson(page.request, 'get', '/api/me/home');
-  await cards.first().click();
+  await cards.first().getByTestId('child-record').click();
   await expect(page).toHaveURL(/\/students\//);
   await expect(page.getByText(home.children[0].name).first()).toBeVisible();
+
+  // the card's homework link opens the children's homework
+  await page.goto('/');
+  await cards.first().getByTestId('child-homework').click();
+  await expect(page).toHaveURL(/\/children\/homework$/);
+  await expect(page.getByRole('heading', { name: '孩子的作业' })).toBeVisible();
 
   // another family's child: the API answers 404 and the page says it cannot be found
   const other = await apiJson(page.request, 'get', '/api/me');

@@ -7,9 +7,14 @@ import { apiJson, pickOption, screenshots, signIn } from '../support/fixtures.ts
  * and sees them; a teacher assigned to that class then finds it in their personal space.
  */
 test('school admin creates a class, imports 30 pupils, and a teacher sees the class', async ({ page, browser }) => {
+  test.setTimeout(120_000); // a ceiling for a loaded machine: four pages, an import and a second browser context
   await signIn(page, 'sn_shiyan_admin');
   const home = await apiJson(page.request, 'get', '/api/me/home');
   const schoolId: string = home.school.id;
+  await page.goto('/');
+  await expect(page.getByTestId('stat-students')).toBeVisible();
+  await expect(page.getByRole('img', { name: /一年级 \d+/ })).toBeVisible(); // pupils per grade
+  await screenshots(page, 'school-admin-home');
 
   // create 六年级(5)班 through the UI
   await page.goto(`/schools/${schoolId}`);
@@ -71,6 +76,18 @@ test('school admin creates a class, imports 30 pupils, and a teacher sees the cl
   await page.goto(`/classes/${created.id}`);
   await expect(page.getByTestId('student-row')).toHaveCount(30);
   await screenshots(page, 'class-detail');
+
+  // correct a teacher's record from the school's teacher list
+  await page.goto(`/schools/${schoolId}`);
+  await page.getByRole('tab', { name: '教师' }).click();
+  const teacherRow = page.getByTestId('teacher-row').filter({ hasText: 't11005' });
+  await teacherRow.getByTestId('teacher-edit').click();
+  await pickOption(page, 'teacher-form-subjects', '科学');
+  await page.getByRole('dialog').getByText('修改教师信息').click(); // closes the subject list
+  await screenshots(page, 'teacher-edit');
+  await page.getByTestId('teacher-edit-submit').click();
+  await expect(page.getByRole('dialog')).toBeHidden();
+  await expect(teacherRow).toContainText('科学');
 
   // assign a teacher of the school, who then sees the class on their personal space
   const teachers = await apiJson(page.request, 'get', `/api/schools/${schoolId}/teachers?pageSize=200`);

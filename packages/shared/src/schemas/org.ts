@@ -166,15 +166,29 @@ export const ZTeacher = z.object({
   schoolId: z.string(),
 });
 export type TTeacher = z.infer<typeof ZTeacher>;
+const ZStaffNo = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9]{3,20}$/, '工号应为 3–20 位字母或数字');
+const ZTeacherSubjects = z.array(ZSubject).min(1, '至少选择一个任教学科');
 export const ZCreateTeacherRequest = ZPersonBase.extend({
-  staffNo: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9]{3,20}$/, '工号应为 3–20 位字母或数字'),
+  staffNo: ZStaffNo,
   phone: z.string().trim(),
-  subjects: z.array(ZSubject).min(1, '至少选择一个任教学科'),
+  subjects: ZTeacherSubjects,
   idCard: z.string().trim().toUpperCase().optional(),
 });
+/**
+ * Corrects a teacher's record — above all one provisioned from an upstream sign-in, whose staff
+ * number (UP…) and gender nobody entered. Only the fields sent change; `phone: null` removes it.
+ */
+export const ZUpdateTeacherRequest = ZPersonBase.extend({
+  staffNo: ZStaffNo,
+  phone: z.string().trim().nullable(),
+  subjects: ZTeacherSubjects,
+})
+  .partial()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: '请至少修改一项' });
+export type TUpdateTeacherRequest = z.infer<typeof ZUpdateTeacherRequest>;
 
 export const ZRosterListQuery = z.object({
   classId: ZId.optional(),
@@ -199,5 +213,7 @@ export const ZHome = z.object({
   ),
   children: z.array(z.object({ id: z.string(), name: z.string(), className: z.string().nullable(), schoolName: z.string() })),
   stats: z.array(z.object({ key: z.string(), label: z.string(), value: z.number() })),
+  /** an administrator's enrolled pupils per grade (1–6) in their scope; empty for other roles */
+  studentsByGrade: z.array(z.object({ grade: z.number().int(), count: z.number().int() })),
 });
 export type THome = z.infer<typeof ZHome>;

@@ -6,7 +6,7 @@ import * as repo from './org.repository.ts';
 /** What the personal space (个人空间) shows for the active role today. */
 export async function getHome(ctx: AuthedContext): Promise<THome> {
   const { actor, db } = ctx;
-  const home: THome = { role: actor.role, school: null, region: null, classes: [], children: [], stats: [] };
+  const home: THome = { role: actor.role, school: null, region: null, classes: [], children: [], stats: [], studentsByGrade: [] };
   const user = await db.selectFrom('users').select('home_org_id').where('id', '=', actor.userId).executeTakeFirst();
   if (user?.home_org_id) {
     const unit = await repo.findOrgUnit(db, user.home_org_id);
@@ -61,11 +61,13 @@ export async function getHome(ctx: AuthedContext): Promise<THome> {
       n: number;
     }>`SELECT kind, count(*)::int AS n FROM org_units o WHERE archived_at IS NULL AND (${like}) GROUP BY kind`.execute(db);
     const n = (k: string) => Number(counts.rows.find((r) => r.kind === k)?.n ?? 0);
-    const students = await sql<{
+    const byGrade = await sql<{
+      grade: number | null;
       n: number;
-    }>`SELECT count(*)::int AS n FROM students st JOIN org_units o ON o.id = st.class_id WHERE st.status = 'enrolled' AND (${like})`.execute(
-      db,
-    );
+    }>`SELECT o.grade_level AS grade, count(*)::int AS n FROM students st JOIN org_units o ON o.id = st.class_id
+       WHERE st.status = 'enrolled' AND (${like}) GROUP BY o.grade_level ORDER BY o.grade_level`.execute(db);
+    home.studentsByGrade = byGrade.rows.filter((r) => r.grade !== null).map((r) => ({ grade: Number(r.grade), count: Number(r.n) }));
+    const enrolled = byGrade.rows.reduce((sum, r) => sum + Number(r.n), 0);
     const teachers = await sql<{
       n: number;
     }>`SELECT count(*)::int AS n FROM teachers t JOIN org_units o ON o.id = t.school_id WHERE (${like})`.execute(db);
@@ -77,7 +79,7 @@ export async function getHome(ctx: AuthedContext): Promise<THome> {
     home.stats.push(
       { key: 'classes', label: '班级', value: n('class') },
       { key: 'teachers', label: '教师', value: Number(teachers.rows[0]?.n ?? 0) },
-      { key: 'students', label: '在读学生', value: Number(students.rows[0]?.n ?? 0) },
+      { key: 'students', label: '在读学生', value: enrolled },
     );
   }
   return home;

@@ -24,6 +24,7 @@ import {
   ZTeacher,
   ZUpdateClassRequest,
   ZUpdateSchoolRequest,
+  ZUpdateTeacherRequest,
 } from '@qiming/shared';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -38,6 +39,7 @@ import { rosterRoutes } from './roster/roster.routes.ts';
 const authed = (req: FastifyRequest) => req.ctx as AuthedContext;
 const byId = { kind: 'org', from: 'params', key: 'id' } as const;
 const studentById = { kind: 'student', from: 'params', key: 'id' } as const;
+const userById = { kind: 'user', from: 'params', key: 'id' } as const;
 const tags = ['org'];
 
 export async function orgRoutes(app: ZApp): Promise<void> {
@@ -244,6 +246,14 @@ export async function orgRoutes(app: ZApp): Promise<void> {
       schema: { tags, summary: '新增教师', params: ZIdParams, body: ZCreateTeacherRequest, response: { 201: ZTeacher } },
     },
     async (req, reply) => reply.code(201).send(await people.createTeacher(authed(req), req.params.id, req.body)),
+  );
+  app.patch(
+    '/api/teachers/:id',
+    {
+      config: { access: { permission: 'roster.manage', scope: userById } },
+      schema: { tags, summary: '修改教师信息', params: ZIdParams, body: ZUpdateTeacherRequest, response: { 200: ZTeacher } },
+    },
+    async (req) => people.updateTeacher(authed(req), req.params.id, req.body),
   );
   await rosterRoutes(app);
 }

@@ -265,6 +265,49 @@ describe('students and guardians', () => {
     expect(grants.map((g) => g.role)).toEqual(['teacher']);
   });
 
+  it("corrects a teacher's record; bad input, a taken 工号 and other schools change nothing", async () => {
+    const a = await t.as('a_admin');
+    const id = people().teacherA2;
+    const before = (await a.get(`/api/schools/${u().schoolA}/teachers?q=李老师`)).body.items[0];
+    expect((await t.anon().patch(`/api/teachers/${id}`, { name: '李明' })).status).toBe(401);
+    const empty = await a.patch(`/api/teachers/${id}`, {});
+    expect(empty.status).toBe(400);
+    expect((await a.patch(`/api/teachers/${id}`, { name: '李明', phone: '123' })).status).toBe(400);
+    expect((await a.patch(`/api/teachers/${id}`, { subjects: [] })).status).toBe(400);
+    const taken = await a.patch(`/api/teachers/${id}`, { name: '李明', staffNo: 'T9001' });
+    expect(taken.status).toBe(409);
+    expect((await (await t.as('b_admin')).patch(`/api/teachers/${id}`, { name: '李明' })).status).toBe(404);
+    expect((await (await t.as('teacher_a1')).patch(`/api/teachers/${id}`, { name: '李明' })).status).toBe(403);
+    expect((await a.get(`/api/schools/${u().schoolA}/teachers?q=李老师`)).body.items[0]).toEqual(before);
+
+    const ok = await a.patch(`/api/teachers/${id}`, {
+      name: '李明',
+      gender: 'male',
+      staffNo: 'T2002',
+      phone: '13800001111',
+      subjects: ['语文', '道德与法治'],
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({
+      name: '李明',
+      gender: 'male',
+      staffNo: 'T2002',
+      phone: '13800001111',
+      subjects: ['语文', '道德与法治'],
+    });
+    const cleared = await a.patch(`/api/teachers/${id}`, { phone: null });
+    expect(cleared.body).toMatchObject({ name: '李明', phone: null, staffNo: 'T2002' });
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .select(['summary'])
+      .where('action', '=', 'roster.teacher.update')
+      .where('target_id', '=', id)
+      .orderBy('seq')
+      .execute();
+    expect(audit.map((r) => r.summary)).toEqual([{ fields: ['name', 'gender', 'staffNo', 'phone', 'subjects'] }, { fields: ['phone'] }]);
+    expect(JSON.stringify(audit)).not.toContain('13800001111');
+  });
+
   it('every change above is in the audit log with actor and target', async () => {
     const rows = await t.ctx.db
       .selectFrom('audit_log')
@@ -272,7 +315,13 @@ describe('students and guardians', () => {
       .where('action', 'like', 'roster.%')
       .execute();
     expect(rows.map((r) => r.action)).toEqual(
-      expect.arrayContaining(['roster.student.create', 'roster.student.move', 'roster.guardian.link', 'roster.teacher.create']),
+      expect.arrayContaining([
+        'roster.student.create',
+        'roster.student.move',
+        'roster.guardian.link',
+        'roster.teacher.create',
+        'roster.teacher.update',
+      ]),
     );
     expect(rows.every((r) => r.actor_name === 'a_admin' && r.target_id)).toBe(true);
   });
@@ -289,7 +338,14 @@ describe('personal space', () => {
 
   it('shows an administrator counts for their scope', async () => {
     const c = await t.as('d2_admin');
-    const stats = Object.fromEntries((await c.get('/api/me/home')).body.stats.map((s: { key: string; value: number }) => [s.key, s.value]));
+    const home = (await c.get('/api/me/home')).body;
+    const stats = Object.fromEntries(home.stats.map((s: { key: string; value: number }) => [s.key, s.value]));
     expect(stats).toMatchObject({ schools: 1, classes: 1, students: 1 });
+    // the chart's distribution adds up to the card's count, one bar per grade that has pupils
+    expect(home.studentsByGrade).toHaveLength(1);
+    expect(home.studentsByGrade[0].count).toBe(1);
+    expect(home.studentsByGrade[0].grade).toBeGreaterThanOrEqual(1);
+    const teacher = (await (await t.as('teacher_a1')).get('/api/me/home')).body;
+    expect(teacher.studentsByGrade).toEqual([]);
   });
 });

@@ -111,6 +111,9 @@ export function teacherSelect(db: DbOrTx) {
     .innerJoin('users as u', 'u.id', 't.user_id')
     .select(['u.id', 'u.display_name', 'u.gender', 'u.username', 'u.phone_enc', 't.staff_no', 't.subjects', 't.school_id']);
 }
+/** The teacher's row, locked until the transaction ends, so two corrections of one teacher run one after the other. */
+export const lockTeacher = (db: DbOrTx, userId: string) =>
+  db.selectFrom('teachers').select(['user_id', 'school_id', 'staff_no']).where('user_id', '=', userId).forUpdate().executeTakeFirst();
 export type TeacherRow = Awaited<ReturnType<ReturnType<typeof teacherSelect>['executeTakeFirstOrThrow']>>;
 
 export const listGuardians = (db: DbOrTx, studentId: string) =>

@@ -7,6 +7,7 @@ import {
   type TStudent,
   type TStudentDetail,
   type TTeacher,
+  type TUpdateTeacherRequest,
 } from '@qiming/shared';
 import { hasPermission } from '../../core/access/access.ts';
 import { recordAudit } from '../../core/audit/audit.ts';
@@ -314,5 +315,58 @@ export async function createTeacher(
     return u.id;
   });
   const row = await people.teacherSelect(ctx.db).where('t.user_id', '=', userId).executeTakeFirstOrThrow();
+  return presentTeacher(ctx.cipher, row, canReadPii(ctx));
+}
+
+/**
+ * Corrects a teacher's name, gender, 工号, phone or subjects. The audit record names the fields
+ * that changed, never their values (a phone number is personal data).
+ */
+export async function updateTeacher(ctx: AuthedContext, teacherId: string, input: TUpdateTeacherRequest): Promise<TTeacher> {
+  let phone: string | null | undefined = input.phone;
+  if (phone) {
+    phone = normalizePhone(phone);
+    if (!isMobilePhone(phone)) throw invalid('phone', '请填写正确的 11 位手机号');
+  } else if (phone === '') phone = null;
+  await withTransaction(ctx.db, async (tx) => {
+    const current = await people.lockTeacher(tx, teacherId);
+    if (!current) throw new AppError('NOT_FOUND', { message: '未找到该教师，或您无权修改' });
+    if (input.staffNo !== undefined && input.staffNo !== current.staff_no) {
+      const dup = await tx
+        .selectFrom('teachers')
+        .select('user_id')
+        .where('school_id', '=', current.school_id)
+        .where('staff_no', '=', input.staffNo)
+        .executeTakeFirst();
+      if (dup) throw new AppError('CONFLICT', { message: `工号 ${input.staffNo} 已存在` });
+    }
+    const user = {
+      ...(input.name !== undefined && { display_name: input.name }),
+      ...(input.gender !== undefined && { gender: input.gender }),
+      ...(phone !== undefined && {
+        phone_enc: phone ? ctx.cipher.encrypt(phone) : null,
+        phone_bidx: phone ? ctx.cipher.blindIndex(phone) : null,
+      }),
+    };
+    const teacher = {
+      ...(input.staffNo !== undefined && { staff_no: input.staffNo }),
+      ...(input.subjects !== undefined && { subjects: input.subjects }),
+    };
+    if (Object.keys(user).length)
+      await tx
+        .updateTable('users')
+        .set({ ...user, updated_at: new Date() })
+        .where('id', '=', teacherId)
+        .execute();
+    if (Object.keys(teacher).length) await tx.updateTable('teachers').set(teacher).where('user_id', '=', teacherId).execute();
+    await recordAudit(tx, ctx, {
+      action: 'roster.teacher.update',
+      targetType: 'user',
+      targetId: teacherId,
+      scopeId: current.school_id,
+      summary: { fields: Object.keys(input).filter((k) => input[k as keyof TUpdateTeacherRequest] !== undefined) },
+    });
+  });
+  const row = await people.teacherSelect(ctx.db).where('t.user_id', '=', teacherId).executeTakeFirstOrThrow();
   return presentTeacher(ctx.cipher, row, canReadPii(ctx));
 }

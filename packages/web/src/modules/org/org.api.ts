@@ -9,6 +9,7 @@ import type {
   TStudent,
   TStudentDetail,
   TTeacher,
+  TUpdateTeacherRequest,
 } from '@qiming/shared';
 import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, type Paged } from '../../lib/api.ts';
@@ -201,6 +202,14 @@ export function useCreateTeacher(schoolId: string) {
   return useMutation({
     mutationFn: (body: TCreateTeacherInput) => api.post<TTeacher>(`/api/schools/${schoolId}/teachers`, body),
     onSuccess: () => client.invalidateQueries({ queryKey: orgKeys.school(schoolId) }),
+  });
+}
+
+export function useUpdateTeacher(teacher: Pick<TTeacher, 'id' | 'schoolId'>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TUpdateTeacherRequest) => api.patch<TTeacher>(`/api/teachers/${teacher.id}`, body),
+    onSuccess: () => client.invalidateQueries({ queryKey: orgKeys.school(teacher.schoolId) }),
   });
 }
 

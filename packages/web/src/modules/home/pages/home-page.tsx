@@ -1,18 +1,28 @@
-import { BankOutlined, CrownOutlined, RightOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import {
+  BankOutlined,
+  BookOutlined,
+  CrownOutlined,
+  EditOutlined,
+  IdcardOutlined,
+  RightOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
 import type { Role, THome } from '@qiming/shared';
 import { Card, Col, List, Row, Skeleton, Space, Statistic, Tag, Typography } from 'antd';
 import { lazy, Suspense } from 'react';
 import { Link } from 'react-router';
 import { EmptyHint, LoadError, PageTitle } from '../../../app/ui.tsx';
 import { useT, type MessageKey, type Translate } from '../../../lib/i18n.ts';
-import { roleName } from '../../../lib/labels.ts';
+import { gradeName, roleName } from '../../../lib/labels.ts';
 import { AppLauncher } from '../../apps/components/app-launcher.tsx';
 import { ChildHomeworkLine, PupilHomeworkCard, TeacherHomeworkCard } from '../../homework/components/homework-todo.tsx';
 import { useCan, useCurrentUser } from '../../identity/identity.api.ts';
 import { ReviewTodo } from '../../resources/components/review-todo.tsx';
 import { useHome } from '../home.api.ts';
 
-const StatsChart = lazy(async () => ({ default: (await import('../components/stats-chart.tsx')).StatsChart }));
+// ECharts is a large bundle: loaded only when an administrator's home draws a chart
+const EChart = lazy(async () => ({ default: (await import('../../../lib/echart.tsx')).EChart }));
 
 const STAT_LABELS: Record<string, MessageKey> = {
   schools: 'stat_schools',
@@ -102,23 +112,35 @@ function ParentChildren({ home }: { home: THome }) {
     <Row gutter={[16, 16]}>
       {home.children.map((child) => (
         <Col key={child.id} {...cardGrid}>
-          <Link to={`/students/${child.id}`} data-testid="child-card" aria-label={child.name}>
-            <Card hoverable>
-              <Card.Meta
-                avatar={<UserOutlined style={{ fontSize: 28, color: '#1f6fd1' }} />}
-                title={child.name}
-                description={
-                  <>
-                    {child.schoolName}
-                    <br />
-                    {child.className ?? t('home_no_class_yet')}
-                    <br />
-                    <ChildHomeworkLine childId={child.id} />
-                  </>
-                }
-              />
-            </Card>
-          </Link>
+          <Card
+            data-testid="child-card"
+            aria-label={child.name}
+            actions={[
+              <Link key="record" to={`/students/${child.id}`} data-testid="child-record">
+                <IdcardOutlined /> {t('home_child_record')}
+              </Link>,
+              <Link key="homework" to="/children/homework" data-testid="child-homework">
+                <EditOutlined /> {t('home_child_homework')}
+              </Link>,
+              <Link key="wrong" to={`/children/${child.id}/wrong-items`}>
+                <BookOutlined /> {t('hw_wrong_book')}
+              </Link>,
+            ]}
+          >
+            <Card.Meta
+              avatar={<UserOutlined style={{ fontSize: 28, color: '#1f6fd1' }} />}
+              title={child.name}
+              description={
+                <>
+                  {child.schoolName}
+                  <br />
+                  {child.className ?? t('home_no_class_yet')}
+                  <br />
+                  <ChildHomeworkLine childId={child.id} />
+                </>
+              }
+            />
+          </Card>
         </Col>
       ))}
     </Row>
@@ -171,10 +193,10 @@ function AdminStats({ home }: { home: THome }) {
           </Col>
         ))}
       </Row>
-      {home.stats.length > 1 && (
-        <Card title={t('home_overview_chart')}>
+      {home.studentsByGrade.length > 0 && (
+        <Card title={t('home_students_by_grade')}>
           <Suspense fallback={<Skeleton active />}>
-            <StatsChart stats={home.stats} label={label} />
+            <StudentsByGrade data={home.studentsByGrade} />
           </Suspense>
         </Card>
       )}
@@ -186,6 +208,26 @@ function AdminStats({ home }: { home: THome }) {
         </Card>
       )}
     </Space>
+  );
+}
+
+/** One quantity on one scale: the counts of schools, classes and pupils are the cards above, not bars. */
+function StudentsByGrade({ data }: { data: THome['studentsByGrade'] }) {
+  const t = useT();
+  const labels = data.map((d) => gradeName(t, d.grade));
+  const values = data.map((d) => d.count);
+  return (
+    <EChart
+      height={240}
+      label={labels.map((l, i) => `${l} ${values[i]}`).join('，')}
+      option={{
+        grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+        tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+        xAxis: { type: 'category', data: labels, axisTick: { show: false } },
+        yAxis: { type: 'value', minInterval: 1, splitLine: { lineStyle: { color: '#edf1f6' } } },
+        series: [{ type: 'bar', data: values, barMaxWidth: 40, itemStyle: { color: '#1f6fd1', borderRadius: [6, 6, 0, 0] } }],
+      }}
+    />
   );
 }
 

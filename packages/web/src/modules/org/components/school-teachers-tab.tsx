@@ -1,4 +1,4 @@
-import { PlusOutlined } from '@ant-design/icons';
+import { EditOutlined, PlusOutlined } from '@ant-design/icons';
 import type { TTeacher } from '@qiming/shared';
 import { Button, Input, Table, Tag } from 'antd';
 import { useState } from 'react';
@@ -7,7 +7,7 @@ import { useT } from '../../../lib/i18n.ts';
 import { genderName } from '../../../lib/labels.ts';
 import { useCan } from '../../identity/identity.api.ts';
 import { useSchoolTeachers } from '../org.api.ts';
-import { TeacherFormModal } from './teacher-form-modal.tsx';
+import { EditTeacherModal, TeacherFormModal } from './teacher-form-modal.tsx';
 
 export function SchoolTeachersTab({ schoolId }: { schoolId: string }) {
   const t = useT();
@@ -15,6 +15,7 @@ export function SchoolTeachersTab({ schoolId }: { schoolId: string }) {
   const [q, setQ] = useState('');
   const [page, setPage] = useState(1);
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<TTeacher | null>(null);
   const pageSize = 20;
   const teachers = useSchoolTeachers(schoolId, { q: q || undefined, page, pageSize });
   const canManage = can('roster.manage');
@@ -65,10 +66,31 @@ export function SchoolTeachersTab({ schoolId }: { schoolId: string }) {
                 )),
             },
             { title: t('person_phone'), dataIndex: 'phone', width: 130, render: (p: string | null) => p ?? '—' },
+            ...(canManage
+              ? [
+                  {
+                    title: t('actions'),
+                    key: 'actions',
+                    width: 90,
+                    render: (_: unknown, teacher: TTeacher) => (
+                      <Button
+                        type="link"
+                        size="small"
+                        icon={<EditOutlined />}
+                        onClick={() => setEditing(teacher)}
+                        data-testid="teacher-edit"
+                      >
+                        {t('edit')}
+                      </Button>
+                    ),
+                  },
+                ]
+              : []),
           ]}
         />
       )}
       <TeacherFormModal schoolId={schoolId} open={creating} onClose={() => setCreating(false)} />
+      {editing && <EditTeacherModal key={editing.id} teacher={editing} open onClose={() => setEditing(null)} />}
     </>
   );
 }
