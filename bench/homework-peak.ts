@@ -20,7 +20,7 @@ import { createAppContext } from '../packages/server/src/server.ts';
 import { onCleanup, runBench } from './lib/cleanup.ts';
 import { DEMO_PASSWORD } from './lib/demo.ts';
 import { formatLoad, runLoad, summarize, type LatencySummary, type LoadResult } from './lib/load.ts';
-import { createBenchDatabase, dropBenchDatabase, postgresVersion, withDatabase } from './lib/postgres.ts';
+import { createBenchDatabase, databaseUrl, dropBenchDatabase, postgresVersion, withDatabase } from './lib/postgres.ts';
 import { diffCpu, sampleCpu } from './lib/cpu.ts';
 import { createQueryTimer } from './lib/query-timer.ts';
 import { envNumber, mib, warnIfBusy, writeResult } from './lib/report.ts';
@@ -178,13 +178,15 @@ async function reusePrepared(name: string): Promise<{ url: string; secretKey: st
     pupils: Setup['pupils'];
     right: [string, Record<string, unknown>][];
   };
-  if (!k.url.endsWith(`/${name}`)) return null;
+  // the same database, reached the way this run asks (TCP or the Unix socket: BENCH_POSTGRES_URL)
+  if (new URL(k.url).pathname !== `/${name}`) return null;
+  const url = databaseUrl(name);
   try {
-    await withDatabase(k.url, (c) => c.query('TRUNCATE hw_responses, hw_attempts, lrs_records, hw_mastery, hw_wrong_items'));
+    await withDatabase(url, (c) => c.query('TRUNCATE hw_responses, hw_attempts, lrs_records, hw_mastery, hw_wrong_items'));
   } catch {
     return null;
   }
-  return { url: k.url, secretKey: k.secretKey, setup: { assignmentId: k.assignmentId, pupils: k.pupils, right: new Map(k.right) } };
+  return { url, secretKey: k.secretKey, setup: { assignmentId: k.assignmentId, pupils: k.pupils, right: new Map(k.right) } };
 }
 
 type Run = {

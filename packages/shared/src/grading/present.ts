@@ -1,4 +1,4 @@
-import type { TChoiceOption, TItemContent, TItemPart, TPupilItem, TPupilPart } from '../schemas/items.ts';
+import type { TItemContent, TItemPart, TPupilItem, TPupilPart } from '../schemas/items.ts';
 
 /** FNV-1a of the seed's text: a 32-bit start for the generator. */
 function hashSeed(seed: string | number): number {
@@ -33,11 +33,10 @@ export function seededShuffle<T>(list: readonly T[], random: () => number): T[] 
 }
 
 function presentPart(p: TItemPart | TItemContent, random: () => number, score: number): TPupilPart | null {
-  const shuffle = (o: TChoiceOption[]) => seededShuffle(o, random);
   switch (p.type) {
     case 'single_choice':
     case 'multiple_choice':
-      return { type: p.type, stem: p.stem, score, options: p.fixedOrder ? p.options.slice() : shuffle(p.options) };
+      return { type: p.type, stem: p.stem, score, options: p.fixedOrder ? p.options.slice() : seededShuffle(p.options, random) };
     case 'true_false':
       return { type: p.type, stem: p.stem, score };
     case 'fill_blank':
@@ -45,9 +44,9 @@ function presentPart(p: TItemPart | TItemContent, random: () => number, score: n
     case 'numeric':
       return { type: p.type, stem: p.stem, score, units: p.rule.units };
     case 'matching':
-      return { type: p.type, stem: p.stem, score, left: p.left.slice(), right: shuffle(p.right) };
+      return { type: p.type, stem: p.stem, score, left: p.left.slice(), right: seededShuffle(p.right, random) };
     case 'ordering': {
-      let elements = shuffle(p.elements);
+      let elements = seededShuffle(p.elements, random);
       // never hand out the answer: a shuffle that happens to be the key is rotated by one
       if (elements.every((e, i) => e.id === p.order[i])) elements = [...elements.slice(1), elements[0]!];
       return { type: p.type, stem: p.stem, score, elements };

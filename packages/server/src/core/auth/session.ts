@@ -89,7 +89,31 @@ export function defaultRole(roles: Role[]): Role | null {
  * drops them as soon as the database announces a change); the others cost one query.
  */
 export async function loadActor(app: AppContext, token: string): Promise<Actor | null> {
-  const sessionId = app.cipher.mac(token);
+  const known = knownSessionIds.get(app.cipher);
+  const sessionId = known?.get(token) ?? app.cipher.mac(token);
+  const actor = await loadActorOfSession(app, sessionId);
+  if (actor) rememberSessionId(app.cipher, token, sessionId);
+  return actor;
+}
+
+/**
+ * Session ids of tokens that named a live session, per process and key: a token's HMAC never
+ * changes, and computing it was a few microseconds of every authenticated request. Only tokens
+ * that resolved to an actor are kept (a flood of made-up tokens keeps nothing); what the session
+ * is now is still decided by the lookup of its id each time.
+ */
+const knownSessionIds = new WeakMap<AppContext['cipher'], Map<string, string>>();
+const KNOWN_SESSION_IDS = 50_000;
+
+function rememberSessionId(cipher: AppContext['cipher'], token: string, sessionId: string) {
+  let known = knownSessionIds.get(cipher);
+  if (!known) knownSessionIds.set(cipher, (known = new Map()));
+  if (known.has(token)) return;
+  if (known.size >= KNOWN_SESSION_IDS) known.delete(known.keys().next().value!);
+  known.set(token, sessionId);
+}
+
+async function loadActorOfSession(app: AppContext, sessionId: string): Promise<Actor | null> {
   const cache = actorCacheFor(app.db, app.changes);
   const policy = await getSecurityPolicy(app.db);
   const now = Date.now();

@@ -16,6 +16,8 @@ import * as upstreamChallenges from '../../db/migrations/20261201113000-upstream
 import * as authChangeNotify from '../../db/migrations/20261201150000-auth-change-notify.ts';
 import * as itemsReadableStemText from '../../db/migrations/20261206233000-items-readable-stem-text.ts';
 import * as lrsRecords from '../../db/migrations/20261207000000-lrs-records.ts';
+import * as lrsRecordsCompact from '../../db/migrations/20261207030000-lrs-records-compact.ts';
+import * as hwResponsesAttemptCheck from '../../db/migrations/20261207031000-hw-responses-attempt-check.ts';
 
 /** Migrations in order; timestamped names, never edited after they land. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -35,6 +37,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261201150000-auth-change-notify': authChangeNotify,
   '20261206233000-items-readable-stem-text': itemsReadableStemText,
   '20261207000000-lrs-records': lrsRecords,
+  '20261207030000-lrs-records-compact': lrsRecordsCompact,
+  '20261207031000-hw-responses-attempt-check': hwResponsesAttemptCheck,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

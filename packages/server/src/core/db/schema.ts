@@ -256,7 +256,10 @@ export type LrsRecordsTable = {
   class_id: string | null;
   timestamp: Timestamp;
   stored: Generated<Timestamp>;
-  statements: Json<unknown>;
+  /** What the statements share (version, actor, context, timestamp), a JSON object as text; null: each statement is whole. */
+  shared: string | null;
+  /** A JSON array of the xAPI statements (their own members where `shared` is set), as text (migration lrs-records-compact). */
+  statements: string;
 };
 /** A view: one row per statement of lrs_records. */
 export type LrsStatementsTable = {

@@ -145,10 +145,10 @@ async function startBatch(db: Db, jobs: StartJob[]): Promise<JobOutcome<Started>
     try {
       const f = found.get(`${job.a.id}:${job.ctx.actor.userId}`);
       if (!f) throw notFound();
-      const open = f.attempts.find((t) => t.status === 'in_progress');
+      const open = f.open;
       if (open && isPastDeadline(open.deadline_at, job.now, SUBMIT_GRACE_MS)) outcomes[index] = { ok: true, value: { kind: 'expired' } };
       else if (open) outcomes[index] = { ok: true, value: { kind: 'open', attempt: open } };
-      else fresh.push({ index, ...(await newAttempt(db, job, f.recipient, f.attempts.length)) });
+      else fresh.push({ index, ...(await newAttempt(db, job, f.recipient, f.attemptsUsed)) });
     } catch (error) {
       outcomes[index] = { ok: false, error };
     }

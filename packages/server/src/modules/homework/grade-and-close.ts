@@ -1,6 +1,6 @@
 import { gradeResponse, type TGradeResult } from '@qiming/shared';
 import type { DbOrTx, Tx } from '../../core/db/database.ts';
-import { buildStatement, isoDuration, scoreOf } from '../lrs/index.ts';
+import { isoDuration, scoreOf } from '../lrs/index.ts';
 import { statusAfterGrading } from './attempt-lifecycle.ts';
 import * as repo from './homework.repository.ts';
 import {
@@ -9,6 +9,7 @@ import {
   recordGradedAnswersOfMany,
   type GradedAnswer,
   type GradedRecord,
+  type StatementPart,
 } from './learning-records.ts';
 import type { SnapshotItem } from './paper-snapshot.ts';
 
@@ -79,18 +80,10 @@ export function gradeClosings(list: readonly Closing[]) {
       score: auto,
       pending_manual: pending,
     };
-    const base = {
-      actor: { userId: user.id, name: user.name },
-      registration: t.id,
-      assignmentId: a.id,
-      classId: locked.recipient.class_id,
-      schoolId: locked.recipient.school_id,
-      timestamp: now,
-    };
+    // completed (and passed/failed) share the answers' actor, context and moment: one record
     const object = { kind: 'assignment' as const, id: a.id, name: a.title };
-    const extraStatements = [
-      buildStatement({
-        ...base,
+    const extraParts: StatementPart[] = [
+      {
         verb: 'completed',
         object,
         result: {
@@ -99,32 +92,25 @@ export function gradeClosings(list: readonly Closing[]) {
           duration: isoDuration(now.getTime() - new Date(t.started_at).getTime()),
           extensions: { 'urn:qiming:ext:pending-manual': pending },
         },
-      }),
+      },
     ];
     if (a.pass_score !== null && pending === 0) {
       const passed = auto >= a.pass_score - 1e-9;
-      extraStatements.push(
-        buildStatement({
-          ...base,
-          verb: passed ? 'passed' : 'failed',
-          object,
-          result: { score: scoreOf(auto, t.max_score), success: passed },
-        }),
-      );
+      extraParts.push({ verb: passed ? 'passed' : 'failed', object, result: { score: scoreOf(auto, t.max_score), success: passed } });
     }
     const record: GradedRecord = {
       ctx: {
         user,
         registration: t.id,
         assignmentId: a.id,
-        classId: base.classId,
-        schoolId: base.schoolId,
+        classId: locked.recipient.class_id,
+        schoolId: locked.recipient.school_id,
         subject: a.subject,
         verb: 'answered',
         at: now,
       },
       answers,
-      extraStatements,
+      extraParts,
     };
     const { id: _id, ...set } = finish;
     const closed: Closed = {

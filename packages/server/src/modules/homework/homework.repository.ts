@@ -241,13 +241,16 @@ export const listAttemptsOf = (db: DbOrTx, assignmentId: string, userId: string)
 
 /**
  * What starting attempts needs, for many people at once in one round trip: whether each is a
- * recipient (with class and school), and their attempts so far in order. Keyed `assignment:user`;
- * a person who is not a recipient is missing.
+ * recipient (with class and school), how many attempts they have made, and their open attempt if
+ * any. Keyed `assignment:user`; a person who is not a recipient is missing. Only the open attempt
+ * is read whole, so the read does not grow with a pupil's finished attempts (practice, retries).
  */
 export async function listRecipientsWithAttempts(
   db: DbOrTx,
   pairs: readonly { assignmentId: string; userId: string }[],
-): Promise<Map<string, { recipient: { class_id: string | null; school_id: string | null }; attempts: AttemptRow[] }>> {
+): Promise<
+  Map<string, { recipient: { class_id: string | null; school_id: string | null }; attemptsUsed: number; open: AttemptRow | null }>
+> {
   if (!pairs.length) return new Map();
   const keys = JSON.stringify(pairs.map((p) => ({ assignment_id: p.assignmentId, user_id: p.userId })));
   const { rows } = await prepared(
@@ -256,11 +259,13 @@ export async function listRecipientsWithAttempts(
       user_id: string;
       class_id: string | null;
       school_id: string | null;
-      attempts: AttemptRow[];
+      used: number;
+      open: AttemptRow | null;
     }>`
     SELECT r.assignment_id, r.user_id, r.class_id, r.school_id,
-      (SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.attempt_no), '[]'::jsonb)
-        FROM hw_attempts t WHERE t.assignment_id = r.assignment_id AND t.user_id = r.user_id) AS attempts
+      (SELECT count(*)::int FROM hw_attempts t WHERE t.assignment_id = r.assignment_id AND t.user_id = r.user_id) AS used,
+      (SELECT to_jsonb(t) FROM hw_attempts t
+        WHERE t.assignment_id = r.assignment_id AND t.user_id = r.user_id AND t.status = 'in_progress') AS open
     FROM jsonb_to_recordset(${keys}::jsonb) AS k(assignment_id uuid, user_id uuid)
     JOIN hw_recipients r ON r.assignment_id = k.assignment_id AND r.user_id = k.user_id`,
     db,
@@ -268,7 +273,11 @@ export async function listRecipientsWithAttempts(
   return new Map(
     rows.map((r) => [
       `${r.assignment_id}:${r.user_id}`,
-      { recipient: { class_id: r.class_id, school_id: r.school_id }, attempts: r.attempts.map(attemptFromJson) },
+      {
+        recipient: { class_id: r.class_id, school_id: r.school_id },
+        attemptsUsed: r.used,
+        open: r.open ? attemptFromJson(r.open) : null,
+      },
     ]),
   );
 }

@@ -68,17 +68,35 @@ export function answerStatements(ctx: RecordContext, answers: readonly GradedAns
   return answerParts(ctx, answers).map((part) => buildStatement({ ...common, ...part }));
 }
 
-/** The same statements serialized straight to their stored text, without building each (the submit path). */
-export function answerStatementsSerialized(ctx: RecordContext, answers: readonly GradedAnswer[]): SerializedStatement[] {
-  return serializeStatements(answerCommon(ctx), answerParts(ctx, answers));
+/**
+ * The same statements serialized straight to their stored text, without building each (the submit
+ * path), with `extra` statements of the same actor, context and moment (completed, passed/failed).
+ */
+export function answerStatementsSerialized(
+  ctx: RecordContext,
+  answers: readonly GradedAnswer[],
+  extra: readonly StatementPart[] = [],
+): SerializedStatement[] {
+  return serializeStatements(answerCommon(ctx), [...answerParts(ctx, answers), ...extra]);
 }
+
+/** What a statement adds to the actor, context and moment of its record. */
+export type StatementPart = Pick<StatementInput, 'verb' | 'object' | 'result'>;
 
 /** The credit of a graded answer for BKT: score ÷ maximum. */
 const credit = (r: GradedAnswer['result']) => (r.maxScore > 0 ? r.score / r.maxScore : 0);
 const isWrong = (r: GradedAnswer['result']) => !r.needsManualGrading && r.score < r.maxScore - 1e-9;
 
-/** One person's graded answers with the statements that go with them (completed, passed/failed). */
-export type GradedRecord = { ctx: RecordContext; answers: readonly GradedAnswer[]; extraStatements?: readonly XapiStatement[] };
+/**
+ * One person's graded answers with the statements that go with them: `extraParts` (completed,
+ * passed/failed) share the answers' actor, context and moment; `extraStatements` are whole.
+ */
+export type GradedRecord = {
+  ctx: RecordContext;
+  answers: readonly GradedAnswer[];
+  extraParts?: readonly StatementPart[];
+  extraStatements?: readonly XapiStatement[];
+};
 
 /**
  * Writes statements, mastery and wrong items for graded answers. Answers still waiting for a
@@ -127,7 +145,7 @@ export async function currentMasteryOf(tx: DbOrTx, records: readonly GradedRecor
  * the batch, so two records of one person would each miss the other's update.
  */
 export function planGradedRecords(records: readonly GradedRecord[], currentMastery: readonly repo.MasteryRow[]): RecordWrites {
-  const statements = records.flatMap((r) => [...answerStatementsSerialized(r.ctx, r.answers), ...(r.extraStatements ?? [])]);
+  const statements = records.flatMap((r) => [...answerStatementsSerialized(r.ctx, r.answers, r.extraParts), ...(r.extraStatements ?? [])]);
   const graded = records.map((r) => r.answers.filter((a) => !a.result.needsManualGrading));
   const current = new Map<string, Map<string, number>>(records.map((r) => [r.ctx.user.id, new Map()]));
   for (const m of currentMastery) current.get(m.user_id)?.set(m.knowledge_point_id, m.p_mastery);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, loadActor } from '../../core/auth/session.ts';
 import type { AuthedContext } from '../../core/context.ts';
@@ -162,5 +163,63 @@ describe('submits written together', () => {
     // the pupil whose answer was refused can still submit it properly
     const again = await submitAttempt(badShape.p, badShape.attempt.id, { submitKey: 'shape-key-00002', responses: answers('right') });
     expect(again).toMatchObject({ status: 'submitted', score: 10 });
+  });
+});
+
+describe("an answer's attempt (checked once per statement)", () => {
+  const row = (attemptId: string, itemKey: string) => ({
+    attempt_id: attemptId,
+    item_key: itemKey,
+    item_id: std.items[0].id,
+    response: JSON.stringify({ choice: 'A' }),
+    saved_at: new Date(),
+    max_score: 1,
+  });
+  const sqlState = async (p: Promise<unknown>) =>
+    p.then(
+      () => 'ok',
+      (e: { code?: string }) => e.code,
+    );
+
+  // an attempt written directly (the pupils of this file have used their attempts)
+  const anAttempt = async (p: AuthedContext, attemptNo: number) => {
+    const id = randomUUID();
+    const now = new Date();
+    await t.ctx.db
+      .insertInto('hw_attempts')
+      .values({
+        id,
+        assignment_id: assignmentId,
+        user_id: p.actor.userId,
+        attempt_no: attemptNo,
+        status: 'submitted',
+        seed: 1,
+        item_order: JSON.stringify(std.items.map((i) => i.id)),
+        started_at: now,
+        deadline_at: now,
+        submitted_at: now,
+        max_score: 10,
+      })
+      .execute();
+    return { id };
+  };
+
+  it('an answer of an attempt that does not exist is refused, with the others of its statement', async () => {
+    const attempt = await anAttempt(pupils[11], 90);
+    const missing = '00000000-0000-4000-8000-00000000dead';
+    const insert = (rows: ReturnType<typeof row>[]) => t.ctx.db.insertInto('hw_responses').values(rows).execute();
+    expect(await sqlState(insert([row(attempt.id, 'k1'), row(missing, 'k1')]))).toBe('23503');
+    expect(await sqlState(insert([row(missing, 'k2')]))).toBe('23503');
+    const kept = await t.ctx.db.selectFrom('hw_responses').select('item_key').where('attempt_id', 'in', [attempt.id, missing]).execute();
+    expect(kept).toEqual([]);
+    expect(await sqlState(insert([row(attempt.id, 'k1'), row(attempt.id, 'k2')]))).toBe('ok');
+    // an answer never moves to another attempt
+    const other = await anAttempt(pupils[10], 91);
+    const move = t.ctx.db.updateTable('hw_responses').set({ attempt_id: other.id }).where('attempt_id', '=', attempt.id).execute();
+    expect(await sqlState(move)).toBe('23503');
+    // deleting an attempt deletes its answers
+    await t.ctx.db.deleteFrom('hw_attempts').where('id', '=', attempt.id).execute();
+    const left = await t.ctx.db.selectFrom('hw_responses').select('item_key').where('attempt_id', '=', attempt.id).execute();
+    expect(left).toEqual([]);
   });
 });

@@ -6,18 +6,20 @@ import { serializeStatement, type SerializedStatement, type XapiStatement } from
 const BATCH = 500;
 
 /**
- * The statements grouped into records: one per actor, registration, class and moment, in the
- * order given (a submitted attempt's answers and its "completed" are one record). The records'
- * keys travel as array parameters; their statements' JSON texts, one after another, as one
- * binary parameter with each record's offset and length — a text array would be escaped
- * character by character on the way (pg's array literal: 0.3 ms for one submission's records),
- * and the `json` column keeps the text as it is.
+ * The statements grouped into records: one per actor, registration, class, moment and shared
+ * members, in the order given (a submitted attempt's answers and its "completed" are one record,
+ * its shared members stored once). The records' keys travel as array parameters; their texts
+ * (shared members, then the statements' own parts as a JSON array), one after another, as one
+ * binary parameter with offsets and lengths — a text array would be escaped character by
+ * character on the way (pg's array literal: 0.3 ms for one submission's records). The columns are
+ * `text`: the JSON this process wrote is not parsed again on the way in (the `lrs_statements`
+ * view parses it where it is read).
  */
 function recordsOf(statements: readonly (XapiStatement | SerializedStatement)[]) {
   const groups = new Map<string, SerializedStatement[]>();
   for (const x of statements) {
-    const s = 'json' in x ? x : serializeStatement(x);
-    const key = `${s.actorId}|${s.registration ?? ''}|${s.classId ?? ''}|${s.timestamp}`;
+    const s = 'part' in x ? x : serializeStatement(x);
+    const key = `${s.actorId}|${s.registration ?? ''}|${s.classId ?? ''}|${s.timestamp}|${s.shared ?? ''}`;
     const g = groups.get(key);
     if (g) g.push(s);
     else groups.set(key, [s]);
@@ -27,9 +29,18 @@ function recordsOf(statements: readonly (XapiStatement | SerializedStatement)[])
   const registration: (string | null)[] = [];
   const classId: (string | null)[] = [];
   const timestamps: string[] = [];
+  const sharedStarts: number[] = [];
+  const sharedLengths: (number | null)[] = [];
   const starts: number[] = [];
   const lengths: number[] = [];
-  const texts: Buffer[] = [];
+  // every text written straight into one buffer (UTF-8 is at most 3 bytes per UTF-16 unit): no
+  // joined string to flatten, no second copy
+  let capacity = 0;
+  for (const g of groups.values()) {
+    capacity += (g[0].shared?.length ?? 0) + g.length + 1;
+    for (const s of g) capacity += s.part.length;
+  }
+  const texts = Buffer.allocUnsafe(3 * capacity);
   let bytes = 0;
   for (const g of groups.values()) {
     const first = g[0];
@@ -38,15 +49,36 @@ function recordsOf(statements: readonly (XapiStatement | SerializedStatement)[])
     registration.push(first.registration);
     classId.push(first.classId);
     timestamps.push(first.timestamp);
-    let json = '[';
-    for (let i = 0; i < g.length; i++) json += (i ? ',' : '') + g[i].json;
-    const text = Buffer.from(json + ']');
+    if (first.shared === null) {
+      sharedStarts.push(0);
+      sharedLengths.push(null);
+    } else {
+      sharedStarts.push(bytes + 1);
+      const n = texts.write(first.shared, bytes);
+      sharedLengths.push(n);
+      bytes += n;
+    }
     starts.push(bytes + 1);
-    lengths.push(text.length);
-    bytes += text.length;
-    texts.push(text);
+    const start = bytes;
+    for (let i = 0; i < g.length; i++) {
+      texts[bytes++] = i ? 0x2c : 0x5b; // , or [
+      bytes += texts.write(g[i].part, bytes);
+    }
+    texts[bytes++] = 0x5d; // ]
+    lengths.push(bytes - start);
   }
-  return { id, actor, registration, classId, timestamps, starts, lengths, texts: Buffer.concat(texts, bytes) };
+  return {
+    id,
+    actor,
+    registration,
+    classId,
+    timestamps,
+    sharedStarts,
+    sharedLengths,
+    starts,
+    lengths,
+    texts: texts.subarray(0, bytes),
+  };
 }
 
 /**
@@ -60,10 +92,13 @@ export function statementsInsert(
 ): RawBuilder<unknown> {
   const r = recordsOf(statements);
   return sql`
-    INSERT INTO lrs_records (id, actor_id, registration, class_id, "timestamp", statements)
-    SELECT id, actor_id, registration, class_id, ts, convert_from(substring(${r.texts}::bytea FROM start FOR length), 'UTF8')::json
-    FROM unnest(${r.id}::uuid[], ${r.actor}::uuid[], ${r.registration}::uuid[], ${r.classId}::uuid[],
-      ${r.timestamps}::timestamptz[], ${r.starts}::integer[], ${r.lengths}::integer[]) AS r(id, actor_id, registration, class_id, ts, start, length)
+    INSERT INTO lrs_records (id, actor_id, registration, class_id, "timestamp", shared, statements)
+    SELECT id, actor_id, registration, class_id, ts,
+      convert_from(substring(b.texts FROM shared_start FOR shared_length), 'UTF8'),
+      convert_from(substring(b.texts FROM start FOR length), 'UTF8')
+    FROM (SELECT ${r.texts}::bytea AS texts) AS b, unnest(${r.id}::uuid[], ${r.actor}::uuid[], ${r.registration}::uuid[], ${r.classId}::uuid[],
+      ${r.timestamps}::timestamptz[], ${r.sharedStarts}::integer[], ${r.sharedLengths}::integer[], ${r.starts}::integer[],
+      ${r.lengths}::integer[]) AS r(id, actor_id, registration, class_id, ts, shared_start, shared_length, start, length)
     ${registrationIn ? sql`WHERE registration IN (${registrationIn})` : sql``}`;
 }
 

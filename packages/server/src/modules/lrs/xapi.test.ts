@@ -6,6 +6,7 @@ import {
   scoreOf,
   serializeStatement,
   serializeStatements,
+  statementOf,
   VERBS,
   type StatementInput,
 } from './xapi.ts';
@@ -65,7 +66,7 @@ describe('xAPI statements', () => {
     expect(responseString('x'.repeat(3000))).toHaveLength(2000);
     expect(isoDuration(12_345)).toBe('PT12.3S');
   });
-  it('statements serialized straight to text are exactly the JSON of buildStatement', () => {
+  it('statements serialized straight to text are, shared members and own, exactly the statements of buildStatement', () => {
     const at = new Date('2026-12-07T01:02:03.456Z');
     const commons: Omit<StatementInput, 'verb' | 'object' | 'result'>[] = [
       {
@@ -85,6 +86,8 @@ describe('xAPI statements', () => {
         timestamp: at,
       },
       { actor: { userId: 'u4' }, assignmentId: 'a4', extensions: { 'urn:qiming:ext:attempt-no': 2 }, schoolId: 's4', timestamp: at },
+      // an item's context (its assignment as parent) but none for the assignment's own statements
+      { actor: { userId: 'u5' }, assignmentId: 'a5', timestamp: at },
     ];
     const parts: Pick<StatementInput, 'verb' | 'object' | 'result'>[] = [
       {
@@ -97,16 +100,20 @@ describe('xAPI statements', () => {
       { verb: 'attempted', object: { kind: 'assignment', id: 'a1', name: '今日作业' } },
       { verb: 'answered', object: { kind: 'item', id: 'i1', interactionType: 'choice' } },
     ];
-    for (const common of commons) {
-      const fast = serializeStatements(common, parts);
-      fast.forEach((f, i) => {
-        const slow = { ...buildStatement({ ...common, ...parts[i] }), id: f.id };
-        expect(f.json).toBe(JSON.stringify(slow));
-        expect(JSON.parse(f.json)).toEqual(slow);
-        const { json: _json, ...keys } = serializeStatement(slow);
-        expect(f).toMatchObject(keys);
-      });
-      expect(new Set(fast.map((f) => f.id)).size).toBe(parts.length);
-    }
+    for (const common of commons)
+      for (const some of [parts, parts.slice(0, 2), parts.slice(2, 4)]) {
+        const fast = serializeStatements(common, some);
+        fast.forEach((f, i) => {
+          const slow = { ...buildStatement({ ...common, ...some[i] }), id: f.id };
+          expect(statementOf(f)).toEqual(slow);
+          // what is shared is stored once per record, and merged under each statement's own members
+          expect(f.shared).toBe(fast[0].shared);
+          expect(Object.keys(JSON.parse(f.shared!)).every((k) => ['version', 'actor', 'context', 'timestamp'].includes(k))).toBe(true);
+          expect(Object.keys(JSON.parse(f.part)).every((k) => ['id', 'verb', 'object', 'result', 'context'].includes(k))).toBe(true);
+          const { shared: _shared, part: _part, ...keys } = serializeStatement(slow);
+          expect(f).toMatchObject(keys);
+        });
+        expect(new Set(fast.map((f) => f.id)).size).toBe(some.length);
+      }
   });
 });

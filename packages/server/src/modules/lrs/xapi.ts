@@ -146,15 +146,26 @@ export function buildStatement(input: StatementInput): XapiStatement {
   };
 }
 
-/** A statement as it is stored: its JSON text, with the keys its record is filed under. */
+/**
+ * A statement as it is stored, with the keys its record is filed under. Its JSON is `part` alone,
+ * or — for statements serialized together (`serializeStatements`) — the members of `shared`
+ * (version, actor, context, timestamp) and those of `part` (id, verb, object, result, and a context
+ * of its own where it differs), one object. A record stores `shared` once for its statements.
+ */
 export type SerializedStatement = {
   id: string;
   actorId: string;
   registration: string | null;
   classId: string | null;
   timestamp: string;
-  json: string;
+  /** The members the statement shares with the others of its call, as a JSON object; null: `part` is the whole statement. */
+  shared: string | null;
+  part: string;
 };
+
+/** The whole statement of a serialized one. */
+export const statementOf = (s: SerializedStatement): XapiStatement =>
+  (s.shared === null ? JSON.parse(s.part) : { ...JSON.parse(s.shared), ...JSON.parse(s.part) }) as XapiStatement;
 
 const CLASS_PREFIX = 'urn:qiming:class:';
 function classIdOf(s: XapiStatement): string | null {
@@ -168,7 +179,8 @@ export const serializeStatement = (s: XapiStatement): SerializedStatement => ({
   registration: s.context?.registration ?? null,
   classId: classIdOf(s),
   timestamp: s.timestamp,
-  json: JSON.stringify(s),
+  shared: null,
+  part: JSON.stringify(s),
 });
 
 const verbJson = new Map<VerbName, string>();
@@ -186,43 +198,52 @@ function activityJson(object: StatementInput['object']): string {
   return json;
 }
 
+const contextText = (common: ContextInput, kind: StatementInput['object']['kind']): string => {
+  const c = contextOf(common, kind);
+  return c && Object.keys(c).length ? JSON.stringify(c) : '';
+};
+
 /**
  * Statements that share actor, context and moment (a submitted attempt's answers), serialized
- * straight to their stored text: exactly the JSON of `buildStatement` for the same input (tested),
- * for a fraction of the cost — actor, context and verb are serialized once per call, each activity
- * once per process, and no statement object is built.
+ * straight to their stored text without building each statement: what they share (version,
+ * actor, context, timestamp) once, as `shared`, and each statement's own members as its `part` —
+ * together exactly the statement `buildStatement` makes for the same input (tested). A record
+ * stores the shared members once: a submitted attempt's eleven statements take ~6 KB instead of
+ * ~12 KB.
  */
 export function serializeStatements(
   common: Omit<StatementInput, 'verb' | 'object' | 'result'>,
   parts: readonly Pick<StatementInput, 'verb' | 'object' | 'result'>[],
 ): SerializedStatement[] {
   const actorId = common.actor.userId;
-  const actor = JSON.stringify(agent(actorId, common.actor.name));
   const timestamp = (common.timestamp ?? new Date()).toISOString();
-  const contexts = new Map<string, string>();
-  const contextJson = (kind: StatementInput['object']['kind']) => {
-    const k = kind === 'assignment' ? 'assignment' : 'other';
-    let json = contexts.get(k);
-    if (json === undefined) {
-      const c = contextOf(common, kind);
-      contexts.set(k, (json = c && Object.keys(c).length ? `"context":${JSON.stringify(c)},` : ''));
-    }
-    return json;
-  };
+  // an item's context names its assignment as parent, an assignment's does not: the items' is
+  // shared, a statement whose context differs carries its own
+  const itemContext = parts.some((p) => p.object.kind !== 'assignment') ? contextText(common, 'item') : null;
+  const assignmentContext = parts.some((p) => p.object.kind === 'assignment') ? contextText(common, 'assignment') : null;
+  // a statement without a context cannot take one from what is shared: then none is shared
+  const contexts = [itemContext, assignmentContext].filter((c) => c !== null);
+  const sharedContext = contexts.includes('') ? '' : (contexts[0] ?? '');
+  const shared = `{"version":"${XAPI_VERSION}","actor":${JSON.stringify(agent(actorId, common.actor.name))},${
+    sharedContext ? `"context":${sharedContext},` : ''
+  }"timestamp":"${timestamp}"}`;
   const classId = common.classId || null;
   const registration = common.registration || null;
   return parts.map((p) => {
     let verb = verbJson.get(p.verb);
     if (verb === undefined) verbJson.set(p.verb, (verb = JSON.stringify({ id: VERBS[p.verb].id, display: VERBS[p.verb].display })));
     const id = randomUUID();
-    const result = p.result ? `"result":${JSON.stringify(p.result)},` : '';
+    const result = p.result ? `,"result":${JSON.stringify(p.result)}` : '';
+    const own = p.object.kind === 'assignment' ? assignmentContext! : itemContext!;
+    const context = own && own !== sharedContext ? `,"context":${own}` : '';
     return {
       id,
       actorId,
       registration,
       classId,
       timestamp,
-      json: `{"id":"${id}","version":"${XAPI_VERSION}","actor":${actor},"verb":${verb},"object":${activityJson(p.object)},${result}${contextJson(p.object.kind)}"timestamp":"${timestamp}"}`,
+      shared,
+      part: `{"id":"${id}","verb":${verb},"object":${activityJson(p.object)}${result}${context}}`,
     };
   });
 }
