@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { startRelyingParty, type RelyingParty } from '../support/relying-party.ts';
-import { apiJson, screenshots, signIn } from '../support/fixtures.ts';
+import { registerCityApp, startRelyingParty, type RelyingParty } from '../support/relying-party.ts';
+import { screenshots, signIn } from '../support/fixtures.ts';
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 /** Two ports after Qiming's: the launcher journey's application has the next one. */
@@ -22,30 +22,20 @@ test('an application not marked trusted asks once, in Chinese, before signing th
   const adminContext = await browser.newContext({ baseURL });
   const admin = await adminContext.newPage();
   await signIn(admin, 'city_admin');
-  const [city] = await apiJson<{ id: string }[]>(admin.request, 'get', '/api/org/units');
-  const created = await apiJson<{ app: { id: string; oidc: { clientId: string } }; clientSecret: string }>(
-    admin.request,
-    'post',
-    '/api/apps',
-    {
-      name: APP_NAME,
-      category: 'other',
-      description: '课后服务项目报名与选课',
-      homeUrl: `http://127.0.0.1:${RP_PORT}/`,
-      protocol: 'oidc',
-      isTrusted: false,
-      ownerScopeId: city.id,
-      oidc: { redirectUris: [`http://127.0.0.1:${RP_PORT}/callback`], grantTypes: ['authorization_code'] },
-    },
-  );
-  await apiJson(admin.request, 'put', `/api/apps/${created.app.id}/enablements/${city.id}`);
+  const app = await registerCityApp(admin.request, {
+    name: APP_NAME,
+    category: 'other',
+    description: '课后服务项目报名与选课',
+    port: RP_PORT,
+    isTrusted: false,
+  });
   await adminContext.close();
 
   rp = await startRelyingParty({
     port: RP_PORT,
     issuer: `${baseURL}/oidc`,
-    clientId: created.app.oidc.clientId,
-    clientSecret: created.clientSecret,
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
     name: APP_NAME,
   });
 

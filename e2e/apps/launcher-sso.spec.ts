@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { startRelyingParty, type RelyingParty } from '../support/relying-party.ts';
-import { apiJson, screenshots, signIn } from '../support/fixtures.ts';
+import { registerCityApp, startRelyingParty, type RelyingParty } from '../support/relying-party.ts';
+import { screenshots, signIn } from '../support/fixtures.ts';
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 /** The application's own port: the next one after Qiming's (E2E_RP_PORT to choose another). */
@@ -23,27 +23,14 @@ test('a teacher opens an application from 我的应用 and lands in it signed in
   const adminContext = await browser.newContext({ baseURL });
   const admin = await adminContext.newPage();
   await signIn(admin, 'city_admin');
-  const [city] = await apiJson<{ id: string }[]>(admin.request, 'get', '/api/org/units');
-  const created = await apiJson<{ app: { id: string; oidc: { clientId: string } }; clientSecret: string }>(
-    admin.request,
-    'post',
-    '/api/apps',
-    {
-      name: APP_NAME,
-      category: 'teaching',
-      description: '课外阅读与阅读打卡',
-      homeUrl: `http://127.0.0.1:${RP_PORT}/`,
-      protocol: 'oidc',
-      isTrusted: true,
-      ownerScopeId: city.id,
-      oidc: {
-        redirectUris: [`http://127.0.0.1:${RP_PORT}/callback`],
-        backchannelLogoutUri: `http://127.0.0.1:${RP_PORT}/backchannel`,
-        grantTypes: ['authorization_code'],
-      },
-    },
-  );
-  await apiJson(admin.request, 'put', `/api/apps/${created.app.id}/enablements/${city.id}`);
+  const app = await registerCityApp(admin.request, {
+    name: APP_NAME,
+    category: 'teaching',
+    description: '课外阅读与阅读打卡',
+    port: RP_PORT,
+    isTrusted: true,
+    backchannelLogout: true,
+  });
   // the registry as the bureau sees it; on a phone one card per application, nothing wider than the screen
   await admin.goto('/apps');
   await expect(admin.getByTestId('app-row-name').filter({ hasText: APP_NAME })).toBeVisible();
@@ -58,8 +45,8 @@ test('a teacher opens an application from 我的应用 and lands in it signed in
   rp = await startRelyingParty({
     port: RP_PORT,
     issuer: `${baseURL}/oidc`,
-    clientId: created.app.oidc.clientId,
-    clientSecret: created.clientSecret,
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
     name: APP_NAME,
   });
 

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import type { APIRequestContext } from '@playwright/test';
 import * as client from 'openid-client';
+import { apiJson } from './fixtures.ts';
 
 export type RelyingParty = {
   url: string;
@@ -110,4 +112,33 @@ export async function startRelyingParty(opts: {
     server.listen(opts.port, '127.0.0.1', resolve);
   });
   return { url, logouts, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/**
+ * The city bureau's side of 应用接入, through the API of a signed-in city administrator: registers an
+ * OpenID Connect application for a relying party on `port` (back-channel logout at `/backchannel`
+ * when asked) and enables it for the whole city.
+ */
+export async function registerCityApp(
+  admin: APIRequestContext,
+  app: { name: string; category: string; description: string; port: number; isTrusted: boolean; backchannelLogout?: boolean },
+): Promise<{ appId: string; clientId: string; clientSecret: string }> {
+  const base = `http://127.0.0.1:${app.port}`;
+  const [city] = await apiJson<{ id: string }[]>(admin, 'get', '/api/org/units');
+  const created = await apiJson<{ app: { id: string; oidc: { clientId: string } }; clientSecret: string }>(admin, 'post', '/api/apps', {
+    name: app.name,
+    category: app.category,
+    description: app.description,
+    homeUrl: `${base}/`,
+    protocol: 'oidc',
+    isTrusted: app.isTrusted,
+    ownerScopeId: city.id,
+    oidc: {
+      redirectUris: [`${base}/callback`],
+      ...(app.backchannelLogout && { backchannelLogoutUri: `${base}/backchannel` }),
+      grantTypes: ['authorization_code'],
+    },
+  });
+  await apiJson(admin, 'put', `/api/apps/${created.app.id}/enablements/${city.id}`);
+  return { appId: created.app.id, clientId: created.app.oidc.clientId, clientSecret: created.clientSecret };
 }

@@ -1,6 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { strToU8, zipSync } from 'fflate';
 import { pdfMake } from '../../core/pdf/pdf.ts';
+import { pcm16Wav } from './demo/documents.ts';
 
 /** A real PDF with Chinese text (pdfmake with the CJK font of core/pdf), one paragraph per line. */
 export async function pdfOf(lines: string[], title?: string): Promise<Buffer> {
@@ -96,18 +97,5 @@ export function wavOf(notes: number[]): Buffer {
   );
   const data = Buffer.alloc(samples.length * 2);
   samples.forEach((s, i) => data.writeInt16LE(s, i * 2));
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'latin1');
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8, 'latin1');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'latin1');
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
+  return pcm16Wav(rate, data);
 }

@@ -26,7 +26,7 @@ function tsWorker(url: URL): Worker {
   return new Worker(code, { eval: true, execArgv: [] });
 }
 
-type Job = { resolve: (rows: repo.SearchDocumentRow[]) => void; reject: (err: Error) => void };
+type Job = { resolve: (docs: repo.EncodedDocuments) => void; reject: (err: Error) => void };
 
 /** Segmentation threads: jieba and pinyin are the costly part of indexing, and one thread uses one core. */
 class SegmenterPool {
@@ -39,11 +39,11 @@ class SegmenterPool {
     const url = new URL(`./segment.worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
     this.workers = Array.from({ length: size }, () => {
       const w = url.pathname.endsWith('.ts') ? tsWorker(url) : new Worker(url, { execArgv: [] });
-      w.on('message', (msg: { id: number; rows?: repo.SearchDocumentRow[]; error?: string }) => {
+      w.on('message', (msg: { id: number; encoded?: repo.EncodedDocuments; error?: string }) => {
         const job = this.jobs.get(msg.id);
         this.jobs.delete(msg.id);
         if (msg.error) job?.reject(new Error(msg.error));
-        else job?.resolve(msg.rows!);
+        else job?.resolve(msg.encoded!);
       });
       w.on('error', (err) => {
         for (const job of this.jobs.values()) job.reject(err);
@@ -53,7 +53,8 @@ class SegmenterPool {
     });
   }
 
-  segment(docs: SearchDocumentInput[]): Promise<repo.SearchDocumentRow[]> {
+  /** The documents segmented and encoded for the bulk statement. */
+  segment(docs: SearchDocumentInput[]): Promise<repo.EncodedDocuments> {
     const id = this.next++;
     const worker = this.workers[this.turn++ % this.workers.length]!;
     return new Promise((resolve, reject) => {
@@ -82,22 +83,31 @@ export async function bulkIndexDocuments(
   const workers = options.workers ?? Math.min(4, availableParallelism());
   const batchSize = options.batchSize ?? 2000;
   const pool = workers > 0 ? new SegmenterPool(workers) : null;
-  // batches being segmented, and the write of the last one: at most workers + 1 batches in memory
-  const inFlight: Promise<repo.SearchDocumentRow[]>[] = [];
+  // batches being segmented (at most workers + 1) and the write of the last one, which runs while
+  // the next batches are read and segmented: one statement in flight at a time
+  const inFlight: { length: number; encoded: Promise<repo.EncodedDocuments> }[] = [];
   let writing: Promise<void> = Promise.resolve();
   let indexed = 0;
-  const write = (rows: repo.SearchDocumentRow[]) => {
+  const write = (encoded: repo.EncodedDocuments, batchLength: number) => {
     writing = writing.then(async () => {
-      await repo.bulkWriteDocuments(db, rows);
-      indexed += rows.length;
+      await repo.bulkWriteDocuments(db, encoded);
+      indexed += batchLength;
       options.onProgress?.(indexed);
     });
-    return writing;
+    // a failure surfaces where the write is awaited (the next batch, or the end), not as an unhandled rejection meanwhile
+    writing.catch(() => {});
+  };
+  const next = async () => {
+    const { length, encoded } = inFlight.shift()!;
+    const ready = await encoded;
+    await writing;
+    write(ready, length);
   };
   const submit = async (batch: SearchDocumentInput[]) => {
     batch.forEach(checkDocument);
-    inFlight.push(pool ? pool.segment(batch) : Promise.resolve(batch.map(documentRow)));
-    if (inFlight.length > Math.max(1, workers)) await write(await inFlight.shift()!);
+    const encoded = pool ? pool.segment(batch) : Promise.resolve(repo.encodeDocuments(batch.map(documentRow)));
+    inFlight.push({ length: batch.length, encoded });
+    if (inFlight.length > Math.max(1, workers)) await next();
   };
   try {
     let batch: SearchDocumentInput[] = [];
@@ -109,13 +119,13 @@ export async function bulkIndexDocuments(
       }
     }
     if (batch.length) await submit(batch);
-    while (inFlight.length) await write(await inFlight.shift()!);
+    while (inFlight.length) await next();
     await writing;
     await repo.announceReload(db);
     return indexed;
   } finally {
     // settle what is still in flight after an error, then stop the threads
-    await Promise.allSettled([...inFlight, writing]);
+    await Promise.allSettled([...inFlight.map((b) => b.encoded), writing]);
     await pool?.close();
   }
 }

@@ -92,6 +92,43 @@ describe('index holder', () => {
     expect(followed.search(plan('批量')).total).toBe(docs.filter((d) => d.visibility === 'public').length);
   });
 
+  it('a bulk load stores awkward text exactly as the transactional path does (quotes, backslashes, braces, NULL, emoji)', async () => {
+    const awkward = (title: string) =>
+      buildSearchDocument({
+        title,
+        body: '他说："\\N" {1,2} NULL \\ 反斜杠\t制表 🍎 ,"',
+        keywords: ['a"b', 'c\\d', '{x,y}', 'NULL', ''],
+        knowledgePoints: [],
+        author: null,
+        popularity: 0.125,
+      });
+    const bulk = [awkward('转义 批量 "引号" \\'), awkward('NULL')];
+    const single = awkward('转义 事务');
+    await bulkIndexDocuments(t.ctx.db, bulk, { workers: 1 });
+    await indexDocuments(t.ctx.db, [single]);
+    const { rows } = await sql<{
+      ref_id: string;
+      title: string;
+      body: string;
+      keywords: string[];
+      author: string | null;
+      popularity: number;
+    }>`
+      SELECT ref_id, title, body, keywords, author, popularity FROM search_documents
+      WHERE ref_id IN (${sql.join([...bulk, single].map((d) => d.refId))})`.execute(t.ctx.db);
+    for (const d of [...bulk, single]) {
+      const row = rows.find((r) => r.ref_id === d.refId);
+      expect(row, d.title).toEqual({
+        ref_id: d.refId,
+        title: d.title,
+        body: d.body,
+        keywords: d.keywords,
+        author: null,
+        popularity: 0.125,
+      });
+    }
+  });
+
   it('a rebuild from the table equals the index followed change by change', async () => {
     const follower = new IndexHolder(t.ctx.db, 0);
     await follower.current();

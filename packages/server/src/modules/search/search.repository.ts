@@ -63,7 +63,7 @@ const COLUMNS = [
 /** Separates array elements inside one text cell (arrays of arrays cannot be unnested). */
 const SEP = '\u001f';
 
-const cells = (d: SearchDocumentRow): unknown[] => [
+const cells = (d: SearchDocumentRow): (string | number | null)[] => [
   d.kind,
   d.refId,
   d.title,
@@ -90,19 +90,33 @@ const cells = (d: SearchDocumentRow): unknown[] => [
   d.docLength,
 ];
 
+/** An array element as PostgreSQL's array input reads it: NULL, or the text in double quotes. */
+const element = (v: string | number | null): string =>
+  v === null ? 'NULL' : typeof v === 'number' ? `"${v}"` : `"${v.replace(/[\\"]/g, '\\$&')}"`;
+
+/**
+ * Documents ready for the bulk statement: one PostgreSQL array literal per column (text that
+ * `$n::type[]` parses), with the last of two documents with one key kept. Made where the documents
+ * are segmented (a worker thread for bulk loads), so the thread that writes only sends text.
+ */
+export type EncodedDocuments = { count: number; columns: string[] };
+
+export function encodeDocuments(docs: SearchDocumentRow[]): EncodedDocuments {
+  const byKey = new Map(docs.map((d) => [`${d.kind}/${d.refId}`, d]));
+  const columns: string[][] = COLUMNS.map(() => []);
+  for (const d of byKey.values()) cells(d).forEach((cell, i) => columns[i]!.push(element(cell)));
+  return { count: byKey.size, columns: columns.map((c) => `{${c.join(',')}}`) };
+}
+
 /**
  * Inserts or replaces documents by (kind, refId): one statement per batch whatever its size, the
  * columns passed as one array each and unnested (PostgreSQL and PGlite parse one short statement
- * instead of 24 parameters a row). The last of two documents with one key wins.
+ * instead of 24 parameters a row).
  */
-async function writeRows(db: DbOrTx, docs: SearchDocumentRow[]): Promise<void> {
-  const byKey = new Map(docs.map((d) => [`${d.kind}/${d.refId}`, d]));
-  const rows = [...byKey.values()];
-  // one array per column: each row's cells made once, then transposed
-  const arrays: unknown[][] = COLUMNS.map(() => new Array<unknown>(rows.length));
-  rows.forEach((r, j) => cells(r).forEach((cell, i) => (arrays[i]![j] = cell)));
+async function writeEncoded(db: DbOrTx, docs: EncodedDocuments): Promise<void> {
+  if (docs.count === 0) return;
   const sources = sql.join(
-    COLUMNS.map(([, type], i) => sql`${arrays[i]}::${sql.raw(type)}[]`),
+    COLUMNS.map(([, type], i) => sql`${docs.columns[i]}::${sql.raw(type)}[]`),
     sql`, `,
   );
   const names = sql.join(COLUMNS.map(([c]) => sql.ref(c)));
@@ -121,6 +135,8 @@ async function writeRows(db: DbOrTx, docs: SearchDocumentRow[]): Promise<void> {
   `.execute(db);
 }
 
+const writeRows = (db: DbOrTx, docs: SearchDocumentRow[]): Promise<void> => writeEncoded(db, encodeDocuments(docs));
+
 /** Writes documents and logs each one as changed, so every process's index follows (in the caller's transaction). */
 export async function upsertDocuments(db: DbOrTx, docs: SearchDocumentRow[]): Promise<void> {
   for (let i = 0; i < docs.length; i += BATCH) {
@@ -135,7 +151,7 @@ export async function upsertDocuments(db: DbOrTx, docs: SearchDocumentRow[]): Pr
 }
 
 /** Writes documents without logging each one: a bulk load, which ends with announceReload. */
-export const bulkWriteDocuments = (db: DbOrTx, docs: SearchDocumentRow[]): Promise<void> => writeRows(db, docs);
+export const bulkWriteDocuments = (db: DbOrTx, docs: EncodedDocuments): Promise<void> => writeEncoded(db, docs);
 
 async function logChanges(db: DbOrTx, op: 'u' | 'd' | 'p', keys: { kind: string; refId: string }[]): Promise<void> {
   if (keys.length === 0) return;

@@ -79,9 +79,22 @@ const NON_WORD = /[^\p{L}\p{N}]+/u;
 /** Full-width to half-width (NFKC) and lower case: 'ＰＰＴ' and 'PPT' are the same word. */
 export const normalize = (text: string): string => text.normalize('NFKC').toLowerCase();
 
+/** Whether every character of the word is a CJK ideograph or an ASCII letter or digit (most words: no need to split them). */
+function isPlainWord(w: string): boolean {
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (!((c >= 0x4e00 && c <= 0x9fff) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90))) return false;
+  }
+  return w.length > 0;
+}
+
 function clean(words: string[]): string[] {
   const out: string[] = [];
   for (const w of words) {
+    if (isPlainWord(w)) {
+      if (!STOPWORDS.has(w)) out.push(w);
+      continue;
+    }
     for (const part of w.split(NON_WORD)) {
       if (part && !STOPWORDS.has(part)) out.push(part);
     }

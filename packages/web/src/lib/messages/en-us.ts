@@ -112,7 +112,7 @@ export const enUS: Record<MessageKey, string> = {
   home_hw_submitted: '{n}/{total} handed in',
   home_hw_pending_grading: '{n} to grade',
   home_hw_analysis: 'Analysis',
-  home_child_record: 'School record',
+  home_child_record: 'Student status',
   home_child_homework: 'Homework',
   home_hw_child_todo: 'Homework: {n} to do',
   home_hw_child_none: 'Homework: nothing to do',

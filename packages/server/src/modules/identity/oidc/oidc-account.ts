@@ -93,19 +93,3 @@ export async function loadAccountClaims(db: DbOrTx, userId: string): Promise<Acc
   const { rows } = await prepared(accountClaimsQuery(sql`${userId}::uuid`), db).execute(db);
   return claimsFromRow(rows[0]);
 }
-
-/** The organisation paths a user belongs to (home unit and every granted unit): what enables an application for them. */
-export async function listAccountPlaces(db: DbOrTx, userId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('org_units as o')
-    .select('o.path')
-    .where((eb) =>
-      eb.or([
-        eb('o.id', 'in', eb.selectFrom('users').select('home_org_id').where('id', '=', userId).where('home_org_id', 'is not', null)),
-        eb('o.id', 'in', eb.selectFrom('role_grants').select('scope_id').where('user_id', '=', userId).where('scope_id', 'is not', null)),
-        eb('o.id', 'in', eb.selectFrom('students').select('class_id').where('user_id', '=', userId).where('class_id', 'is not', null)),
-      ]),
-    )
-    .execute();
-  return [...new Set(rows.map((r) => r.path))];
-}

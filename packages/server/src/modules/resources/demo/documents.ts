@@ -449,20 +449,25 @@ export function melodyWav(jianpu: string): Buffer {
       data[n * per + i] = Math.round((Math.sin(w * i) + 0.3 * Math.sin(2 * w * i)) * 7000 * envelope);
     }
   });
+  return pcm16Wav(rate, Buffer.from(data.buffer));
+}
+
+/** A WAV file around 16-bit mono PCM samples (little-endian) at `rate` samples per second. */
+export function pcm16Wav(rate: number, pcm: Buffer): Buffer {
   const h = Buffer.alloc(44);
   h.write('RIFF', 0, 'latin1');
-  h.writeUInt32LE(36 + data.byteLength, 4);
+  h.writeUInt32LE(36 + pcm.length, 4);
   h.write('WAVEfmt ', 8, 'latin1');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
+  h.writeUInt32LE(16, 16); // fmt chunk size
+  h.writeUInt16LE(1, 20); // PCM
+  h.writeUInt16LE(1, 22); // mono
   h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
+  h.writeUInt32LE(rate * 2, 28); // bytes per second
+  h.writeUInt16LE(2, 32); // bytes per sample frame
+  h.writeUInt16LE(16, 34); // bits per sample
   h.write('data', 36, 'latin1');
-  h.writeUInt32LE(data.byteLength, 40);
-  return Buffer.concat([h, Buffer.from(data.buffer)]);
+  h.writeUInt32LE(pcm.length, 40);
+  return Buffer.concat([h, pcm]);
 }
 
 /** Makes an MP4 unique to one resource without touching its media: a top-level `free` box carrying the title. */
