@@ -53,8 +53,8 @@ const GOAL = { rps: 2000, p99: 200 };
 const CLIENT = process.env.BENCH_PEAK_CLIENT === 'node' ? 'node' : 'raw';
 /**
  * BENCH_PEAK_REUSE=1 keeps the PostgreSQL database and what was prepared in it for the next run,
- * which then only empties the attempts, answers and learning records (a fresh morning) instead
- * of filling a new database: for repeated runs while working on the path.
+ * which then only empties the attempts, answers and learning records and freshens the pupils'
+ * sessions (a fresh morning) instead of filling a new database: for repeated runs while working on the path.
  */
 const REUSE = process.env.BENCH_PEAK_REUSE === '1';
 /** BENCH_PEAK_PROFILE=0 skips the in-process profile after the HTTP run. */
@@ -182,7 +182,11 @@ async function reusePrepared(name: string): Promise<{ url: string; secretKey: st
   if (new URL(k.url).pathname !== `/${name}`) return null;
   const url = databaseUrl(name);
   try {
-    await withDatabase(url, (c) => c.query('TRUNCATE hw_responses, hw_attempts, lrs_records, hw_mastery, hw_wrong_items'));
+    await withDatabase(url, async (c) => {
+      await c.query('TRUNCATE hw_responses, hw_attempts, lrs_records, hw_mastery, hw_wrong_items');
+      // the pupils have just signed in: sessions idle since an earlier run (past the idle timeout) are fresh again
+      await c.query("UPDATE sessions SET last_seen_at = now(), revoked_at = NULL WHERE user_agent = 'bench'");
+    });
   } catch {
     return null;
   }

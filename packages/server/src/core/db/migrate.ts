@@ -18,6 +18,7 @@ import * as itemsReadableStemText from '../../db/migrations/20261206233000-items
 import * as lrsRecords from '../../db/migrations/20261207000000-lrs-records.ts';
 import * as lrsRecordsCompact from '../../db/migrations/20261207030000-lrs-records-compact.ts';
 import * as hwResponsesAttemptCheck from '../../db/migrations/20261207031000-hw-responses-attempt-check.ts';
+import * as hwAttemptsTruncateTogether from '../../db/migrations/20261207041000-hw-attempts-truncate-together.ts';
 
 /** Migrations in order; timestamped names, never edited after they land. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261207000000-lrs-records': lrsRecords,
   '20261207030000-lrs-records-compact': lrsRecordsCompact,
   '20261207031000-hw-responses-attempt-check': hwResponsesAttemptCheck,
+  '20261207041000-hw-attempts-truncate-together': hwAttemptsTruncateTogether,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

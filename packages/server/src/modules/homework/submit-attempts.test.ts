@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DbOrTx } from '../../core/db/database.ts';
 import { createSession, loadActor } from '../../core/auth/session.ts';
 import type { AuthedContext } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
@@ -221,5 +223,19 @@ describe("an answer's attempt (checked once per statement)", () => {
     await t.ctx.db.deleteFrom('hw_attempts').where('id', '=', attempt.id).execute();
     const left = await t.ctx.db.selectFrom('hw_responses').select('item_key').where('attempt_id', '=', attempt.id).execute();
     expect(left).toEqual([]);
+  });
+
+  it('emptying the attempts empties the answers, alone or named together (then rolled back)', async () => {
+    const answers = (db: DbOrTx) => db.selectFrom('hw_responses').select('attempt_id').execute();
+    expect((await answers(t.ctx.db)).length).toBeGreaterThan(0);
+    for (const statement of [sql`TRUNCATE hw_attempts`, sql`TRUNCATE hw_responses, hw_attempts`]) {
+      const rolledBack = t.ctx.db.transaction().execute(async (tx) => {
+        await statement.execute(tx);
+        expect(await answers(tx)).toEqual([]);
+        throw new Error('roll back');
+      });
+      await expect(rolledBack).rejects.toThrow('roll back');
+    }
+    expect((await answers(t.ctx.db)).length).toBeGreaterThan(0);
   });
 });
