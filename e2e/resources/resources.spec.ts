@@ -23,6 +23,23 @@ test('a teacher uploads a courseware file, it passes screening, a district revie
       sections: [
         { heading: '回顾', paragraphs: ['把一个物体平均分成几份，每份是它的几分之一。'] },
         { heading: `练一练 ${stamp}`, paragraphs: ['涂色表示 3/4，比较 1/3 和 1/5 的大小。', '小明吃了一块饼的 1/4，还剩几分之几？'] },
+        // the teacher's own material: without it the deck is a few lines any 分数 courseware shares, and its
+        // fingerprint lands near the demo catalogue's 几分之一 resources by chance of the stamp
+        {
+          heading: '生活中的分数',
+          paragraphs: [
+            '周末去菜市场，妈妈把一个西瓜切成八块，我们一家四口每人先吃两块，请同学们算一算每人吃了整个西瓜的几分之几。',
+            '课前请学生折纸条、量跳绳、分橡皮泥，记录下自己发现的分数，上课时分组交流并贴在黑板的“分数墙”上。',
+          ],
+        },
+        {
+          heading: '课堂小游戏：分蛋糕接力',
+          paragraphs: [
+            '全班分成红黄蓝三队，每队领一张圆形卡纸当作生日蛋糕，老师报出一个分数，队员轮流用剪刀和彩笔完成，先贴上展板的队伍得一颗星。',
+            '游戏结束后请获胜队讲解他们的折法，再请其他队补充不同的方法，说明同一个分数可以有多种表示。',
+            '作业：回家和爸爸妈妈一起做一次水果拼盘，拍照记录拼盘里每种水果占整盘的几分之几，下节课带来分享。',
+          ],
+        },
       ],
     },
     '刘桂芝',
