@@ -223,7 +223,7 @@ function StudentsByGrade({ data }: { data: THome['studentsByGrade'] }) {
       option={{
         grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
         tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-        xAxis: { type: 'category', data: labels, axisTick: { show: false } },
+        xAxis: { type: 'category', data: labels, axisTick: { show: false }, axisLabel: { interval: 0 } },
         yAxis: { type: 'value', minInterval: 1, splitLine: { lineStyle: { color: '#edf1f6' } } },
         series: [{ type: 'bar', data: values, barMaxWidth: 40, itemStyle: { color: '#1f6fd1', borderRadius: [6, 6, 0, 0] } }],
       }}
