@@ -59,6 +59,12 @@ const CLIENT = process.env.BENCH_PEAK_CLIENT === 'node' ? 'node' : 'raw';
 const REUSE = process.env.BENCH_PEAK_REUSE === '1';
 /** BENCH_PEAK_PROFILE=0 skips the in-process profile after the HTTP run. */
 const PROFILE = process.env.BENCH_PEAK_PROFILE !== '0';
+/**
+ * BENCH_PEAK_FLOOR=0 skips the request floor: after the PostgreSQL run, the same clients send the
+ * least request the servers answer — a pupil's session read from the cache, routed, refused by
+ * the permission check (403), no database — to show what any request costs before homework work.
+ */
+const FLOOR = process.env.BENCH_PEAK_FLOOR !== '0';
 /** Server ports (this branch's range); BENCH_PEAK_PORTS=3162,3163,3164 to move them. */
 const PORTS = (process.env.BENCH_PEAK_PORTS ?? '3162,3163,3164').split(',').map(Number);
 
@@ -281,6 +287,54 @@ async function drive(database: string, servers: ServerProcess[], setup: Setup, d
   };
 }
 
+type Floor = { rps: number; latency: LatencySummary; cpuPerRequest: Record<string, number>; load: [number, number] };
+
+/** The least request: authenticated from the session cache, refused by the route's permission (no database, no handler). */
+async function requestFloor(servers: ServerProcess[], setup: Setup): Promise<Floor> {
+  const loadBefore = os.loadavg()[0];
+  const groups = { servers: servers.map((s) => s.pid), 'load generator': 'self' as const };
+  let cpuBefore = sampleCpu(groups);
+  let countedFrom = 0;
+  let answered = 0;
+  const mark = setTimeout(() => {
+    cpuBefore = sampleCpu(groups);
+    countedFrom = answered;
+  }, WARMUP_MS);
+  const r = await runLoad({
+    raw: CLIENT === 'raw',
+    connections: CONNECTIONS,
+    durationMs: DURATION_MS,
+    warmupMs: WARMUP_MS,
+    expectStatus: 403,
+    request: (c, seq) => ({
+      method: 'GET',
+      url: `${servers[(c + seq) % servers.length].url}/api/audit`,
+      headers: { cookie: setup.pupils[(c + seq * CONNECTIONS) % setup.pupils.length].cookie, 'x-requested-with': 'bench' },
+    }),
+    onAnswer: () => void answered++,
+  });
+  clearTimeout(mark);
+  const cpu = diffCpu(cpuBefore, sampleCpu(groups));
+  const n = Math.max(1, answered - countedFrom);
+  return {
+    rps: r.rps,
+    latency: r.latency,
+    cpuPerRequest: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, v / n])),
+    load: [loadBefore, os.loadavg()[0]],
+  };
+}
+
+function reportFloor(f: Floor) {
+  const total = Object.values(f.cpuPerRequest).reduce((a, b) => a + b, 0);
+  console.log(
+    `
+request floor (GET /api/audit as a pupil → 403: session from the cache, routing, permission check, no database; load ${f.load[0].toFixed(1)} → ${f.load[1].toFixed(1)}): ` +
+      `${f.rps.toFixed(0)} requests/s, p50 ${ms(f.latency.p50)}, p99 ${ms(f.latency.p99)}; CPU per request ${Object.entries(f.cpuPerRequest)
+        .map(([k, v]) => `${k} ${(v * 1000).toFixed(0)} µs`)
+        .join(', ')}; two such requests per submission: ${(2 * total).toFixed(2)} ms of the 1.0 ms that ${GOAL.rps}/s on 2 cores allows`,
+  );
+}
+
 const ms = (v: number) => `${v.toFixed(v >= 100 ? 0 : 1)} ms`;
 function report(run: Run) {
   console.log(
@@ -393,6 +447,7 @@ await runBench('homework-peak', async () => {
   warnIfBusy('homework-peak');
   const runs: Run[] = [];
   let prof: Awaited<ReturnType<typeof profile>> | null = null;
+  let floor: Floor | null = null;
   let secretKey = randomBytes(32).toString('base64url');
 
   if (DATABASES.includes('postgres')) {
@@ -431,6 +486,7 @@ await runBench('homework-peak', async () => {
     const run = await drive('postgres', servers, setup, dbPids);
     report(run);
     runs.push(run);
+    if (FLOOR) reportFloor((floor = await requestFloor(servers, setup)));
     for (const s of servers) await s.stop();
     if (PROFILE) prof = await profile(database, setup, secretKey, dbPids);
     await database.close();
@@ -464,6 +520,7 @@ await runBench('homework-peak', async () => {
     connections: CONNECTIONS,
     seconds: DURATION_MS / 1000,
     runs: runs.map((r) => ({ ...r, combined: { ...r.combined } })),
+    floor,
     profile: prof,
   });
   console.log(`figures written to ${file}`);
