@@ -214,6 +214,30 @@ type Run = {
   client: string;
 };
 
+/**
+ * CPU time of each process group from the end of the warm-up (JIT compilation, pools filling) on,
+ * per unit done since (`done()` read at both ends). Call the returned function when the load ends.
+ */
+async function cpuAfterWarmup(
+  groups: () => Promise<Record<string, number[] | 'self'>>,
+  done: () => number,
+): Promise<() => Promise<Record<string, number>>> {
+  let before = sampleCpu(await groups());
+  let from = done();
+  const mark = setTimeout(() => {
+    void groups().then((g) => {
+      before = sampleCpu(g);
+      from = done();
+    });
+  }, WARMUP_MS);
+  return async () => {
+    clearTimeout(mark);
+    const cpu = diffCpu(before, sampleCpu(await groups()));
+    const n = Math.max(1, done() - from);
+    return Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, v / n]));
+  };
+}
+
 async function drive(database: string, servers: ServerProcess[], setup: Setup, dbPids?: () => Promise<number[]>): Promise<Run> {
   const share = (c: number) => setup.pupils.filter((_, i) => i % CONNECTIONS === c);
   const state = Array.from({ length: CONNECTIONS }, (_, c) => ({
@@ -230,15 +254,7 @@ async function drive(database: string, servers: ServerProcess[], setup: Setup, d
     ...(dbPids ? { postgres: await dbPids() } : {}),
     'load generator': 'self' as const,
   });
-  // CPU is counted after the warm-up (JIT compilation, pools filling), over the submits answered since
-  let cpuBefore = sampleCpu(await groups());
-  let submitsBefore = 0;
-  const mark = setTimeout(() => {
-    void groups().then((g) => {
-      cpuBefore = sampleCpu(g);
-      submitsBefore = allSubmits;
-    });
-  }, WARMUP_MS);
+  const cpuPerSubmit = await cpuAfterWarmup(groups, () => allSubmits);
   const r = await runLoad({
     raw: CLIENT === 'raw',
     connections: CONNECTIONS,
@@ -269,9 +285,6 @@ async function drive(database: string, servers: ServerProcess[], setup: Setup, d
       }
     },
   });
-  clearTimeout(mark);
-  const cpu = diffCpu(cpuBefore, sampleCpu(await groups()));
-  const cpuPerSubmit = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, v / Math.max(1, allSubmits - submitsBefore)]));
   const memory = servers.map((s, i) => ({ server: 'AB'[i], ...s.memory() }));
   return {
     database,
@@ -281,7 +294,7 @@ async function drive(database: string, servers: ServerProcess[], setup: Setup, d
     submits: { perSecond: submitMs.length / (DURATION_MS / 1000), latency: summarize(submitMs), count: submitMs.length },
     fetches: { perSecond: fetchMs.length / (DURATION_MS / 1000), latency: summarize(fetchMs), count: fetchMs.length },
     memory,
-    cpuPerSubmit,
+    cpuPerSubmit: await cpuPerSubmit(),
     load: [loadBefore, os.loadavg()[0]],
     client: CLIENT,
   };
@@ -292,14 +305,11 @@ type Floor = { rps: number; latency: LatencySummary; cpuPerRequest: Record<strin
 /** The least request: authenticated from the session cache, refused by the route's permission (no database, no handler). */
 async function requestFloor(servers: ServerProcess[], setup: Setup): Promise<Floor> {
   const loadBefore = os.loadavg()[0];
-  const groups = { servers: servers.map((s) => s.pid), 'load generator': 'self' as const };
-  let cpuBefore = sampleCpu(groups);
-  let countedFrom = 0;
   let answered = 0;
-  const mark = setTimeout(() => {
-    cpuBefore = sampleCpu(groups);
-    countedFrom = answered;
-  }, WARMUP_MS);
+  const cpuPerRequest = await cpuAfterWarmup(
+    async () => ({ servers: servers.map((s) => s.pid), 'load generator': 'self' as const }),
+    () => answered,
+  );
   const r = await runLoad({
     raw: CLIENT === 'raw',
     connections: CONNECTIONS,
@@ -313,13 +323,10 @@ async function requestFloor(servers: ServerProcess[], setup: Setup): Promise<Flo
     }),
     onAnswer: () => void answered++,
   });
-  clearTimeout(mark);
-  const cpu = diffCpu(cpuBefore, sampleCpu(groups));
-  const n = Math.max(1, answered - countedFrom);
   return {
     rps: r.rps,
     latency: r.latency,
-    cpuPerRequest: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, v / n])),
+    cpuPerRequest: await cpuPerRequest(),
     load: [loadBefore, os.loadavg()[0]],
   };
 }
