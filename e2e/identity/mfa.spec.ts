@@ -31,6 +31,8 @@ test('an administrator is made to enrol at first sign-in, then signs in with a T
   await page.goto('/users');
   await expect(page).toHaveURL(/\/mfa-setup/);
   await expect(page.getByTestId('mfa-qr')).toBeVisible();
+  // the QR code shows as loading and the key as … until the enrolment's secret arrives
+  await expect(page.getByTestId('mfa-secret')).toContainText(/[A-Z2-7]{4} [A-Z2-7]{4}/);
   const secret = ((await page.getByTestId('mfa-secret').textContent()) ?? '').replace(/\s/g, '').replace(/复制|Copy/g, '');
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
   await screenshots(page, 'mfa-setup');
