@@ -11,6 +11,8 @@ import { CODE_SCORE, popcount, type Postings } from './index-postings.ts';
 /** A rarest clause under this share of the slots is evaluated as a list, above it as bitmaps. */
 const LIST_SHARE = 64;
 const EMPTY = new Int32Array(0);
+/** Scratch bitmaps from this index on are the filters' (matching uses the ones below it). */
+const FILTER_BITMAP = 16;
 
 /** A word of a compiled query: its postings, the fields it must be in, and a cursor for rare lists. */
 export type WordRef = { p: Postings; at: number };
@@ -275,6 +277,59 @@ export function matchAtLeast(ctx: MatchContext, clauses: CompiledClause[]): (m: 
     }
     return { bits: out, words };
   };
+}
+
+/**
+ * The filter clauses' slots (every clause held), for narrowing the any-word fallback: a sorted
+ * list when the rarest is rare, else a bitmap in scratch space of its own.
+ */
+export function filterSlots(ctx: MatchContext, filters: CompiledClause[]): Matched {
+  if (filters.length === 0) return null;
+  const order = [...filters].sort((a, b) => a.estimate - b.estimate);
+  if (order[0]!.estimate * LIST_SHARE < ctx.size) return matchAll(ctx, filters);
+  const words = (ctx.size >>> 5) + 1;
+  const out = ctx.scratch.bitmap(FILTER_BITMAP, words);
+  clauseBits(order[0]!, out, words, () => ctx.scratch.bitmap(FILTER_BITMAP + 2, words));
+  const buf = ctx.scratch.bitmap(FILTER_BITMAP + 1, words);
+  for (let c = 1; c < order.length; c++) {
+    clauseBits(order[c]!, buf, words, () => ctx.scratch.bitmap(FILTER_BITMAP + 2, words));
+    andInto(out, buf, words);
+  }
+  return { bits: out, words };
+}
+
+/** The matches that the filters' slots hold too (a list of matches is narrowed in place). */
+export function restrict(matched: Matched, filter: Matched, size: number): Matched {
+  if (filter === null) return matched;
+  if (matched === null) return filter;
+  if ('list' in matched) {
+    const list = matched.list;
+    let m = 0;
+    if ('list' in filter) {
+      const f = filter.list;
+      let at = 0;
+      for (let i = 0; i < list.length; i++) {
+        const d = list[i]!;
+        at = gallop(f, f.length, at, d);
+        if (at < f.length && f[at] === d) list[m++] = d;
+      }
+    } else {
+      const bits = filter.bits;
+      for (let i = 0; i < list.length; i++) if (((bits[list[i]! >>> 5]! >>> (list[i]! & 31)) & 1) === 1) list[m++] = list[i]!;
+    }
+    return { list: list.subarray(0, m) };
+  }
+  if ('list' in filter) {
+    const out = new Int32Array(filter.list.length);
+    let m = 0;
+    for (let i = 0; i < filter.list.length; i++) {
+      const d = filter.list[i]!;
+      if (d < size && ((matched.bits[d >>> 5]! >>> (d & 31)) & 1) === 1) out[m++] = d;
+    }
+    return { list: out.subarray(0, m) };
+  }
+  andInto(matched.bits, filter.bits, matched.words);
+  return matched;
 }
 
 /** The slots holding any of the query's words in HIGH_FIELDS, as a bitmap. */

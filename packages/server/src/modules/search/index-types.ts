@@ -7,6 +7,15 @@ export type Field = keyof typeof FIELD;
 export const FACET_KEYS = ['kind', 'subject', 'grade', 'term', 'edition', 'unit', 'type', 'level', 'school', 'district'] as const;
 export type FacetKey = (typeof FACET_KEYS)[number];
 
+/**
+ * Facets whose values are also words of the index (one pseudo-word per value, never typed: it
+ * starts with U+0001), so that a filter on them narrows the candidates before the pass over the
+ * matches, as a clause that is neither scored nor counted for the any-word fallback. Unit, school
+ * and district (hundreds of values each) stay with the group columns' pass tables only.
+ */
+export const FILTER_WORD_FACETS = ['kind', 'subject', 'grade', 'term', 'edition', 'type', 'level'] as const;
+export const filterWord = (facet: FacetKey, value: string): string => `\u0001${facet}:${value}`;
+
 export type IndexedDoc = {
   kind: string;
   refId: string;

@@ -205,6 +205,42 @@ describe.each([
     expect(one.total).toBe(bruteMatches(docs, '分数', null, () => true).length);
   });
 
+  it('filters on facets that are words narrow the candidates first and count as the brute force: every word, the fallback, no words', () => {
+    const lessonPlans = (d: SearchDocumentInput) => d.facets.type === '教案';
+    // every word, one type
+    const all = index.search(plan('分数', { filters: { type: '教案' } }));
+    const expected = bruteMatches(docs, '分数', null, lessonPlans);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(all.total).toBe(expected.length);
+    expect(asCounts(all.facets)).toEqual(bruteFacets(expected));
+    // a typed type word that the type filter contradicts: the fallback keeps to the filter's documents
+    const any = index.search(plan('三年级 数学 课件', { mode: 'any', filters: { type: '教案' } }));
+    expect(index.search(plan('三年级 数学 课件', { filters: { type: '教案' } })).total).toBe(
+      bruteMatches(docs, '三年级 数学 课件', null, lessonPlans).length,
+    );
+    const most = bruteMatches(docs, '三年级 数学', null, lessonPlans);
+    expect(most.length).toBeGreaterThan(0);
+    expect(any.matchedClauses).toBe(2);
+    expect(any.total).toBe(
+      [
+        ...new Set([
+          ...most,
+          ...bruteMatches(docs, '三年级 课件', null, lessonPlans),
+          ...bruteMatches(docs, '数学 课件', null, lessonPlans),
+        ]),
+      ].length,
+    );
+    for (const t of any.top) expect(docs.find((d) => d.refId === index.keyOf(t.slot).refId)!.facets.type).toBe('教案');
+    // no words, newest first: the filters alone
+    const sample = docs.find((d) => d.facets.subject === '数学' && d.facets.grade === 3 && d.facets.term !== null)!;
+    const term = sample.facets.term!;
+    const none = index.search(plan('', { order: 'newest', filters: { subject: '数学', grade: '3', term } }));
+    const filtered = bruteMatches(docs, '', null, (d) => d.facets.subject === '数学' && d.facets.grade === 3 && d.facets.term === term);
+    expect(filtered.length).toBeGreaterThan(0);
+    expect(none.total).toBe(filtered.length);
+    expect(asCounts(none.facets)).toEqual(bruteFacets(filtered));
+  });
+
   it('ranks by the best buckets first exactly as by scoring every match', () => {
     const seen = new Set([places[1]!.schoolPath, places[1]!.districtPath]);
     const visible = index.visibleScopes((p) => seen.has(p));

@@ -20,10 +20,32 @@
  */
 import { Dict, emptyFacets, facetCounts, fitGroup, GROUP1, GROUP2, Groups, passTables, type GroupColumn } from './index-facets.ts';
 import { KeyTable, parseUuid } from './index-keys.ts';
-import { BitmapScratch, compileQuery, highBits, matchAll, matchAtLeast, type Matched, type MatchContext } from './index-matching.ts';
-import { Postings, type NextArray, type PostingsHeader, type SnapshotArray } from './index-postings.ts';
+import {
+  BitmapScratch,
+  compileQuery,
+  filterSlots,
+  highBits,
+  matchAll,
+  matchAtLeast,
+  restrict,
+  type Matched,
+  type MatchContext,
+} from './index-matching.ts';
+import { HIGH_FIELDS, Postings, type NextArray, type PostingsHeader, type SnapshotArray } from './index-postings.ts';
 import { bestMatches, BUCKET_STEP, BUCKETS, bucketOf, NORM, popularityBoost, T0_S, YEAR_S } from './index-ranking.ts';
-import { FACET_KEYS, TUNING, type FacetKey, type IndexedDoc, type SearchPlan, type SearchResult, type Tuning } from './index-types.ts';
+import {
+  FACET_KEYS,
+  FILTER_WORD_FACETS,
+  filterWord,
+  postingCode,
+  TUNING,
+  type FacetKey,
+  type IndexedDoc,
+  type QueryClause,
+  type SearchPlan,
+  type SearchResult,
+  type Tuning,
+} from './index-types.ts';
 
 export { FACET_KEYS, FIELD, postingCode } from './index-types.ts';
 export type {
@@ -51,6 +73,22 @@ export type IndexHeader = {
   group32: [boolean, boolean];
   words: [string, PostingsHeader][];
 };
+
+/**
+ * A filter word's posting byte, counted once: in fields (so that clauses taking every field hold it)
+ * but none of HIGH_FIELDS, so that its postings keep no second set of "high" slots.
+ */
+const FILTER_CODE = postingCode(15 & ~HIGH_FIELDS, 1);
+
+/** The plan's filters on the facets that are words too, one clause each. */
+function filterClauses(plan: SearchPlan): QueryClause[] {
+  const out: QueryClause[] = [];
+  for (const f of FILTER_WORD_FACETS) {
+    const value = plan.filters[f];
+    if (value !== undefined) out.push([{ words: [filterWord(f, value)] }]);
+  }
+  return out;
+}
 
 export class InvertedIndex {
   /** Slots in use (alive or dead). */
@@ -187,18 +225,25 @@ export class InvertedIndex {
       const comma = terms.lastIndexOf(',', end - 1);
       let c = 0;
       for (let i = comma + 1; i < end; i++) c = c * 10 + terms.charCodeAt(i) - 48;
-      const word = terms.slice(at, comma);
-      let p = this.words.get(word);
-      if (!p) {
-        p = new Postings();
-        this.words.set(word, p);
-        this.sortedWords = null;
-      }
-      p.push(slot, c);
-      if (p.docs && p.length >= this.tuning.denseMin) p.maybeDense(this.size, this.tuning.denseMin);
+      this.post(terms.slice(at, comma), slot, c);
       at = end + 1;
     }
+    for (const f of FILTER_WORD_FACETS) {
+      const value = f === 'kind' ? doc.kind : doc.facets[f];
+      if (value !== null) this.post(filterWord(f, value), slot, FILTER_CODE);
+    }
     this.maybeCompact();
+  }
+
+  private post(word: string, slot: number, code: number): void {
+    let p = this.words.get(word);
+    if (!p) {
+      p = new Postings();
+      this.words.set(word, p);
+      this.sortedWords = null;
+    }
+    p.push(slot, code);
+    if (p.docs && p.length >= this.tuning.denseMin) p.maybeDense(this.size, this.tuning.denseMin);
   }
 
   remove(kind: string, refId: string): boolean {
@@ -421,6 +466,8 @@ export class InvertedIndex {
     const { pass1, pass2 } = passes;
 
     const clauses = compileQuery(this.words, plan.clauses);
+    // filters on the facets that are words too narrow the candidates before the pass (the pass tables still decide)
+    const filters = compileQuery(this.words, filterClauses(plan));
     const counting = plan.facets.length > 0;
     const counts1 = new Int32Array(counting ? g1.count + 1 : 0);
     const counts2 = new Int32Array(counting ? g2.count + 1 : 0);
@@ -445,12 +492,13 @@ export class InvertedIndex {
     };
     let n: number;
     let held = clauses.length;
-    if (plan.mode === 'all' || clauses.length < 2) n = visit(matchAll(match, clauses));
+    if (plan.mode === 'all' || clauses.length < 2) n = visit(matchAll(match, [...clauses, ...filters]));
     else {
       // the most clauses any visible match holds
       const atLeast = matchAtLeast(match, clauses);
+      const filtered = filterSlots(match, filters);
       for (held = Math.min(clauses.length, plan.atLeast ?? clauses.length); ; held--) {
-        n = visit(atLeast(held));
+        n = visit(restrict(atLeast(held), filtered, this.size));
         if (n > 0 || held === 1) break;
       }
     }
