@@ -334,8 +334,7 @@ async function requestFloor(servers: ServerProcess[], setup: Setup): Promise<Flo
 function reportFloor(f: Floor) {
   const total = Object.values(f.cpuPerRequest).reduce((a, b) => a + b, 0);
   console.log(
-    `
-request floor (GET /api/audit as a pupil → 403: session from the cache, routing, permission check, no database; load ${f.load[0].toFixed(1)} → ${f.load[1].toFixed(1)}): ` +
+    `\nrequest floor (GET /api/audit as a pupil → 403: session from the cache, routing, permission check, no database; load ${f.load[0].toFixed(1)} → ${f.load[1].toFixed(1)}): ` +
       `${f.rps.toFixed(0)} requests/s, p50 ${ms(f.latency.p50)}, p99 ${ms(f.latency.p99)}; CPU per request ${Object.entries(f.cpuPerRequest)
         .map(([k, v]) => `${k} ${(v * 1000).toFixed(0)} µs`)
         .join(', ')}; two such requests per submission: ${(2 * total).toFixed(2)} ms of the 1.0 ms that ${GOAL.rps}/s on 2 cores allows`,

@@ -11,7 +11,7 @@ import { CODE_SCORE, popcount, type Postings } from './index-postings.ts';
 /** A rarest clause under this share of the slots is evaluated as a list, above it as bitmaps. */
 const LIST_SHARE = 64;
 const EMPTY = new Int32Array(0);
-/** Scratch bitmaps from this index on are the filters' (matching uses the ones below it). */
+/** The filters' scratch bitmaps start here (matching and the at-least counters use the ones below). */
 const FILTER_BITMAP = 16;
 
 /** A word of a compiled query: its postings, the fields it must be in, and a cursor for rare lists. */
@@ -164,9 +164,9 @@ function clauseBits(clause: CompiledClause, out: Int32Array, words: number, tmp:
 
 /**
  * The matching slots (alive or not): a sorted list when the rarest clause is rare, else a bitmap
- * over the slots; null for "every slot" (no words).
+ * over the slots (in the scratch bitmaps from `scratchBase` on); null for "every slot" (no words).
  */
-export function matchAll(ctx: MatchContext, clauses: CompiledClause[]): Matched {
+export function matchAll(ctx: MatchContext, clauses: CompiledClause[], scratchBase = 0): Matched {
   if (clauses.length === 0) return null;
   const size = ctx.size;
   {
@@ -187,9 +187,9 @@ export function matchAll(ctx: MatchContext, clauses: CompiledClause[]): Matched 
       return { list };
     }
     const words = (size >>> 5) + 1;
-    const out = ctx.scratch.bitmap(0, words);
-    const clauseBuf = ctx.scratch.bitmap(1, words);
-    const tmp = () => ctx.scratch.bitmap(2, words);
+    const out = ctx.scratch.bitmap(scratchBase, words);
+    const clauseBuf = ctx.scratch.bitmap(scratchBase + 1, words);
+    const tmp = () => ctx.scratch.bitmap(scratchBase + 2, words);
     clauseBits(order[0]!, out, words, tmp);
     for (let c = 1; c < order.length; c++) {
       const clause = order[c]!;
@@ -279,27 +279,11 @@ export function matchAtLeast(ctx: MatchContext, clauses: CompiledClause[]): (m: 
   };
 }
 
-/**
- * The filter clauses' slots (every clause held), for narrowing the any-word fallback: a sorted
- * list when the rarest is rare, else a bitmap in scratch space of its own.
- */
-export function filterSlots(ctx: MatchContext, filters: CompiledClause[]): Matched {
-  if (filters.length === 0) return null;
-  const order = [...filters].sort((a, b) => a.estimate - b.estimate);
-  if (order[0]!.estimate * LIST_SHARE < ctx.size) return matchAll(ctx, filters);
-  const words = (ctx.size >>> 5) + 1;
-  const out = ctx.scratch.bitmap(FILTER_BITMAP, words);
-  clauseBits(order[0]!, out, words, () => ctx.scratch.bitmap(FILTER_BITMAP + 2, words));
-  const buf = ctx.scratch.bitmap(FILTER_BITMAP + 1, words);
-  for (let c = 1; c < order.length; c++) {
-    clauseBits(order[c]!, buf, words, () => ctx.scratch.bitmap(FILTER_BITMAP + 2, words));
-    andInto(out, buf, words);
-  }
-  return { bits: out, words };
-}
+/** The filter clauses' slots (every clause held), in scratch bitmaps of their own: the any-word fallback narrows each of its rounds by them. */
+export const filterSlots = (ctx: MatchContext, filters: CompiledClause[]): Matched => matchAll(ctx, filters, FILTER_BITMAP);
 
 /** The matches that the filters' slots hold too (a list of matches is narrowed in place). */
-export function restrict(matched: Matched, filter: Matched, size: number): Matched {
+export function restrict(matched: Matched, filter: Matched): Matched {
   if (filter === null) return matched;
   if (matched === null) return filter;
   if ('list' in matched) {
@@ -324,7 +308,7 @@ export function restrict(matched: Matched, filter: Matched, size: number): Match
     let m = 0;
     for (let i = 0; i < filter.list.length; i++) {
       const d = filter.list[i]!;
-      if (d < size && ((matched.bits[d >>> 5]! >>> (d & 31)) & 1) === 1) out[m++] = d;
+      if (((matched.bits[d >>> 5]! >>> (d & 31)) & 1) === 1) out[m++] = d;
     }
     return { list: out.subarray(0, m) };
   }

@@ -498,7 +498,7 @@ export class InvertedIndex {
       const atLeast = matchAtLeast(match, clauses);
       const filtered = filterSlots(match, filters);
       for (held = Math.min(clauses.length, plan.atLeast ?? clauses.length); ; held--) {
-        n = visit(restrict(atLeast(held), filtered, this.size));
+        n = visit(restrict(atLeast(held), filtered));
         if (n > 0 || held === 1) break;
       }
     }
