@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,11 +21,16 @@ import { envNumber, writeResult } from './lib/report.ts';
  * is the end-to-end figure.
  *
  *   BENCH_INDEX_ITEMS=1000000 BENCH_INDEX_BASE=40000 node --import tsx --expose-gc bench/search-index.ts
+ *
+ * BENCH_INDEX_PROFILE=file.cpuprofile writes a CPU profile of the queries alone (not the build);
+ * BENCH_INDEX_ONLY=3,17 runs only those of the 200 queries (by position), e.g. the slowest again.
  */
 
 const ITEMS = envNumber('BENCH_INDEX_ITEMS', 1_000_000);
 const BASE = envNumber('BENCH_INDEX_BASE', 40_000);
 const REPEAT = envNumber('BENCH_INDEX_REPEAT', 3);
+const PROFILE = process.env.BENCH_INDEX_PROFILE;
+const ONLY = process.env.BENCH_INDEX_ONLY?.split(',').map(Number);
 
 function places(): Place[] {
   const out: Place[] = [];
@@ -115,13 +121,17 @@ const plans = queries.map((q, i): SearchPlan => {
   };
 });
 
-const run = (plan: SearchPlan) => {
-  let r = index.search(plan);
-  if (r.total === 0 && plan.clauses.length > 1) r = index.search({ ...plan, mode: 'any', atLeast: plan.clauses.length - 1 });
-  return r;
-};
-const times: { q: string; ms: number; total: number }[] = [];
+// as search.service.ts asks: every word, else the most of them
+const run = (plan: SearchPlan) => index.search({ ...plan, mode: 'any' });
+const times: { i: number; q: string; ms: number; total: number }[] = [];
+const profiler = PROFILE ? new Session() : null;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 for (let i = 0; i < plans.length; i++) {
+  if (ONLY && !ONLY.includes(i)) continue;
   let best = Infinity;
   let total = 0;
   for (let r = 0; r < REPEAT; r++) {
@@ -131,7 +141,12 @@ for (let i = 0; i < plans.length; i++) {
     const used = process.cpuUsage(t);
     best = Math.min(best, (used.user + used.system) / 1000);
   }
-  times.push({ q: `${queries[i]!.q}${i % 2 ? ' (teacher)' : ''}`, ms: best, total });
+  times.push({ i, q: `${queries[i]!.q}${i % 2 ? ' (teacher)' : ''}`, ms: best, total });
+}
+if (profiler) {
+  const { profile } = await profiler.post('Profiler.stop');
+  fs.writeFileSync(PROFILE!, JSON.stringify(profile));
+  console.log(`profile of the queries → ${PROFILE}`);
 }
 const sorted = times.map((t) => t.ms).sort((a, b) => a - b);
 const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -140,7 +155,7 @@ console.log(
     `(load ${os.loadavg()[0]!.toFixed(1)})`,
 );
 for (const t of [...times].sort((a, b) => b.ms - a.ms).slice(0, 12))
-  console.log(`  ${t.ms.toFixed(1).padStart(7)} ms  ${t.total.toLocaleString().padStart(10)}  ${t.q}`);
+  console.log(`  ${t.ms.toFixed(1).padStart(7)} ms  ${t.total.toLocaleString().padStart(10)}  #${t.i} ${t.q}`);
 writeResult(`search-index-${ITEMS}`, {
   items: ITEMS,
   base: BASE,

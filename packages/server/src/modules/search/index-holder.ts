@@ -41,8 +41,8 @@ const REPLAY_WITHIN_MS = CHANGE_LOG_KEEP_MS / 2;
 const INLINE_REBUILD = 100_000;
 /** Indexes smaller than this are rebuilt at start rather than written to disk (a rebuild takes seconds). */
 const SNAPSHOT_MIN = 100_000;
-// 2: facet values as filter words
-const SNAPSHOT_VERSION = 2;
+// 2: facet values as filter words; 3: only title postings are "high" (HIGH_FIELDS)
+const SNAPSHOT_VERSION = 3;
 
 type SnapshotHeader = {
   version: number;

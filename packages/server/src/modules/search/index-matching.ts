@@ -316,6 +316,20 @@ export function restrict(matched: Matched, filter: Matched): Matched {
   return matched;
 }
 
+/** Whether the matches are more than `n` (a bitmap is counted only until it passes n). */
+export function holdsMoreThan(matched: Matched, size: number, n: number): boolean {
+  if (matched === null) return size > n;
+  if ('list' in matched) return matched.list.length > n;
+  const bits = matched.bits;
+  let count = 0;
+  for (let w = 0; w < matched.words; w++) {
+    if (bits[w] === 0) continue;
+    count += popcount(bits[w]!);
+    if (count > n) return true;
+  }
+  return false;
+}
+
 /** The slots holding any of the query's words in HIGH_FIELDS, as a bitmap. */
 export function highBits(ctx: MatchContext, clauses: CompiledClause[]): Int32Array {
   const words = (ctx.size >>> 5) + 1;

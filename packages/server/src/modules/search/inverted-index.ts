@@ -25,6 +25,7 @@ import {
   compileQuery,
   filterSlots,
   highBits,
+  holdsMoreThan,
   matchAll,
   matchAtLeast,
   restrict,
@@ -478,26 +479,25 @@ export class InvertedIndex {
     const textLow = clauses.length ? clauses.reduce((s, c) => s + c.low, 0) / clauses.length : 1;
     const lowShift = textLow > 0 ? Math.ceil(Math.log(textLow / textMax) / Math.log(BUCKET_STEP)) : -BUCKETS;
     const match: MatchContext = { size: this.size, scratch: this.scratch };
-    let high: Int32Array | null | undefined;
+    // the slots holding a query word in HIGH_FIELDS, made once for the first round with enough matches to rank by buckets
+    let high: Int32Array | null = null;
+    const ranksByBuckets = plan.order === 'relevance' && !scoreAll && lowShift < -8;
     const visit = (matched: Matched) => {
       counts1.fill(0);
       counts2.fill(0);
       hist.fill(0);
-      if (high === undefined) {
-        const upper = matched === null ? this.size : 'list' in matched ? matched.list.length : this.size;
-        const worth = plan.order === 'relevance' && !scoreAll && upper > this.tuning.scoreAllBelow && lowShift < -8;
-        high = worth ? highBits(match, clauses) : null;
-      }
+      if (high === null && ranksByBuckets && holdsMoreThan(matched, this.size, this.tuning.scoreAllBelow)) high = highBits(match, clauses);
       return this.visit(matched, pass1, pass2, counts1, counts2, hist, high, lowShift);
     };
-    let n: number;
-    let held = clauses.length;
-    if (plan.mode === 'all' || clauses.length < 2) n = visit(matchAll(match, [...clauses, ...filters]));
-    else {
+    let held = Math.min(clauses.length, plan.mode === 'all' ? clauses.length : (plan.atLeast ?? clauses.length));
+    // every clause: intersected (cheapest when one clause is rare); the counters below only when none matches
+    let n = held === clauses.length ? visit(matchAll(match, [...clauses, ...filters])) : 0;
+    if (n === 0 && plan.mode === 'any' && clauses.length > 1) {
       // the most clauses any visible match holds
+      if (held === clauses.length) held--;
       const atLeast = matchAtLeast(match, clauses);
       const filtered = filterSlots(match, filters);
-      for (held = Math.min(clauses.length, plan.atLeast ?? clauses.length); ; held--) {
+      for (; ; held--) {
         n = visit(restrict(atLeast(held), filtered));
         if (n > 0 || held === 1) break;
       }

@@ -158,7 +158,7 @@ export async function searchDocuments(ctx: RequestContext, query: TSearchQuery):
   const offset = (query.page - 1) * query.pageSize;
   const plan: SearchPlan = {
     clauses: terms.map(clauseOf),
-    mode: 'all',
+    mode: 'any',
     filters: filters(query),
     visible: visible(index),
     order,
@@ -167,13 +167,9 @@ export async function searchDocuments(ctx: RequestContext, query: TSearchQuery):
     facetLimit: FACET_LIMIT,
     now: Date.now(),
   };
-  let matched: 'all' | 'any' = 'all';
-  let result = index.search(plan);
-  if (result.total === 0 && terms.length > 1) {
-    // the documents with the most of the words that any has (all but one, else fewer)
-    matched = 'any';
-    result = index.search({ ...plan, mode: 'any', atLeast: terms.length - 1 });
-  }
+  // every word; when no visible document has them all, the documents with the most of them (all but one, else fewer)
+  const result = index.search(plan);
+  const matched = result.matchedClauses < plan.clauses.length ? 'any' : 'all';
   // slots mean nothing after the next change: take the keys now
   const best = result.top.map((t) => ({ ...index.keyOf(t.slot), score: t.score }));
   const rows = new Map((await repo.hitsByKey(ctx.db, best)).map((r) => [`${r.kind}/${r.ref_id}`, r]));
