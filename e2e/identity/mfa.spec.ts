@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { E2E_DEMO_PASSWORD } from '../playwright.config.ts';
-import { apiJson, rememberMfaSecret, screenshots, signIn, totpCode } from '../support/fixtures.ts';
+import { apiJson, csrf, rememberMfaSecret, screenshots, signIn, totpCode } from '../support/fixtures.ts';
 
 const NEW_PASSWORD = 'Journey#2026pw';
 
@@ -21,7 +21,7 @@ async function backToFirstSignIn(browser: Browser, username: string): Promise<st
     const { items } = await apiJson<{ items: { id: string; username: string }[] }>(admin.request, 'get', `/api/users?q=${username}`);
     const id = items.find((u) => u.username === username)!.id;
     // the first attempt may have stopped before enrolling: nothing to reset then
-    const reset = await admin.request.post(`/api/users/${id}/mfa/reset`, { headers: { 'x-requested-with': 'qiming' } });
+    const reset = await admin.request.post(`/api/users/${id}/mfa/reset`, { headers: csrf });
     if (reset.status() !== 204) expect((await reset.json()).error?.code).toBe('MFA_NOT_ENABLED');
     return (await apiJson<{ temporaryPassword: string }>(admin.request, 'post', `/api/users/${id}/reset-password`)).temporaryPassword;
   } finally {

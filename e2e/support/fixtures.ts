@@ -4,7 +4,8 @@ import { expect, type APIRequestContext, type APIResponse, type Page } from '@pl
 import { base32Decode, totp } from '../../packages/server/src/modules/identity/mfa/totp.ts';
 import { E2E_DEMO_PASSWORD, E2E_MFA_SECRETS } from '../playwright.config.ts';
 
-const csrf = { 'x-requested-with': 'qiming' };
+/** The header the API asks of state-changing requests (CSRF guard), for requests sent outside apiJson. */
+export const csrf = { 'x-requested-with': 'qiming' };
 /** The password a demo user gets at its first sign-in in this run (stable, so a retry in a new worker knows it). */
 const changedPassword = (_username: string) => 'Journey#2026pw';
 
