@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { apiJson, pickOption, screenshots, signIn } from '../support/fixtures.ts';
+import { apiJson, pickOption, screenshots, shotPath, signIn } from '../support/fixtures.ts';
 
 /**
  * The homework journey: the head teacher of 三年级(1)班 builds a 10-question paper and assigns it;
@@ -114,7 +114,9 @@ test('a teacher builds a 10-question paper in 组卷 and assigns it; a pupil on 
   await expect(pupil.getByTestId('question-10')).toBeVisible();
   for (let i = 0; i < 5; i++) await SPECS[i].answer(pupil.getByTestId(`question-${i + 1}`));
   await expect(pupil.getByTestId('save-state')).toHaveAttribute('data-state', 'saved');
-  await pupil.screenshot({ path: 'artifacts/screenshots/homework-answering-phone.png', fullPage: true });
+  // from the top: a full-page shot of a scrolled page draws the sticky header over the middle
+  await pupil.evaluate('window.scrollTo(0, 0)');
+  await pupil.screenshot({ path: shotPath('homework-answering-phone.png'), fullPage: true });
   await pupil.close();
 
   // back later in a new tab: the answers are there
@@ -127,7 +129,10 @@ test('a teacher builds a 10-question paper in 组卷 and assigns it; a pupil on 
   await again.getByTestId('submit-confirm').click();
   await expect(again.getByTestId('attempt-result')).toBeVisible();
   await expect(again.getByTestId('attempt-score')).toHaveText('100');
-  await again.screenshot({ path: 'artifacts/screenshots/homework-result-phone.png', fullPage: true });
+  // the confirmation fades out after the result is drawn: the shot waits until it has gone
+  await expect(again.getByTestId('submit-confirm')).toBeHidden();
+  await again.evaluate('window.scrollTo(0, 0)');
+  await again.screenshot({ path: shotPath('homework-result-phone.png'), fullPage: true });
   await phone.close();
 
   // the teacher's analysis: charts drawn from the class's attempts

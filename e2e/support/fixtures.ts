@@ -77,12 +77,15 @@ export async function apiJson<T = any>(api: APIRequestContext, method: 'get' | '
 const shotDir = path.resolve(import.meta.dirname, '../artifacts/screenshots');
 mkdirSync(shotDir, { recursive: true });
 
+/** Where a run's screenshot of this name goes (e2e/artifacts/screenshots, ignored by git), wherever the run was started. */
+export const shotPath = (file: string): string => path.join(shotDir, file);
+
 /** Saves the page at desktop width and at a phone width (390×844), as artifacts of the run. */
 export async function screenshots(page: Page, name: string): Promise<void> {
   const original = page.viewportSize();
-  await page.screenshot({ path: path.join(shotDir, `${name}-desktop.png`), fullPage: true });
+  await page.screenshot({ path: shotPath(`${name}-desktop.png`), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: path.join(shotDir, `${name}-phone.png`), fullPage: true });
+  await page.screenshot({ path: shotPath(`${name}-phone.png`), fullPage: true });
   if (original) await page.setViewportSize(original);
 }
 
