@@ -100,13 +100,15 @@ export function AttemptResult({ attempt }: { attempt: TAttempt }) {
           }
           extra={it.result && <Verdict result={it.result} />}
         >
-          <ItemAnswer
-            item={it.item as TPupilItem}
-            value={(it.response as Response) ?? null}
-            onChange={() => {}}
-            disabled
-            testId={`result-${i + 1}`}
-          />
+          <div className="qm-answer-readonly">
+            <ItemAnswer
+              item={it.item as TPupilItem}
+              value={(it.response as Response) ?? null}
+              onChange={() => {}}
+              disabled
+              testId={`result-${i + 1}`}
+            />
+          </div>
           {it.result?.comment && (
             <Alert style={{ marginTop: 8 }} type="success" title={t('hw_teacher_comment', { text: it.result.comment })} />
           )}
