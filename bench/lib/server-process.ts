@@ -6,6 +6,13 @@ import { onCleanup } from './cleanup.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 const MAIN = 'packages/server/src/main.ts';
+/** The V8 flags `npm start` gives the server (package.json is the one place they are written): benchmarks run it the same way. */
+const SERVER_NODE_FLAGS = ((): string[] => {
+  const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const m = /\bnode((?: --\S+)*) --import tsx /.exec(start);
+  if (!m) throw new Error(`package.json's start script no longer reads "node [flags] --import tsx …": ${start}`);
+  return m[1].split(' ').filter(Boolean);
+})();
 /** Output kept from a server, shown when it fails to start. */
 const TAIL_CHARS = 16_000;
 
@@ -68,7 +75,7 @@ export async function startServer(opts: {
   const url = `http://127.0.0.1:${port}`;
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the servers
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, '--import', 'tsx', MAIN], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
