@@ -100,15 +100,13 @@ export function AttemptResult({ attempt }: { attempt: TAttempt }) {
           }
           extra={it.result && <Verdict result={it.result} />}
         >
-          <div className="qm-answer-readonly">
-            <ItemAnswer
-              item={it.item as TPupilItem}
-              value={(it.response as Response) ?? null}
-              onChange={() => {}}
-              disabled
-              testId={`result-${i + 1}`}
-            />
-          </div>
+          <ItemAnswer
+            item={it.item as TPupilItem}
+            value={(it.response as Response) ?? null}
+            onChange={() => {}}
+            disabled
+            testId={`result-${i + 1}`}
+          />
           {it.result?.comment && (
             <Alert style={{ marginTop: 8 }} type="success" title={t('hw_teacher_comment', { text: it.result.comment })} />
           )}

@@ -206,10 +206,12 @@ export function ItemAnswer({
   testId: string;
 }) {
   const t = useT();
+  // a disabled answer is read, not changed (a finished attempt, a practised item): the answer given reads clearly
+  const className = disabled ? 'qm-answer-readonly' : undefined;
   if (item.type === 'composite') {
     const parts = ((value as { parts?: Record<string, Response> } | null)?.parts ?? {}) as Record<string, Response>;
     return (
-      <div>
+      <div className={className}>
         <RichText text={item.stem} />
         {item.parts.map((p, i) => (
           <Fragment key={p.id}>
@@ -234,7 +236,7 @@ export function ItemAnswer({
     );
   }
   return (
-    <div>
+    <div className={className}>
       <RichText text={item.stem} blankLabel={item.type === 'fill_blank' ? (n) => t('hw_blank_n', { n }) : undefined} />
       <PartAnswer part={item} value={value} onChange={onChange} disabled={disabled} testId={testId} />
     </div>
